@@ -1,0 +1,109 @@
+"""Diagnostics as data: the code table, the Diagnostic record, printers and exit codes."""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+# Every code qingdan can report, with its one-line Chinese meaning (shown in the README
+# table). Codes are stable: a code is never reused for another meaning.
+CODES: dict[str, str] = {
+    "E101": "YAML 语法错误",
+    "E102": "同一映射中键重复（后者会覆盖前者，造成内容丢失）",
+    "E103": "文件无法读取或不是 UTF-8 编码",
+    "E201": "未知的键",
+    "E202": "值的类型不对",
+    "E203": "缺少必填字段",
+    "E204": "值不符合要求（格式、取值范围或数量）",
+    "E301": "编号（id）重复",
+    "E302": "占位符中有未定义的变量",
+    "E303": "占位符语法错误或无法求值",
+    "E304": "占位符使用了不允许的操作",
+    "E401": "找不到项目或源文件",
+    "E402": "找不到 Word 模板",
+    "E501": "Word 模板语法错误",
+    "E502": "Word 模板中有未定义的变量",
+    "E503": "Word 模板无法打开",
+}
+
+# Exit codes, decided here and nowhere else.
+EXIT_OK = 0
+EXIT_INPUT = 1  # the sources (or the template) have errors; nothing was written
+EXIT_USAGE = 2  # the command line was wrong (click's own code)
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a value sits in a source file; line and column count from 1."""
+
+    path: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem found in the input, with a stable code and an optional hint."""
+
+    code: str
+    message: str
+    location: Location
+    hint: str | None = None
+    severity: Severity = Severity.ERROR
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"unknown diagnostic code {self.code}")
+
+    def format(self) -> str:
+        """`path:line:col: error[CODE]: message`, then the hint on its own line."""
+        head = f"{self.location}: {self.severity.value}[{self.code}]: {self.message}"
+        return head if not self.hint else f"{head}\n    提示：{self.hint}"
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        loc = self.location
+        return (loc.path, loc.line, loc.column, self.code)
+
+    def to_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        return data
+
+
+class Failed(Exception):
+    """Raised by a stage that cannot go on; carries every diagnostic found so far."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]):
+        self.diagnostics = sorted(diagnostics, key=Diagnostic.sort_key)
+        super().__init__(f"{len(self.diagnostics)} diagnostics")
+
+
+def errors(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return [d for d in diagnostics if d.severity is Severity.ERROR]
+
+
+def render_text(diagnostics: Iterable[Diagnostic]) -> str:
+    return "\n".join(d.format() for d in sorted(diagnostics, key=Diagnostic.sort_key))
+
+
+def render_json(diagnostics: Iterable[Diagnostic]) -> str:
+    ordered = sorted(diagnostics, key=Diagnostic.sort_key)
+    return json.dumps([d.to_json() for d in ordered], ensure_ascii=False, indent=2)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """A Chinese "did you mean" hint naming the closest choice, or None."""
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"是否要写“{match[0]}”？" if match else None

@@ -1,0 +1,211 @@
+"""YAML text -> plain data with a line/column mark for every key and value.
+
+PyYAML builds nodes with marks and then throws the marks away; it also lets a repeated
+mapping key silently replace the first. Here the node tree is composed safely (no
+object construction), walked once, and every value is recorded by its path, so later
+stages can point at the exact key or value that is wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostic, Failed, Location
+
+Path_ = tuple[str | int, ...]
+
+# A guard against "billion laughs": aliases may be expanded at most this many nodes.
+MAX_NODES = 200_000
+
+_STR_TAGS = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"}
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a node starts (1-based line and column) and its character range in the file."""
+
+    line: int
+    column: int
+    start: int
+    end: int
+
+
+@dataclass
+class Source:
+    """One loaded file: its data and the span of every value and key, by path."""
+
+    path: Path
+    display: str
+    text: str
+    data: Any
+    values: dict[Path_, Span] = field(default_factory=dict)
+    keys: dict[Path_, Span] = field(default_factory=dict)
+
+    def at(self, path: Path_, key: bool = False) -> Location:
+        """The location of a value (or of its key), falling back to the nearest parent."""
+        table = self.keys if key else self.values
+        probe = tuple(path)
+        while probe not in table and probe:
+            probe = probe[:-1]
+        span = table.get(probe) or self.values.get(probe)
+        if span is None:
+            return Location(self.display)
+        return Location(self.display, span.line, span.column)
+
+    def span(self, path: Path_) -> Span | None:
+        return self.values.get(tuple(path))
+
+
+def _span(node: yaml.Node) -> Span:
+    start, end = node.start_mark, node.end_mark
+    return Span(start.line + 1, start.column + 1, start.index, end.index)
+
+
+class _Walker:
+    """Turns a composed node tree into plain data, recording spans and duplicate keys."""
+
+    def __init__(self, source: Source):
+        self.source = source
+        self.loader = yaml.SafeLoader("")
+        self.budget = MAX_NODES
+        self.problems: list[Diagnostic] = []
+
+    def walk(self, node: yaml.Node, path: Path_) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise _TooBig(node)
+        self.source.values[path] = _span(node)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.walk(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        # Dates stay as the text the clerk wrote; rendering decides their format.
+        if node.tag in _STR_TAGS:
+            return str(node.value)
+        return self.loader.construct_object(node, deep=True)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_seen: dict[str, Span] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.append(Diagnostic(
+                    "E101", "键必须是简单的文字", self._loc(key_node),
+                    hint="不要用列表或映射作键"))
+                continue
+            key = str(self._scalar(key_node))
+            span = _span(key_node)
+            if key in first_seen:
+                first = first_seen[key]
+                self.problems.append(Diagnostic(
+                    "E102", f"键“{key}”重复出现", self._loc(key_node),
+                    hint=f"第一次出现在第 {first.line} 行；PyYAML 会静默保留后一个，"
+                         "请合并或删除其中一个"))
+                continue
+            first_seen[key] = span
+            self.source.keys[path + (key,)] = span
+            result[key] = self.walk(value_node, path + (key,))
+        return result
+
+    def _loc(self, node: yaml.Node) -> Location:
+        span = _span(node)
+        return Location(self.source.display, span.line, span.column)
+
+
+class _TooBig(Exception):
+    def __init__(self, node: yaml.Node):
+        self.node = node
+
+
+def display_path(path: Path, base: Path | None = None) -> str:
+    """A path as the user should see it: relative to the working folder when possible."""
+    base = base or Path.cwd()
+    try:
+        return str(path.resolve().relative_to(base.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def read_text(path: Path, display: str) -> str:
+    """Read a UTF-8 file (a BOM is allowed); anything else is a diagnostic, not a crash."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise Failed([Diagnostic("E103", f"无法读取文件：{exc.strerror or exc}",
+                                 Location(display))]) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        raise Failed([Diagnostic(
+            "E103", "文件不是 UTF-8 编码", Location(display, line, column),
+            hint="在编辑器中以“UTF-8”编码另存（WPS、记事本的“另存为”里可选）")]) from None
+
+
+def load_text(text: str, path: Path, display: str) -> Source:
+    """Parse YAML text into a Source; raises Failed with every problem found."""
+    source = Source(path=path, display=display, text=text, data=None)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        loc = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
+        raise Failed([Diagnostic("E101", _yaml_message(exc), loc, hint=_yaml_hint(exc))]) \
+            from None
+    except yaml.YAMLError as exc:
+        raise Failed([Diagnostic("E101", f"YAML 无法解析：{exc}", Location(display))]) from None
+    if root is None:
+        return source
+    walker = _Walker(source)
+    try:
+        source.data = walker.walk(root, ())
+    except _TooBig as big:
+        raise Failed([Diagnostic("E101", "文件展开后过大（别名嵌套过多）", walker._loc(big.node),
+                                 hint="不要用 YAML 别名（*name）层层引用")]) from None
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        loc = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
+        raise Failed([Diagnostic("E101", f"无法识别的值：{exc.problem}", loc)]) from None
+    if walker.problems:
+        raise Failed(walker.problems)
+    return source
+
+
+def load_file(path: Path, display: str | None = None) -> Source:
+    """Read and parse one YAML file."""
+    display = display or display_path(path)
+    return load_text(read_text(path, display), path, display)
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    problem = (exc.problem or "").strip()
+    known = {
+        "found character '\\t' that cannot start any token": "缩进中不能使用 Tab 键，请改用空格",
+        "mapping values are not allowed here": "此处不能出现“:”（冒号后的值含有冒号时请加引号）",
+        "expected <block end>, but found '<block mapping start>'": "缩进不一致",
+        "expected <block end>, but found '<block sequence start>'": "缩进不一致",
+        "expected <block end>, but found '-'": "列表项“-”的缩进不一致",
+        "found undefined alias": "引用了未定义的别名",
+        "expected a single document in the stream":
+            "一个文件只能有一个 YAML 文档（不要用“---”分隔多份）",
+    }
+    for english, chinese in known.items():
+        if problem.startswith(english) or (exc.context or "").startswith(english):
+            return f"YAML 语法错误：{chinese}"
+    return f"YAML 语法错误：{problem or exc.context}"
+
+
+def _yaml_hint(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or ""
+    if "'\\t'" in problem:
+        return "YAML 只认空格缩进"
+    return "检查该行及上一行的缩进、冒号和引号是否配对"

@@ -1,0 +1,50 @@
+"""Chinese numerals and the literal labels of official documents (一、 （二） 3. 第十一条)."""
+
+from __future__ import annotations
+
+DIGITS = "零一二三四五六七八九"
+UNITS = ((1000, "千"), (100, "百"), (10, "十"))
+
+
+def chinese(n: int) -> str:
+    """Write 1..9999 in Chinese numerals: 十, 十一, 二十, 一百零一, 一千零十."""
+    if not 0 < n < 10000:
+        raise ValueError(f"cannot write {n} in Chinese numerals here")
+    out = ""
+    rest = n
+    pending_zero = False
+    for value, name in UNITS:
+        digit, rest = divmod(rest, value)
+        if digit:
+            if pending_zero:
+                out += "零"
+                pending_zero = False
+            # 十一 rather than 一十一, but 一百一十一 inside a larger number.
+            out += ("" if (value == 10 and digit == 1 and not out) else DIGITS[digit]) + name
+        elif out:
+            pending_zero = True
+    if rest:
+        if pending_zero:
+            out += "零"
+        out += DIGITS[rest]
+    return out
+
+
+def section(n: int) -> str:
+    """First-level label: 一、"""
+    return f"{chinese(n)}、"
+
+
+def subsection(n: int) -> str:
+    """Second-level label: （一）"""
+    return f"（{chinese(n)}）"
+
+
+def item(n: int) -> str:
+    """Third-level label: 1."""
+    return f"{n}."
+
+
+def article(n: int) -> str:
+    """Article label: 第十一条"""
+    return f"第{chinese(n)}条"

@@ -1,0 +1,1 @@
+"""Rendering: a resolved model in, document bytes out. Never reads YAML."""

@@ -1,0 +1,91 @@
+"""Render a resolved responsibility list into .docx bytes through a docxtpl template.
+
+The template is a Word file a clerk may restyle; its tags are rendered in Jinja's sandbox
+with undefined names as errors. The context holds only plain data: labels are computed
+here as literal text (一、 1.), never Word list numbering.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from docx.opc.exceptions import PackageNotFoundError
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment
+
+from .. import numbering
+from ..diagnostics import Diagnostic, Failed, Location
+from ..load import display_path
+from ..model import ResponsibilityList
+from ..writer import normalise_zip
+
+
+@dataclass(frozen=True)
+class ItemView:
+    label: str
+    text: str
+    id: str
+
+
+@dataclass(frozen=True)
+class RoleView:
+    label: str
+    heading: str
+    lead: str
+    items: tuple[ItemView, ...]
+    id: str
+
+
+def recipients_line(value: str) -> str:
+    """主送 ends with a full-width colon, whatever the source wrote."""
+    value = value.rstrip().rstrip(":：")
+    return f"{value}："
+
+
+def list_context(doc: ResponsibilityList) -> dict[str, object]:
+    """The plain data a list template sees."""
+    roles = tuple(
+        RoleView(label=numbering.section(i), heading=role.heading.value,
+                 lead=role.lead.value if role.lead else "", id=role.id,
+                 items=tuple(ItemView(numbering.item(j), item.text.value, item.id)
+                             for j, item in enumerate(role.items, 1)))
+        for i, role in enumerate(doc.roles, 1))
+    title_lines = [t.value for t in doc.title]
+    return {
+        "title": "".join(title_lines),
+        "title_lines": title_lines,
+        "recipients": recipients_line(doc.recipients.value) if doc.recipients else "",
+        "preamble": doc.preamble.paragraphs() if doc.preamble else [],
+        "roles": roles,
+    }
+
+
+def _environment() -> SandboxedEnvironment:
+    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+
+
+def render_list(doc: ResponsibilityList, template: Path) -> bytes:
+    """The .docx bytes of one list; raises Failed when the template is broken."""
+    where = Location(display_path(template))
+    try:
+        tpl = DocxTemplate(template)
+        tpl.render(list_context(doc), jinja_env=_environment())
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise Failed([Diagnostic("E503", f"Word 模板无法打开：{exc}", where,
+                                 hint="模板须是 Word 保存的 .docx 文件")]) from None
+    except UndefinedError as exc:
+        raise Failed([Diagnostic("E502", f"Word 模板中有未定义的变量：{exc.message}", where,
+                                 hint="清单模板可用 title、title_lines、recipients、preamble、"
+                                      "roles（label、heading、lead、items）")]) from None
+    except TemplateSyntaxError as exc:
+        raise Failed([Diagnostic("E501", f"Word 模板语法错误：{exc.message}", where,
+                                 hint="检查模板中 {{ }} 和 {%p %} 标记是否配对")]) from None
+    except TemplateError as exc:
+        raise Failed([Diagnostic("E501", f"Word 模板错误：{exc}", where)]) from None
+    out = io.BytesIO()
+    tpl.save(out)
+    return normalise_zip(out.getvalue())

@@ -1,0 +1,153 @@
+"""Validate loaded sources against the JSON Schemas and translate errors into diagnostics.
+
+The schemas in schemas/ are the single definition of each source format: editors use them
+for completion, and this module uses them for checking, so the two cannot drift.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import ValidationError
+
+from .diagnostics import Diagnostic, did_you_mean
+from .load import Source
+
+TYPE_NAMES = {
+    "string": "文字", "integer": "整数", "number": "数字", "boolean": "是/否（true/false）",
+    "array": "列表（以“- ”开头的各行）", "object": "映射（“键: 值”的各行）", "null": "空值",
+}
+
+
+@cache
+def schema(kind: str) -> dict[str, Any]:
+    """The JSON Schema for one source kind (list, project)."""
+    text = resources.files("qingdan.schemas").joinpath(f"{kind}.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@cache
+def _validator(kind: str) -> jsonschema.protocols.Validator:
+    return jsonschema.Draft202012Validator(schema(kind))
+
+
+def validate(source: Source, kind: str) -> list[Diagnostic]:
+    """Every schema violation in a source, as diagnostics pointing at the offending value."""
+    found: list[Diagnostic] = []
+    for error in _validator(kind).iter_errors(source.data):
+        found.extend(_translate(error, source))
+    unique = {(d.code, d.location, d.message): d for d in found}
+    return sorted(unique.values(), key=Diagnostic.sort_key)
+
+
+def _type_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return "null"
+
+
+def _field(path: tuple[Any, ...]) -> str:
+    """A readable name for a path: roles.committee.items[2].text."""
+    out = ""
+    for part in path:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "文件顶层"
+
+
+def _translate(error: ValidationError, source: Source) -> list[Diagnostic]:
+    path = tuple(error.absolute_path)
+    where = source.at(path)
+    name = _field(path)
+    custom = error.schema.get("x-message") if isinstance(error.schema, dict) else None
+    kind = error.validator
+    if kind == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        out = []
+        for key in error.instance:
+            if key in allowed:
+                continue
+            hint = did_you_mean(key, allowed) or f"可用的键：{'、'.join(sorted(allowed))}"
+            out.append(Diagnostic("E201", f"未知的键“{key}”（在 {name} 中）",
+                                  source.at(path + (key,), key=True), hint=hint))
+        return out
+    if kind == "required":
+        missing = [k for k in error.validator_value if k not in error.instance]
+        return [Diagnostic("E203", f"{name} 缺少必填字段“{key}”", where,
+                           hint=_required_hint(key, path)) for key in missing]
+    if kind == "type":
+        wanted = error.validator_value
+        wanted = wanted if isinstance(wanted, list) else [wanted]
+        names = "或".join(TYPE_NAMES[w] for w in wanted)
+        actual = TYPE_NAMES[_type_of(error.instance)]
+        hint = "文字中含有冒号、井号等符号时请加引号" if "string" in wanted else None
+        return [Diagnostic("E202", f"{name} 应为{names}，实际是{actual}", where, hint=hint)]
+    if kind == "propertyNames":
+        return [Diagnostic("E204", f"名称“{error.instance}”不合要求（在 {name} 中）",
+                           source.at(path + (error.instance,), key=True),
+                           hint=schema_message(error))]
+    message = custom or _generic(error)
+    return [Diagnostic("E204", f"{name}：{message}", where, hint=_value_hint(error))]
+
+
+def schema_message(error: ValidationError) -> str | None:
+    """The x-message of the innermost schema that failed, if it has one."""
+    for sub in [error, *error.context]:
+        if isinstance(sub.schema, dict) and sub.schema.get("x-message"):
+            return str(sub.schema["x-message"])
+    return None
+
+
+def _generic(error: ValidationError) -> str:
+    kind, value = error.validator, error.validator_value
+    if kind == "minLength":
+        return "不能为空"
+    if kind == "minItems":
+        return f"至少要有 {value} 项"
+    if kind == "minProperties":
+        return f"至少要有 {value} 项"
+    if kind == "enum":
+        return f"只能是 {'、'.join(map(str, value))} 之一"
+    if kind == "const":
+        return f"只能是 {value}"
+    if kind == "pattern":
+        return "格式不对"
+    return "值不符合要求"
+
+
+def _value_hint(error: ValidationError) -> str | None:
+    if error.validator in ("enum", "const") and isinstance(error.instance, str):
+        choices = error.validator_value if error.validator == "enum" else [error.validator_value]
+        return did_you_mean(error.instance, [str(c) for c in choices])
+    return None
+
+
+STANDARD_ROLES = ("committee", "secretary", "deputy", "members")
+
+
+def _required_hint(key: str, path: tuple[Any, ...]) -> str | None:
+    if key == "heading" and len(path) == 2 and path[0] == "roles":
+        guess = did_you_mean(str(path[1]), STANDARD_ROLES)
+        if guess:
+            return f"“{path[1]}”不是标准角色名，{guess}"
+    hints = {
+        "items": "每个角色至少写一条：items: 下面用“- id: …”和“text: …”",
+        "id": "每条都要有稳定的编号，例如 id: lingdaoquan",
+        "heading": "自定义角色须写本节标题；"
+                   "若是四类标准角色，请用 committee、secretary、deputy、members",
+        "kind": "责任清单写 kind: list",
+    }
+    return hints.get(key)

@@ -1,0 +1,1 @@
+"""JSON Schemas of the source formats, for validation and for editors."""
