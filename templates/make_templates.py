@@ -90,7 +90,7 @@ def run_props(style_el, face: str, size_pt: float, bold: bool = False):
 RPR_ORDER = ["w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:color", "w:spacing", "w:kern",
              "w:sz", "w:szCs", "w:lang"]
 PPR_ORDER = ["w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:widowControl",
-             "w:snapToGrid", "w:spacing", "w:ind", "w:jc", "w:outlineLvl"]
+             "w:overflowPunct", "w:snapToGrid", "w:spacing", "w:ind", "w:jc", "w:outlineLvl"]
 
 
 def reorder(el, order: list[str]) -> None:
@@ -113,6 +113,8 @@ def para_props(style_el, *, indent_chars: int = 0, align: str = "both",
     if keep_next:
         child(ppr, "w:keepNext")
     child(ppr, "w:widowControl", val="0")
+    # No punctuation hanging past the right margin: the text block is 156 mm wide, exactly.
+    child(ppr, "w:overflowPunct", val="0")
     child(ppr, "w:spacing", before="0", after="0", line=str(LINE_TWIPS), lineRule="exact")
     if indent_chars:
         child(ppr, "w:ind", firstLineChars=str(indent_chars * 100),

@@ -79,6 +79,9 @@ class _Walker:
         if self.budget < 0:
             raise _TooBig(node)
         self.source.values[path] = _span(node)
+        if node.tag.startswith("!") or node.tag not in yaml.SafeLoader.yaml_constructors:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"不支持的标记 {node.tag}", node.start_mark)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
@@ -158,6 +161,8 @@ def load_text(text: str, path: Path, display: str) -> Source:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if (exc.context or "").startswith("while scanning a quoted scalar") and exc.context_mark:
+            mark = exc.context_mark  # point at the quote that was never closed
         loc = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
         raise Failed([Diagnostic("E101", _yaml_message(exc), loc, hint=_yaml_hint(exc))]) \
             from None
@@ -195,11 +200,14 @@ def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
         "expected <block end>, but found '<block sequence start>'": "缩进不一致",
         "expected <block end>, but found '-'": "列表项“-”的缩进不一致",
         "found undefined alias": "引用了未定义的别名",
+        "while scanning a quoted scalar": "引号没有配对（从这里开始的引号没有结束）",
+        "could not find expected ':'": "缺少冒号“:”，或上一行的引号没有配对",
+        "found unexpected end of stream": "文件意外结束（引号或括号没有配对）",
         "expected a single document in the stream":
             "一个文件只能有一个 YAML 文档（不要用“---”分隔多份）",
     }
     for english, chinese in known.items():
-        if problem.startswith(english) or (exc.context or "").startswith(english):
+        if (exc.context or "").startswith(english) or problem.startswith(english):
             return f"YAML 语法错误：{chinese}"
     return f"YAML 语法错误：{problem or exc.context}"
 

@@ -6,6 +6,7 @@ for completion, and this module uses them for checking, so the two cannot drift.
 
 from __future__ import annotations
 
+import difflib
 import json
 from functools import cache
 from importlib import resources
@@ -85,7 +86,11 @@ def _translate(error: ValidationError, source: Source) -> list[Diagnostic]:
                                   source.at(path + (key,), key=True), hint=hint))
         return out
     if kind == "required":
-        missing = [k for k in error.validator_value if k not in error.instance]
+        known = error.schema.get("properties", {})
+        unknown = [k for k in error.instance if k not in known]
+        # A misspelt key is reported once, as unknown with a suggestion, not also as missing.
+        missing = [k for k in error.validator_value if k not in error.instance
+                   and not difflib.get_close_matches(k, unknown, n=1, cutoff=0.6)]
         return [Diagnostic("E203", f"{name} 缺少必填字段“{key}”", where,
                            hint=_required_hint(key, path)) for key in missing]
     if kind == "type":

@@ -8,6 +8,7 @@ here as literal text (一、 1.), never Word list numbering.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,24 +69,35 @@ def _environment() -> SandboxedEnvironment:
     return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
 
 
+def _near(exc: Exception) -> str:
+    """The template text around a Jinja error, which docxtpl attaches to the exception."""
+    context = getattr(exc, "docx_context", None)
+    if not context:
+        return ""
+    text = "".join(line.strip() for line in context)
+    return f"（在“{text[:40]}”附近）" if text else ""
+
+
 def render_list(doc: ResponsibilityList, template: Path) -> bytes:
     """The .docx bytes of one list; raises Failed when the template is broken."""
     where = Location(display_path(template))
     try:
         tpl = DocxTemplate(template)
         tpl.render(list_context(doc), jinja_env=_environment())
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise Failed([Diagnostic("E503", f"Word 模板无法打开：{exc}", where,
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, OSError):
+        raise Failed([Diagnostic("E503", "Word 模板无法打开：不是有效的 .docx 文件", where,
                                  hint="模板须是 Word 保存的 .docx 文件")]) from None
     except UndefinedError as exc:
-        raise Failed([Diagnostic("E502", f"Word 模板中有未定义的变量：{exc.message}", where,
+        match = re.search(r"'([^']+)' is undefined|attribute '([^']+)'", exc.message or "")
+        name = next((g for g in match.groups() if g), "?") if match else "?"
+        raise Failed([Diagnostic("E502", f"Word 模板中的“{name}”未定义", where,
                                  hint="清单模板可用 title、title_lines、recipients、preamble、"
                                       "roles（label、heading、lead、items）")]) from None
     except TemplateSyntaxError as exc:
-        raise Failed([Diagnostic("E501", f"Word 模板语法错误：{exc.message}", where,
+        raise Failed([Diagnostic("E501", f"Word 模板语法错误{_near(exc)}：{exc.message}", where,
                                  hint="检查模板中 {{ }} 和 {%p %} 标记是否配对")]) from None
     except TemplateError as exc:
-        raise Failed([Diagnostic("E501", f"Word 模板错误：{exc}", where)]) from None
+        raise Failed([Diagnostic("E501", f"Word 模板错误{_near(exc)}：{exc}", where)]) from None
     out = io.BytesIO()
     tpl.save(out)
     return normalise_zip(out.getvalue())

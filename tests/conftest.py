@@ -1,0 +1,40 @@
+"""Shared fixtures: the repository's paths and a built copy of the bundled example."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qingdan.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE = REPO / "checklists" / "example"
+
+
+def run_cli(*args: str, cwd: Path | None = None):
+    """Run the qingdan command in-process, as a user would from cwd."""
+    runner = CliRunner()
+    old = Path.cwd()
+    os.chdir(cwd or REPO)
+    try:
+        return runner.invoke(main, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+@pytest.fixture(scope="session")
+def example_dir(tmp_path_factory) -> Path:
+    """The bundled example built once, by the same command the README shows."""
+    out = tmp_path_factory.mktemp("example-output")
+    result = run_cli("build", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="session")
+def example_docx(example_dir: Path) -> Path:
+    [docx] = sorted(example_dir.glob("*.docx"))
+    return docx
