@@ -164,9 +164,10 @@ def make_styles(doc) -> dict[str, str]:
     paragraph_style(doc, "公文标题", XIAOBIAOSONG, TITLE_PT, align="center", outline=0)
     paragraph_style(doc, "一级标题", HEITI, BODY_PT, indent_chars=2, outline=1, keep_next=True)
     paragraph_style(doc, "二级标题", KAITI, BODY_PT, indent_chars=2, outline=2, keep_next=True)
+    paragraph_style(doc, "章标题", HEITI, BODY_PT, align="center", outline=1, keep_next=True)
     paragraph_style(doc, "页码", SONGTI, FOOTER_PT, align="right")
-    return {"title": "公文标题", "h1": "一级标题", "h2": "二级标题", "body": "Normal",
-            "footer": "页码"}
+    return {"title": "公文标题", "h1": "一级标题", "h2": "二级标题", "chapter": "章标题",
+            "body": "Normal", "footer": "页码"}
 
 
 def page_setup(doc) -> None:
@@ -265,44 +266,103 @@ def set_properties(doc, title: str) -> None:
     props.revision = 1
 
 
+class Builder:
+    """A template being written: the document, its style names and paragraph helpers."""
+
+    def __init__(self) -> None:
+        self.doc = Document()
+        self.doc._body.clear_content()
+        self.names = make_styles(self.doc)
+        page_setup(self.doc)
+
+    def body(self, text: str):
+        return text_para(self.doc, self.names["body"], text, FANGSONG, BODY_PT)
+
+    def styled(self, role: str, text: str, face: str, size: float = BODY_PT):
+        return text_para(self.doc, self.names[role], text, face, size)
+
+    def two_runs(self, label: str, label_face: str, text: str):
+        """A body paragraph whose label run has its own face: 第一条 in 黑体, then 仿宋."""
+        para = self.body(label)
+        rpr = para.runs[0]._r.get_or_add_rPr()
+        set_fonts(rpr, label_face)
+        reorder_rpr(rpr)
+        run = para.add_run(text)
+        rpr = run._r.get_or_add_rPr()
+        set_fonts(rpr, FANGSONG)
+        child(rpr, "w:sz", val=str(BODY_PT * 2))
+        child(rpr, "w:szCs", val=str(BODY_PT * 2))
+        reorder_rpr(rpr)
+        return para
+
+    def title_block(self) -> None:
+        """Title lines in 2号 小标宋, then one blank line."""
+        self.styled("title", "{%p for line in title_lines %}", XIAOBIAOSONG, TITLE_PT)
+        self.styled("title", "{{ line }}", XIAOBIAOSONG, TITLE_PT)
+        self.styled("title", "{%p endfor %}", XIAOBIAOSONG, TITLE_PT)
+        self.body("")
+
+    def paragraphs(self, name: str) -> None:
+        """One body paragraph per entry of a list of strings."""
+        self.body(f"{{%p for line in {name} %}}")
+        self.body("{{ line }}")
+        self.body("{%p endfor %}")
+
+    def save(self) -> bytes:
+        set_properties(self.doc, "{{ title }}")
+        drop_thumbnail(self.doc)
+        out = io.BytesIO()
+        self.doc.save(out)
+        return normalise_zip(out.getvalue())
+
+
 def responsibility_list() -> bytes:
-    """The 责任清单 template: title, preamble, then one section per role."""
-    doc = Document()
-    doc._body.clear_content()
-    names = make_styles(doc)
-    page_setup(doc)
-
-    def body(text: str):
-        return text_para(doc, names["body"], text, FANGSONG, BODY_PT)
-
-    def title(text: str):
-        return text_para(doc, names["title"], text, XIAOBIAOSONG, TITLE_PT)
-
-    title("{%p for line in title_lines %}")
-    title("{{ line }}")
-    title("{%p endfor %}")
-    body("")
-    body("{%p if recipients %}")
-    recipients = body("{{ recipients }}")
+    """The 责任清单 template: title, recipients, preamble, then one section per role."""
+    t = Builder()
+    t.title_block()
+    t.body("{%p if recipients %}")
+    recipients = t.body("{{ recipients }}")
     child(recipients._p.get_or_add_pPr(), "w:ind", firstLineChars="0", firstLine="0")
-    body("{%p endif %}")
-    body("{%p for line in preamble %}")
-    body("{{ line }}")
-    body("{%p endfor %}")
-    body("{%p for role in roles %}")
-    text_para(doc, names["h1"], "{{ role.label }}{{ role.heading }}", HEITI, BODY_PT)
-    body("{%p if role.lead %}")
-    body("{{ role.lead }}")
-    body("{%p endif %}")
-    body("{%p for item in role.items %}")
-    body("{{ item.label }}{{ item.text }}")
-    body("{%p endfor %}")
-    body("{%p endfor %}")
-    set_properties(doc, "{{ title }}")
-    drop_thumbnail(doc)
-    out = io.BytesIO()
-    doc.save(out)
-    return normalise_zip(out.getvalue())
+    t.body("{%p endif %}")
+    t.paragraphs("preamble")
+    t.body("{%p for role in roles %}")
+    t.styled("h1", "{{ role.label }}{{ role.heading }}", HEITI)
+    t.body("{%p if role.lead %}")
+    t.body("{{ role.lead }}")
+    t.body("{%p endif %}")
+    t.body("{%p for item in role.items %}")
+    t.body("{{ item.label }}{{ item.text }}")
+    t.body("{%p endfor %}")
+    t.body("{%p endfor %}")
+    return t.save()
+
+
+def measures() -> bytes:
+    """The 实施办法/考核办法 template: title, preamble, then blocks of numbered text.
+
+    Each block has a kind: chapter (第一章 总则, centred), h1 and h2 (一、 and （一） as
+    headings on their own line), or a body paragraph whose label run (第一条, 一、, （一）)
+    takes the face of its level, 黑体 or 楷体, and whose text is 仿宋.
+    """
+    t = Builder()
+    t.title_block()
+    t.paragraphs("preamble")
+    t.body("{%p for b in blocks %}")
+    t.body("{%p if b.kind == 'chapter' %}")
+    t.styled("chapter", "{{ b.label }}{{ b.text }}", HEITI)
+    t.body("{%p elif b.kind == 'h1' %}")
+    t.styled("h1", "{{ b.label }}{{ b.text }}", HEITI)
+    t.body("{%p elif b.kind == 'h2' %}")
+    t.styled("h2", "{{ b.label }}{{ b.text }}", KAITI)
+    t.body("{%p elif b.kind == 'lead-hei' %}")
+    t.two_runs("{{ b.label }}", HEITI, "{{ b.text }}")
+    t.body("{%p elif b.kind == 'lead-kai' %}")
+    t.two_runs("{{ b.label }}", KAITI, "{{ b.text }}")
+    t.body("{%p else %}")
+    t.body("{{ b.label }}{{ b.text }}")
+    t.body("{%p endif %}")
+    t.body("{%p endfor %}")
+    return t.save()
 
 
 def drop_thumbnail(doc) -> None:
@@ -313,7 +373,7 @@ def drop_thumbnail(doc) -> None:
             del rels[rid]
 
 
-TEMPLATES = {"responsibility-list.docx": responsibility_list}
+TEMPLATES = {"responsibility-list.docx": responsibility_list, "measures.docx": measures}
 
 
 def main(argv: list[str]) -> int:

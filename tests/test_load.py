@@ -68,3 +68,9 @@ def test_several_documents_are_refused():
 
 def test_empty_file_loads_as_nothing():
     assert load("").data is None
+
+
+def test_only_true_and_false_are_booleans():
+    # YAML 1.1 reads off/yes/no as booleans; a clerk writing W901: off means the word.
+    assert load("a: off\nb: yes\nc: true\nd: False\n").data == {
+        "a": "off", "b": "yes", "c": True, "d": False}

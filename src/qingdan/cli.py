@@ -7,21 +7,16 @@ from pathlib import Path
 
 import click
 
-from .diagnostics import EXIT_INPUT, EXIT_OK, Diagnostic, Failed, render_text
+from .diagnostics import EXIT_INPUT, EXIT_OK, Diagnostic, Failed, Severity, render_json, render_text
 
 PATH_HELP = "项目文件夹（含 qingdan.yaml）或其中的一个源文件，默认为自带示例 checklists/example"
 
-
-def _report(diagnostics: list[Diagnostic]) -> None:
-    if diagnostics:
-        click.echo(render_text(diagnostics), err=True)
-
-
-def _fail(failed: Failed) -> None:
-    _report(failed.diagnostics)
-    count = sum(1 for d in failed.diagnostics if d.severity.value == "error")
-    click.echo(f"失败：发现 {count} 个错误，未生成任何文件。", err=True)
-    sys.exit(EXIT_INPUT)
+path_argument = click.argument("path", required=False, type=click.Path(path_type=str))
+strict_option = click.option("--strict", is_flag=True,
+                             help="有警告也视为失败（仍会报告全部问题）")
+format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]),
+                             default="text", show_default=True,
+                             help="诊断信息的格式；json 输出到标准输出，供 CI 等工具读取")
 
 
 def _project_path(path: str | None) -> Path:
@@ -30,53 +25,98 @@ def _project_path(path: str | None) -> Path:
     return Path(path) if path else DEFAULT_PROJECT
 
 
+def _report(diagnostics: list[Diagnostic], fmt: str) -> None:
+    if fmt == "json":
+        click.echo(render_json(diagnostics))
+    elif diagnostics:
+        click.echo(render_text(diagnostics), err=True)
+
+
+def _fail(failed: Failed, fmt: str, strict: bool) -> None:
+    _report(failed.diagnostics, fmt)
+    count = sum(1 for d in failed.diagnostics if d.severity is Severity.ERROR)
+    warnings = len(failed.diagnostics) - count
+    if count == 0 and strict:
+        click.echo(f"失败：--strict 下有 {warnings} 个警告，未生成任何文件。", err=True)
+    else:
+        click.echo(f"失败：发现 {count} 个错误，未生成任何文件。", err=True)
+    sys.exit(EXIT_INPUT)
+
+
+def _compile(path: str | None, fmt: str, strict: bool):
+    from .build import compile_project, render_project
+
+    try:
+        project, warnings = compile_project(_project_path(path), strict=strict)
+        return render_project(project), warnings
+    except Failed as failed:
+        _fail(failed, fmt, strict)
+        raise  # unreachable: _fail exits
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="qingdan", message="qingdan %(version)s")
 def main() -> None:
     """qingdan（清单）：把 YAML 源文件编译成符合 GB/T 9704-2012 的 Word 公文。
 
-    退出码：0 成功；1 源文件或模板有错误（不写任何文件）；2 命令行用法错误。
+    退出码：0 成功；1 源文件或模板有错误（不写任何文件），或 --strict 下有警告，
+    或 fmt --check 发现需要改正之处；2 命令行用法错误。
     """
 
 
 @main.command()
-@click.argument("path", required=False, type=click.Path(path_type=str))
-def check(path: str | None) -> None:
+@path_argument
+@strict_option
+@format_option
+def check(path: str | None, strict: bool, fmt: str) -> None:
     """检查源文件，报告全部问题，不生成文件。"""
-    from .build import compile_project, render_project
-
-    try:
-        project, warnings = compile_project(_project_path(path))
-        outputs = render_project(project)
-    except Failed as failed:
-        _fail(failed)
-        return
-    _report(warnings)
-    click.echo(f"检查通过：{len(outputs)} 份文档，{len(warnings)} 个警告。")
+    outputs, warnings = _compile(path, fmt, strict)
+    _report(warnings, fmt)
+    if fmt == "text":
+        click.echo(f"检查通过：{len(outputs)} 份文档，{len(warnings)} 个警告。")
     sys.exit(EXIT_OK)
 
 
 @main.command()
-@click.argument("path", required=False, type=click.Path(path_type=str))
+@path_argument
 @click.option("-o", "--output", "out_dir", default="output", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="输出文件夹")
-def build(path: str | None, out_dir: Path) -> None:
+@strict_option
+@format_option
+def build(path: str | None, out_dir: Path, strict: bool, fmt: str) -> None:
     """检查并生成 Word 文档；有任何错误时不改动输出文件夹。"""
-    from .build import compile_project, render_project, write_outputs
+    from .build import write_outputs
     from .load import display_path
 
-    try:
-        project, warnings = compile_project(_project_path(path))
-        outputs = render_project(project)
-    except Failed as failed:
-        _fail(failed)
-        return
-    _report(warnings)
+    outputs, warnings = _compile(path, fmt, strict)
+    _report(warnings, fmt)
     try:
         written = write_outputs(outputs, out_dir)
     except OSError as exc:
         click.echo(f"失败：无法写入输出文件夹“{out_dir}”：{exc.strerror or exc}", err=True)
         sys.exit(EXIT_INPUT)
-    for target, changed in written:
-        click.echo(f"{'已生成' if changed else '未变化'}：{display_path(target)}")
+    if fmt == "text":
+        for target, changed in written:
+            click.echo(f"{'已生成' if changed else '未变化'}：{display_path(target)}")
     sys.exit(EXIT_OK)
+
+
+@main.command()
+@path_argument
+@click.option("--check", "check_only", is_flag=True,
+              help="只报告需要改正之处，不改动文件；有需要改正之处时退出码为 1")
+def fmt(path: str | None, check_only: bool) -> None:
+    """把中文中的半角标点改为全角（只改动文字内容，保留注释和排版）。"""
+    from .fmt import format_project
+
+    try:
+        changes = format_project(_project_path(path), write=not check_only)
+    except Failed as failed:
+        _fail(failed, "text", False)
+        return
+    for file, count in changes:
+        verb = "需改正" if check_only else "已改正"
+        click.echo(f"{verb}：{file}（{count} 处）")
+    if not changes:
+        click.echo("无需改正。")
+    sys.exit(EXIT_INPUT if check_only and changes else EXIT_OK)

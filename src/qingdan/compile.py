@@ -2,68 +2,26 @@
 
 User text is rendered with undefined names as errors; a failure points at the placeholder
 itself (file, line and column inside the YAML value) and suggests the closest name.
+Text may call ref('id') for a numbered reference and cite('key') for a cited document;
+assessment measures may also use weight('id'), points('id'), total, formula and grades.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-from .diagnostics import Diagnostic, Failed, Location, did_you_mean
-from .model import Project, ResponsibilityList, Text, Unit
+from . import scoring as scoring_text
+from .diagnostics import Diagnostic, Failed, did_you_mean
+from .model import Measures, Node, Project, ResponsibilityList, Text
+from .refs import Index, RefError
 
 ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
-
-
-def context_for(unit: Unit, doc: ResponsibilityList) -> dict[str, Any]:
-    """The names a list's text may use."""
-    return {"unit": unit.variables(), "topic": doc.topic,
-            "basis": "、".join(c.cite() for c in doc.basis)}
-
-
-def resolve_project(project: Project) -> Project:
-    """The project with every list's text rendered; raises Failed with all problems."""
-    problems: list[Diagnostic] = []
-    lists = tuple(_resolve_list(doc, project.unit, problems) for doc in project.lists)
-    if problems:
-        raise Failed(problems)
-    return dataclasses.replace(project, lists=lists)
-
-
-def _resolve_list(doc: ResponsibilityList, unit: Unit,
-                  problems: list[Diagnostic]) -> ResponsibilityList:
-    context = context_for(unit, doc)
-
-    def render(text: Text | None, *, paragraphs: bool = False) -> Text | None:
-        if text is None:
-            return None
-        try:
-            value = render_text(text, context)
-        except Failed as failed:
-            problems.extend(failed.diagnostics)
-            return text
-        if paragraphs:
-            value = "\n".join(one_paragraph(line) for line in value.splitlines() if line.strip())
-        else:
-            value = one_paragraph(value)
-        return dataclasses.replace(text, value=value)
-
-    preamble = doc.preamble
-    if preamble is None and doc.basis:
-        preamble = Text("根据{{ basis }}精神，结合工作实际，制定如下责任清单。", doc.location)
-    roles = tuple(
-        dataclasses.replace(
-            role, heading=render(role.heading), lead=render(role.lead),
-            items=tuple(dataclasses.replace(item, text=render(item.text)) for item in role.items))
-        for role in doc.roles)
-    return dataclasses.replace(
-        doc, title=tuple(render(t) for t in doc.title), roles=roles,
-        preamble=render(preamble, paragraphs=True), recipients=render(doc.recipients))
-
 
 # Whitespace next to a Chinese character or full-width mark: YAML's folded (>) style turns
 # line breaks into spaces, which Chinese text must not keep. Spaces between Latin words stay.
@@ -75,15 +33,114 @@ def one_paragraph(value: str) -> str:
     return CJK_SPACE.sub("", " ".join(line.strip() for line in value.splitlines()).strip())
 
 
+class Resolver:
+    """Renders every text of a project, collecting problems instead of stopping at one."""
+
+    def __init__(self, project: Project, index: Index):
+        self.project = project
+        self.index = index
+        self.registry = {d.key: d for d in project.documents if d.key}
+        self.cited: set[str] = set()
+        self.problems: list[Diagnostic] = []
+
+    def base_context(self, doc_name: str) -> dict[str, Any]:
+        return {"unit": self.project.unit.variables(),
+                "ref": lambda key: self.index.resolve(key, doc_name).ref,
+                "cite": self.cite}
+
+    def cite(self, key: str) -> str:
+        if key not in self.registry:
+            raise RefError("E312", f"文件简称“{key}”未在 qingdan.yaml 的 documents 中登记",
+                           str(key), did_you_mean(str(key), self.registry))
+        self.cited.add(key)
+        return self.registry[key].cite()
+
+    def render(self, text: Text | None, context: dict[str, Any], *,
+               paragraphs: bool = False) -> Text | None:
+        if text is None:
+            return None
+        try:
+            value = render_text(text, context)
+        except Failed as failed:
+            self.problems.extend(failed.diagnostics)
+            return text
+        if paragraphs:
+            value = "\n".join(one_paragraph(line) for line in value.splitlines() if line.strip())
+        else:
+            value = one_paragraph(value)
+        return dataclasses.replace(text, value=value)
+
+    def resolve_list(self, doc: ResponsibilityList) -> ResponsibilityList:
+        for cited in doc.basis:
+            if cited.key:
+                self.cited.add(cited.key)
+        context = self.base_context(doc.name) | {
+            "topic": doc.topic, "basis": "、".join(c.cite(with_organ=True) for c in doc.basis)}
+        preamble = doc.preamble
+        if preamble is None and doc.basis:
+            preamble = Text("根据{{ basis }}精神，结合工作实际，制定如下责任清单。", doc.location)
+        render = self._bind(context)
+        roles = tuple(
+            dataclasses.replace(
+                role, heading=render(role.heading), lead=render(role.lead),
+                items=tuple(dataclasses.replace(item, text=render(item.text))
+                            for item in role.items))
+            for role in doc.roles)
+        return dataclasses.replace(
+            doc, title=tuple(render(t) for t in doc.title), roles=roles,
+            preamble=self.render(preamble, context, paragraphs=True),
+            recipients=render(doc.recipients))
+
+    def resolve_measures(self, doc: Measures) -> Measures:
+        context = self.base_context(doc.name)
+        if doc.scoring is not None:
+            context |= scoring_text.context(doc)
+        render = self._bind(context)
+
+        def node(n: Node) -> Node:
+            return dataclasses.replace(
+                n, heading=render(n.heading),
+                text=self.render(n.text, context, paragraphs=True),
+                children=tuple(node(c) for c in n.children))
+
+        return dataclasses.replace(
+            doc, title=tuple(render(t) for t in doc.title),
+            preamble=self.render(doc.preamble, context, paragraphs=True),
+            content=tuple(node(n) for n in doc.content))
+
+    def _bind(self, context: dict[str, Any]) -> Callable[[Text | None], Any]:
+        return lambda text: self.render(text, context)
+
+    def unused_documents(self) -> list[Diagnostic]:
+        """Registered documents nothing cites: probably a leftover or a forgotten citation."""
+        return [Diagnostic("W313", f"登记的文件“{d.key}”从未被引用", d.location,
+                           hint=f"在文中写 {{{{ cite('{d.key}') }}}}，或从 documents 中删除")
+                for d in self.project.documents if d.key and d.key not in self.cited]
+
+
+def resolve_project(project: Project, index: Index) -> tuple[Project, list[Diagnostic]]:
+    """The project with every text rendered, and warnings; raises Failed on errors."""
+    resolver = Resolver(project, index)
+    lists = tuple(resolver.resolve_list(doc) for doc in project.lists)
+    measures = tuple(resolver.resolve_measures(doc) for doc in project.measures)
+    if resolver.problems:
+        raise Failed(resolver.problems)
+    resolved = dataclasses.replace(project, lists=lists, measures=measures)
+    return resolved, resolver.unused_documents()
+
+
 def render_text(text: Text, context: dict[str, Any]) -> str:
     """Render one piece of user text in the sandbox; raises Failed with a located error."""
     if "{" not in text.value:
         return text.value
     try:
         return ENV.from_string(text.value).render(context)
+    except RefError as exc:
+        raise Failed([Diagnostic(exc.code, exc.message, text.locate(exc.needle),
+                                 hint=exc.hint)]) from None
     except TemplateSyntaxError as exc:
         raise Failed([Diagnostic("E303", f"占位符语法错误：{exc.message}",
-                                 _point(text, _nth_line(text.value, exc.lineno)),
+                                 text.locate(_nth_line(text.value, exc.lineno)),
                                  hint="占位符写成 {{ unit.name }}，两侧各两个花括号")]) from None
     except UndefinedError as exc:
         name, choices = _undefined(text.value, context)
@@ -93,13 +150,13 @@ def render_text(text: Text, context: dict[str, Any]) -> str:
         hint = did_you_mean(name.rsplit(".", 1)[-1], choices) if name else None
         hint = hint or (f"可用的名称：{'、'.join(sorted(choices))}" if choices else None)
         raise Failed([Diagnostic("E302", f"占位符中的“{name or '?'}”未定义",
-                                 _point(text, name.rsplit(".", 1)[-1] if name else "{{"),
+                                 text.locate(name.rsplit(".", 1)[-1] if name else "{{"),
                                  hint=hint)]) from None
     except (SecurityError, OverflowError) as exc:
-        raise Failed([Diagnostic("E304", f"占位符使用了不允许的操作：{exc}", _point(text, "{"),
+        raise Failed([Diagnostic("E304", f"占位符使用了不允许的操作：{exc}", text.locate("{"),
                                  hint="占位符只用来填入 unit.name 等变量")]) from None
     except Exception as exc:  # noqa: BLE001 - any failure of user text is the user's to fix
-        raise Failed([Diagnostic("E303", f"占位符无法求值：{exc}", _point(text, "{"),
+        raise Failed([Diagnostic("E303", f"占位符无法求值：{exc}", text.locate("{"),
                                  hint="占位符只用来填入 unit.name 等变量")]) from None
 
 
@@ -107,20 +164,6 @@ def _nth_line(value: str, lineno: int | None) -> str:
     lines = value.splitlines() or [""]
     line = lines[min(max((lineno or 1) - 1, 0), len(lines) - 1)]
     return line.strip()[:8] or "{"
-
-
-def _point(text: Text, needle: str) -> Location:
-    """The location of needle inside a YAML value, counting quotes and line breaks."""
-    loc = text.location
-    index = text.raw.find(needle) if text.raw and needle else -1
-    if index < 0:
-        return loc
-    before = text.raw[:index]
-    newlines = before.count("\n")
-    if newlines == 0:
-        return dataclasses.replace(loc, column=loc.column + index)
-    return dataclasses.replace(loc, line=loc.line + newlines,
-                               column=index - before.rfind("\n"))
 
 
 def _undefined(source: str, context: dict[str, Any]) -> tuple[str | None, list[str]]:
@@ -152,3 +195,4 @@ def _dotted(node: nodes.Node) -> list[str] | None:
     if isinstance(node, nodes.Name) and node.ctx == "load":
         return [node.name, *reversed(parts)]
     return None
+

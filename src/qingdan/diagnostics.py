@@ -28,11 +28,28 @@ CODES: dict[str, str] = {
     "E302": "占位符中有未定义的变量",
     "E303": "占位符语法错误或无法求值",
     "E304": "占位符使用了不允许的操作",
+    "E311": "引用了不存在的条目或条文",
+    "E312": "引用了未登记的文件简称",
+    "W313": "登记的文件从未被引用",
+    "W314": "条号写成了固定文字（插入条文后不会自动更新）",
     "E401": "找不到项目或源文件",
     "E402": "找不到 Word 模板",
     "E501": "Word 模板语法错误",
     "E502": "Word 模板中有未定义的变量",
     "E503": "Word 模板无法打开",
+    "E601": "发文字号格式不对",
+    "E602": "发文字号的年份与成文日期不符",
+    "E701": "分值之和与总分（或上级分值）不符",
+    "E702": "权重之和不是 100%",
+    "E703": "计算公式与权重不符",
+    "E704": "等次之间有空档（有的分数不属于任何等次）",
+    "E705": "等次之间有重叠（有的分数属于两个等次）",
+    "E706": "等次未覆盖从 0 分到满分的全部分数，或上下限颠倒",
+    "W801": "责任清单条目未被任何考核指标考核",
+    "W901": "中文文字中有半角标点",
+    "W902": "常见错别字",
+    "E903": "内容为空",
+    "E904": "生成的文字中残留模板标记",
 }
 
 # Exit codes, decided here and nowhere else.
@@ -61,11 +78,16 @@ class Diagnostic:
     message: str
     location: Location
     hint: str | None = None
-    severity: Severity = Severity.ERROR
+    # The default level follows the code's letter (E error, W warning); a project's
+    # settings may change it later, keeping the code.
+    severity: Severity = None  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         if self.code not in CODES:
             raise ValueError(f"unknown diagnostic code {self.code}")
+        if self.severity is None:
+            default = Severity.WARNING if self.code.startswith("W") else Severity.ERROR
+            object.__setattr__(self, "severity", default)
 
     def format(self) -> str:
         """`path:line:col: error[CODE]: message`, then the hint on its own line."""

@@ -8,6 +8,7 @@ stages can point at the exact key or value that is wrong.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,19 @@ Path_ = tuple[str | int, ...]
 MAX_NODES = 200_000
 
 _STR_TAGS = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"}
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 booleans: only true/false, so `off`, `yes`, `no` stay text."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"))
 
 
 @dataclass(frozen=True)
@@ -70,7 +84,7 @@ class _Walker:
 
     def __init__(self, source: Source):
         self.source = source
-        self.loader = yaml.SafeLoader("")
+        self.loader = _Loader("")
         self.budget = MAX_NODES
         self.problems: list[Diagnostic] = []
 
@@ -79,7 +93,7 @@ class _Walker:
         if self.budget < 0:
             raise _TooBig(node)
         self.source.values[path] = _span(node)
-        if node.tag.startswith("!") or node.tag not in yaml.SafeLoader.yaml_constructors:
+        if node.tag.startswith("!") or node.tag not in _Loader.yaml_constructors:
             raise yaml.constructor.ConstructorError(
                 None, None, f"不支持的标记 {node.tag}", node.start_mark)
         if isinstance(node, yaml.MappingNode):
@@ -158,7 +172,7 @@ def load_text(text: str, path: Path, display: str) -> Source:
     """Parse YAML text into a Source; raises Failed with every problem found."""
     source = Source(path=path, display=display, text=text, data=None)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if (exc.context or "").startswith("while scanning a quoted scalar") and exc.context_mark:

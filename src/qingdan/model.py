@@ -6,6 +6,7 @@ into a model of the same shape whose text is final.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,9 +31,26 @@ class Text:
     # The exact source characters of the value (quotes, line breaks of a block scalar),
     # used to point at a placeholder inside it. Not part of the text's identity.
     raw: str = field(default="", compare=False, repr=False)
+    offset: int = field(default=-1, compare=False, repr=False)  # where raw starts in the file
 
     def __str__(self) -> str:
         return self.value
+
+    def locate(self, needle: str, start: int = 0) -> Location:
+        """Where needle sits inside this value in the file, counting quotes and line breaks."""
+        index = self.raw.find(needle, start) if self.raw and needle else -1
+        return self.at(index)
+
+    def at(self, index: int) -> Location:
+        """The location of the character at index in raw (the value's start if unknown)."""
+        if index < 0 or not self.raw:
+            return self.location
+        before = self.raw[:index]
+        newlines = before.count("\n")
+        if newlines == 0:
+            return dataclasses.replace(self.location, column=self.location.column + index)
+        return dataclasses.replace(self.location, line=self.location.line + newlines,
+                                   column=index - before.rfind("\n"))
 
     def paragraphs(self) -> list[str]:
         """The text split into paragraphs, one per non-empty line."""
@@ -59,17 +77,19 @@ class Unit:
 
 
 @dataclass(frozen=True)
-class Citation:
-    """A document cited as the basis: 中共某委办公室《标题》（某委办〔2016〕15号）."""
+class CitedDocument:
+    """A cited document: in the project's registry (by key) or written inline as a basis."""
 
     title: Text
+    location: Location
+    key: str | None = None
     organ: Text | None = None
     number: Text | None = None
-    key: str | None = None
+    date: Text | None = None
 
-    def cite(self) -> str:
-        """The citation as it is written in running text."""
-        organ = self.organ.value if self.organ else ""
+    def cite(self, with_organ: bool = False) -> str:
+        """《标题》（某委办〔2016〕15号）, as a citation is written in running text."""
+        organ = self.organ.value if with_organ and self.organ else ""
         number = f"（{self.number.value}）" if self.number else ""
         return f"{organ}《{self.title.value}》{number}"
 
@@ -106,7 +126,7 @@ class ResponsibilityList:
     title: tuple[Text, ...]
     roles: tuple[Role, ...]
     location: Location
-    basis: tuple[Citation, ...] = ()
+    basis: tuple[CitedDocument, ...] = ()
     topic: str = ""
     preamble: Text | None = None
     recipients: Text | None = None
@@ -116,10 +136,88 @@ class ResponsibilityList:
 
 
 @dataclass(frozen=True)
+class Node:
+    """One numbered unit of a measures document: a chapter, an article, or an outline level.
+
+    In article numbering, top-level nodes are articles (第一条) unless they are chapters
+    (第一章) holding articles; deeper nodes are （一） then 1. In outline numbering, the
+    levels are 一、 （一） 1. （1）. Points make a node an assessment indicator.
+    """
+
+    id: str
+    location: Location
+    heading: Text | None = None
+    text: Text | None = None
+    children: tuple[Node, ...] = ()
+    chapter: bool = False
+    points: float | None = None
+    assesses: tuple[Text, ...] = ()
+
+    def walk(self) -> list[Node]:
+        """This node and every node under it, in document order."""
+        return [self, *(n for child in self.children for n in child.walk())]
+
+
+@dataclass(frozen=True)
+class Component:
+    """One part of a composite score and its weight in percent: 目标考核 60%."""
+
+    id: str
+    name: Text
+    weight: float
+    location: Location
+    weight_location: Location
+
+
+@dataclass(frozen=True)
+class Band:
+    """A grade and its score interval: 良好 from 80 (inclusive) to 90 (exclusive)."""
+
+    name: str
+    location: Location
+    lower: float | None = None
+    lower_inclusive: bool = True
+    upper: float | None = None
+    upper_inclusive: bool = True
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """The arithmetic of an assessment: total points, weights, formula, grade bands."""
+
+    location: Location
+    total: float | None = None
+    total_location: Location | None = None
+    components: tuple[Component, ...] = ()
+    formula: Text | None = None
+    bands: tuple[Band, ...] = ()
+
+
+@dataclass(frozen=True)
+class Measures:
+    """Implementation or assessment measures (实施办法, 考核办法) as written in one file."""
+
+    name: str
+    kind: str  # "measures" or "assessment"
+    title: tuple[Text, ...]
+    numbering: str  # "articles" or "outline"
+    content: tuple[Node, ...]
+    location: Location
+    preamble: Text | None = None
+    scoring: Scoring | None = None
+
+    def nodes(self) -> list[Node]:
+        return [n for top in self.content for n in top.walk()]
+
+
+@dataclass(frozen=True)
 class Project:
     """A project folder: its unit, its template and the documents it holds."""
 
     root: Path
     unit: Unit
-    template: Path
     lists: tuple[ResponsibilityList, ...]
+    measures: tuple[Measures, ...] = ()
+    documents: tuple[CitedDocument, ...] = ()
+    templates: dict[str, Path] = field(default_factory=dict)
+    settings: dict[str, str] = field(default_factory=dict)  # diagnostic code -> level

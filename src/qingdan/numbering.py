@@ -48,3 +48,29 @@ def item(n: int) -> str:
 def article(n: int) -> str:
     """Article label: 第十一条"""
     return f"第{chinese(n)}条"
+
+
+def chapter(n: int) -> str:
+    """Chapter label: 第二章"""
+    return f"第{chinese(n)}章"
+
+
+def paren(n: int) -> str:
+    """Fourth-level label: （1）"""
+    return f"（{n}）"
+
+
+def parse_chinese(text: str) -> int:
+    """Read Chinese numerals back: 十一 -> 11, 一百零一 -> 101, 二十 -> 20."""
+    values = {c: i for i, c in enumerate(DIGITS)} | {"〇": 0}
+    units = {"十": 10, "百": 100, "千": 1000}
+    total, digit = 0, 0
+    for char in text:
+        if char in values:
+            digit = values[char]
+        elif char in units:
+            total += (digit or 1) * units[char]
+            digit = 0
+        else:
+            raise ValueError(f"not a Chinese numeral: {text}")
+    return total + digit

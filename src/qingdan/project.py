@@ -2,20 +2,48 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import schema
-from .diagnostics import Diagnostic, Failed, Location, did_you_mean, errors
+from .diagnostics import CODES, Diagnostic, Failed, Location, did_you_mean, errors
 from .load import Source, display_path, load_file
-from .model import STANDARD_ROLES, Citation, Item, Project, ResponsibilityList, Role, Text, Unit
+from .model import (
+    STANDARD_ROLES,
+    Band,
+    CitedDocument,
+    Component,
+    Item,
+    Measures,
+    Node,
+    Project,
+    ResponsibilityList,
+    Role,
+    Scoring,
+    Text,
+    Unit,
+)
 
 CONFIG_NAME = "qingdan.yaml"
-KINDS = ("list",)
+# Source kind -> the schema that describes it.
+KINDS = {"list": "list", "measures": "measures", "assessment": "measures"}
 # The bundled templates live beside the package in a source checkout (pip install -e .).
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
-DEFAULT_TEMPLATE = TEMPLATES_DIR / "responsibility-list.docx"
+DEFAULT_TEMPLATES = {"list": "responsibility-list.docx", "measures": "measures.docx"}
 DEFAULT_PROJECT = Path("checklists") / "example"
+
+Path_ = tuple[Any, ...]
+
+
+@dataclass
+class Config:
+    """What qingdan.yaml says, once validated."""
+
+    unit: Unit
+    templates: dict[str, Path]
+    documents: tuple[CitedDocument, ...] = ()
+    settings: dict[str, str] = field(default_factory=dict)
 
 
 def source_files(path: Path) -> tuple[Path, list[Path]]:
@@ -35,59 +63,96 @@ def source_files(path: Path) -> tuple[Path, list[Path]]:
     return path, found
 
 
-def load_project(path: Path) -> Project:
-    """Load every source of a project; raises Failed with all problems found."""
+def load_project(path: Path) -> tuple[Project, list[Diagnostic]]:
+    """Load every source of a project, with the problems that did not stop the model.
+
+    Raises Failed when a file cannot be read, parsed or validated, since no model can be
+    built from it; reports the rest (an unregistered basis key, say) alongside the model.
+    """
     root, files = source_files(path)
     problems: list[Diagnostic] = []
-    unit, template = _load_config(root, problems)
+    config = _load_config(root, problems)
+    registry = {d.key: d for d in config.documents} if config else {}
     lists: list[ResponsibilityList] = []
+    measures: list[Measures] = []
+    later: list[Diagnostic] = []
     for file in files:
         try:
             source = load_file(file)
         except Failed as failed:
             problems.extend(failed.diagnostics)
             continue
-        built = _build_source(source, problems)
-        if built is not None:
+        built = _build_source(source, registry, problems, later)
+        if isinstance(built, ResponsibilityList):
             lists.append(built)
-    if errors(problems) or unit is None or template is None:
-        raise Failed(problems)
-    return Project(root=root, unit=unit, template=template, lists=tuple(lists))
+        elif isinstance(built, Measures):
+            measures.append(built)
+    if errors(problems) or config is None:
+        raise Failed(problems + later)
+    project = Project(root=root, unit=config.unit, lists=tuple(lists),
+                      measures=tuple(measures), documents=config.documents,
+                      templates=config.templates, settings=config.settings)
+    return project, problems + later
 
 
-def _load_config(root: Path, problems: list[Diagnostic]) -> tuple[Unit | None, Path | None]:
+def _load_config(root: Path, problems: list[Diagnostic]) -> Config | None:
     config = root / CONFIG_NAME
     if not config.is_file():
         problems.append(Diagnostic(
             "E401", f"项目文件夹中没有 {CONFIG_NAME}", Location(display_path(config)),
             hint="新建 qingdan.yaml，至少写明 unit: 的 name 和 body"))
-        return None, None
+        return None
     try:
         source = load_file(config)
     except Failed as failed:
         problems.extend(failed.diagnostics)
-        return None, None
+        return None
     found = schema.validate(source, "project")
     problems.extend(found)
     if found:
-        return None, None
+        return None
     data = source.data
     raw = data["unit"]
     unit = Unit(name=raw["name"], body=raw["body"], short=raw.get("short", ""),
                 superior=raw.get("superior", ""), channels=raw.get("channels", ""),
                 vars=dict(raw.get("vars", {})))
-    template = DEFAULT_TEMPLATE
-    if "template" in data:
-        template = (root / data["template"]).resolve()
-    if not template.is_file():
-        where = source.at(("template",)) if "template" in data else Location(source.display)
-        problems.append(Diagnostic("E402", f"找不到 Word 模板“{display_path(template)}”", where,
-                                   hint="template: 写相对 qingdan.yaml 的路径"))
-        return unit, None
-    return unit, template
+    templates = {}
+    for kind, default in DEFAULT_TEMPLATES.items():
+        given = data.get("templates", {}).get(kind)
+        template = (root / given).resolve() if given else TEMPLATES_DIR / default
+        if not template.is_file():
+            where = (source.at(("templates", kind)) if given else Location(source.display))
+            problems.append(Diagnostic(
+                "E402", f"找不到 Word 模板“{display_path(template)}”", where,
+                hint=f"templates: 下的 {kind}: 写相对 qingdan.yaml 的路径"))
+        templates[kind] = template
+    documents = tuple(_document(source, key, value, ("documents", key))
+                      for key, value in data.get("documents", {}).items())
+    settings = dict(data.get("diagnostics", {}))
+    for code, level in settings.items():
+        if code not in CODES:
+            problems.append(Diagnostic(
+                "E204", f"diagnostics：没有代码为 {code} 的诊断", source.at(("diagnostics", code),
+                                                                     key=True),
+                hint=did_you_mean(code, CODES) or "诊断代码见 README 的“诊断代码”一节"))
+        elif code.startswith("E") and level != "error":
+            problems.append(Diagnostic(
+                "E204", f"diagnostics：错误 {code} 不能设为 {level}",
+                source.at(("diagnostics", code)), hint="只有 W 开头的警告可以调整或关闭"))
+    return Config(unit=unit, templates=templates, documents=documents, settings=settings)
 
 
-def _build_source(source: Source, problems: list[Diagnostic]) -> ResponsibilityList | None:
+def _document(source: Source, key: str | None, raw: dict[str, Any], path: Path_) -> CitedDocument:
+    return CitedDocument(title=_t(source, raw["title"], path + ("title",)),
+                         location=source.at(path, key=key is not None and len(path) == 2),
+                         key=key, organ=_text(source, raw, "organ", path),
+                         number=_text(source, raw, "number", path),
+                         date=_text(source, raw, "date", path))
+
+
+def _build_source(source: Source, registry: dict[str, CitedDocument],
+                  problems: list[Diagnostic],
+                  later: list[Diagnostic]) -> ResponsibilityList | Measures | None:
     """Dispatch on `kind`, validate against its schema, and build the model."""
     data = source.data
     if not isinstance(data, dict):
@@ -96,50 +161,63 @@ def _build_source(source: Source, problems: list[Diagnostic]) -> ResponsibilityL
     kind = data.get("kind")
     if kind is None:
         problems.append(Diagnostic("E203", "文件顶层 缺少必填字段“kind”", source.at(()),
-                                   hint="责任清单写 kind: list"))
+                                   hint="责任清单写 kind: list，实施办法写 kind: measures，"
+                                        "考核办法写 kind: assessment"))
         return None
     if kind not in KINDS:
         problems.append(Diagnostic(
             "E204", f"kind：不认识的源文件种类“{kind}”", source.at(("kind",)),
             hint=did_you_mean(str(kind), KINDS) or f"可用的种类：{'、'.join(KINDS)}"))
         return None
-    found = schema.validate(source, "list")
+    found = schema.validate(source, KINDS[kind])
     problems.extend(found)
     if found:
         return None
-    return _build_list(source)
+    if kind == "list":
+        return _build_list(source, registry, later)
+    return _build_measures(source)
 
 
-def _t(source: Source, value: str, path: tuple[Any, ...]) -> Text:
+def _t(source: Source, value: str, path: Path_) -> Text:
     """A Text for the value at path, keeping its source characters."""
     span = source.span(path)
-    raw = source.text[span.start:span.end] if span else ""
-    return Text(value, source.at(path), raw)
+    if span is None:
+        return Text(value, source.at(path))
+    return Text(value, source.at(path), source.text[span.start:span.end], span.start)
 
 
-def _text(source: Source, data: dict[str, Any], key: str, path: tuple[Any, ...]) -> Text | None:
+def _text(source: Source, data: dict[str, Any], key: str, path: Path_) -> Text | None:
     if key not in data:
         return None
     return _t(source, data[key], path + (key,))
 
 
-def _build_list(source: Source) -> ResponsibilityList:
-    data = source.data
+def _title(source: Source, data: dict[str, Any]) -> tuple[Text, ...]:
     title = data["title"]
-    lines = [title] if isinstance(title, str) else title
-    title_path: tuple[Any, ...] = ("title",) if isinstance(title, str) else ()
-    titles = tuple(
-        _t(source, line, title_path or ("title", i)) for i, line in enumerate(lines))
-    basis = tuple(
-        Citation(title=_t(source, c["title"], ("basis", i, "title")),
-                 organ=_text(source, c, "organ", ("basis", i)),
-                 number=_text(source, c, "number", ("basis", i)),
-                 key=c.get("key"))
-        for i, c in enumerate(data.get("basis", [])))
+    if isinstance(title, str):
+        return (_t(source, title, ("title",)),)
+    return tuple(_t(source, line, ("title", i)) for i, line in enumerate(title))
+
+
+def _build_list(source: Source, registry: dict[str, CitedDocument],
+                problems: list[Diagnostic]) -> ResponsibilityList:
+    data = source.data
+    basis = []
+    for i, entry in enumerate(data.get("basis", [])):
+        if isinstance(entry, dict):
+            basis.append(_document(source, entry.get("key"), entry, ("basis", i)))
+        elif entry in registry:
+            basis.append(registry[entry])
+        else:
+            problems.append(Diagnostic(
+                "E312", f"依据中的文件简称“{entry}”未在 qingdan.yaml 的 documents 中登记",
+                source.at(("basis", i)),
+                hint=did_you_mean(entry, registry) or "在 qingdan.yaml 的 documents: 下登记该文件"))
     roles = tuple(_build_role(source, role_id, raw) for role_id, raw in data["roles"].items())
     return ResponsibilityList(
-        name=source.path.stem, title=titles, roles=roles, location=source.at(()),
-        basis=basis, topic=data.get("topic", ""), preamble=_text(source, data, "preamble", ()),
+        name=source.path.stem, title=_title(source, data), roles=roles, location=source.at(()),
+        basis=tuple(basis), topic=data.get("topic", ""),
+        preamble=_text(source, data, "preamble", ()),
         recipients=_text(source, data, "recipients", ()))
 
 
@@ -154,3 +232,45 @@ def _build_role(source: Source, role_id: str, raw: dict[str, Any]) -> Role:
         for i, item in enumerate(raw["items"]))
     return Role(id=role_id, heading=heading, items=items, location=source.at(path, key=True),
                 lead=_text(source, raw, "lead", path))
+
+
+def _build_measures(source: Source) -> Measures:
+    data = source.data
+    content = tuple(_build_node(source, raw, ("content", i))
+                    for i, raw in enumerate(data["content"]))
+    scoring = _build_scoring(source, data["scoring"]) if "scoring" in data else None
+    return Measures(name=source.path.stem, kind=data["kind"], title=_title(source, data),
+                    numbering=data.get("numbering", "articles"), content=content,
+                    location=source.at(()), preamble=_text(source, data, "preamble", ()),
+                    scoring=scoring)
+
+
+def _build_node(source: Source, raw: dict[str, Any], path: Path_) -> Node:
+    children = tuple(_build_node(source, child, path + ("items", i))
+                     for i, child in enumerate(raw.get("items", [])))
+    chapter = _text(source, raw, "chapter", path)
+    return Node(
+        id=raw["id"], location=source.at(path + ("id",)),
+        heading=chapter or _text(source, raw, "heading", path),
+        text=_text(source, raw, "text", path), children=children, chapter=chapter is not None,
+        points=raw.get("points"),
+        assesses=tuple(_t(source, ref, path + ("assesses", i))
+                       for i, ref in enumerate(raw.get("assesses", []))))
+
+
+def _build_scoring(source: Source, raw: dict[str, Any]) -> Scoring:
+    path = ("scoring",)
+    components = tuple(
+        Component(id=c["id"], name=_t(source, c["name"], path + ("components", i, "name")),
+                  weight=c["weight"], location=source.at(path + ("components", i, "id")),
+                  weight_location=source.at(path + ("components", i, "weight")))
+        for i, c in enumerate(raw.get("components", [])))
+    bands = tuple(
+        Band(name=g["name"], location=source.at(path + ("grades", i, "name")),
+             lower=g.get("min", g.get("above")), lower_inclusive="above" not in g,
+             upper=g.get("max", g.get("below")), upper_inclusive="below" not in g)
+        for i, g in enumerate(raw.get("grades", [])))
+    return Scoring(location=source.at(path, key=True), total=raw.get("total"),
+                   total_location=source.at(path + ("total",)) if "total" in raw else None,
+                   components=components, formula=_text(source, raw, "formula", path),
+                   bands=bands)

@@ -1,0 +1,25 @@
+"""Semantic passes over the raw model: problems the schema cannot see.
+
+Each pass is a function from the model (and the reference index) to diagnostics; none
+stops at the first problem.
+"""
+
+from __future__ import annotations
+
+from ..diagnostics import Diagnostic
+from ..model import Project
+from ..refs import Index
+from .arithmetic import check_scoring
+from .coverage import check_coverage
+from .docnumber import check_documents
+from .text import lint_sources
+
+
+def check_project(project: Project, index: Index) -> list[Diagnostic]:
+    """Every semantic problem in a raw project (before placeholders are rendered)."""
+    found = check_documents(project)
+    for doc in project.measures:
+        found.extend(check_scoring(doc))
+    found.extend(check_coverage(project, index))
+    found.extend(lint_sources(project, index))
+    return found

@@ -1,0 +1,171 @@
+"""Assessment arithmetic: points add up, weights make 100%, the formula agrees, bands tile."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..diagnostics import Diagnostic, Location
+from ..model import Band, Measures, Node, Scoring
+from ..scoring import band_range, number, total
+
+EPSILON = 1e-9
+PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％﹪]")
+TERMS = re.compile(r"[+＋]")
+
+
+def check_scoring(doc: Measures) -> list[Diagnostic]:
+    """Every arithmetic problem of one measures document."""
+    found = check_points(doc)
+    if doc.scoring is not None:
+        found += check_weights(doc.scoring)
+        found += check_formula(doc.scoring)
+        found += check_bands(doc.scoring)
+    return found
+
+
+def _pointed(nodes: tuple[Node, ...]) -> list[Node]:
+    """The highest nodes that carry points: a node's own, or its descendants' if it has none."""
+    out: list[Node] = []
+    for node in nodes:
+        out.extend([node] if node.points is not None else _pointed(node.children))
+    return out
+
+
+def check_points(doc: Measures) -> list[Diagnostic]:
+    """Children's points add up to their parent's; the top indicators add up to the total."""
+    found = []
+    for node in doc.nodes():
+        if node.points is None:
+            continue
+        parts = _pointed(node.children)
+        if parts and abs(sum(p.points or 0 for p in parts) - node.points) > EPSILON:
+            listed = "＋".join(number(p.points or 0) for p in parts)
+            found.append(Diagnostic(
+                "E701", f"“{node.id}”的分值为 {number(node.points)} 分，但下级分值之和为 "
+                        f"{listed}＝{number(sum(p.points or 0 for p in parts))} 分",
+                node.location, hint="调整本项或下级条目的 points"))
+    scoring = doc.scoring
+    top = _pointed(doc.content)
+    if scoring is not None and scoring.total is not None and top:
+        got = sum(p.points or 0 for p in top)
+        if abs(got - scoring.total) > EPSILON:
+            found.append(Diagnostic(
+                "E701", f"各指标分值之和为 {number(got)} 分，与满分 {number(scoring.total)} 分不符",
+                scoring.total_location or scoring.location,
+                hint="各项分值：" + "、".join(f"{p.id} {number(p.points or 0)}" for p in top)))
+    return found
+
+
+def check_weights(scoring: Scoring) -> list[Diagnostic]:
+    if not scoring.components:
+        return []
+    got = sum(c.weight for c in scoring.components)
+    if abs(got - 100) <= EPSILON:
+        return []
+    listed = "＋".join(f"{c.name.value}{number(c.weight)}%" for c in scoring.components)
+    return [Diagnostic("E702", f"各部分权重之和为 {number(got)}%，不是 100%：{listed}",
+                       scoring.components[0].location,
+                       hint="检查各部分的 weight，与文件中“占综合成绩的××%”逐一核对")]
+
+
+def check_formula(scoring: Scoring) -> list[Diagnostic]:
+    """A stated formula names every component once, each with its stated weight."""
+    text = scoring.formula
+    if text is None or not scoring.components:
+        return []
+    found = []
+    named: set[str] = set()
+    rhs = re.split(r"[=＝]", text.value)[-1]
+    offset = text.value.rfind(rhs)
+    for term in TERMS.split(rhs):
+        percent = PERCENT.search(term)
+        if percent is None:
+            continue
+        component = next((c for c in scoring.components if c.name.value in term), None)
+        where = text.locate(term.strip(), offset) if term.strip() else text.location
+        if component is None:
+            found.append(Diagnostic(
+                "E703", f"公式中的“{term.strip()}”不对应 components 中的任何部分", where,
+                hint="components 中的名称：" + "、".join(c.name.value for c in scoring.components)))
+            continue
+        named.add(component.id)
+        stated = float(percent.group(1))
+        if abs(stated - component.weight) > EPSILON:
+            found.append(Diagnostic(
+                "E703", f"公式中“{component.name.value}”的权重为 {number(stated)}%，"
+                        f"而 components 中为 {number(component.weight)}%",
+                text.locate(percent.group(0), offset),
+                hint=f"两处应一致；components 中的权重在 {component.weight_location}"))
+    for component in scoring.components:
+        if component.id not in named:
+            found.append(Diagnostic(
+                "E703", f"公式中没有“{component.name.value}”", text.location,
+                hint=f"按权重应有“{component.name.value}得分×{number(component.weight)}%”"))
+    return found
+
+
+@dataclass(frozen=True)
+class Interval:
+    band: Band
+    low: float
+    low_in: bool
+    high: float
+    high_in: bool
+
+    def describe(self, top: float) -> str:
+        return f"“{self.band.name}”（{band_range(self.band, top)}）"
+
+
+def check_bands(scoring: Scoring) -> list[Diagnostic]:
+    """Bands are listed in order and cover 0..total: no gap, no overlap, fractions included."""
+    if not scoring.bands:
+        return []
+    top = total(scoring)
+    found: list[Diagnostic] = []
+    spans = [Interval(b, b.lower if b.lower is not None else 0, b.lower_inclusive,
+                      b.upper if b.upper is not None else top, b.upper_inclusive)
+             for b in scoring.bands]
+    for s in spans:
+        if s.low > s.high or (s.low == s.high and not (s.low_in and s.high_in)):
+            found.append(Diagnostic("E706", f"等次“{s.band.name}”的下限高于上限",
+                                    s.band.location, hint="检查 min/above 与 max/below"))
+    if found:
+        return found
+    ordered = sorted(spans, key=lambda s: (s.low, not s.low_in))
+    if spans not in (ordered, ordered[::-1]):
+        found.append(Diagnostic("E706", "等次没有按分数从高到低（或从低到高）排列",
+                                spans[0].band.location,
+                                hint="按“优秀、良好、一般、较差”的顺序排列"))
+    first, last = ordered[0], ordered[-1]
+    if first.low > 0 or (first.low == 0 and not first.low_in):
+        found.append(_edge(first, f"0 分至 {number(first.low)} 分不属于任何等次", top))
+    if last.high < top or (last.high == top and not last.high_in):
+        found.append(_edge(last, f"{number(last.high)} 分至满分 {number(top)} 分不属于任何等次",
+                           top))
+    for lower, upper in zip(ordered, ordered[1:], strict=False):
+        found.extend(_between(lower, upper, top))
+    return found
+
+
+def _edge(span: Interval, message: str, top: float) -> Diagnostic:
+    return Diagnostic("E706", f"{message}（{span.describe(top)}）", span.band.location,
+                      hint="最低一档写到 0 分（省略 min），最高一档写到满分（省略 max）")
+
+
+def _between(lower: Interval, upper: Interval, top: float) -> list[Diagnostic]:
+    a, b = lower.high, upper.low
+    where: Location = lower.band.location
+    if a < b or (a == b and not lower.high_in and not upper.low_in):
+        example = number((a + b) / 2) if a < b else number(a)
+        return [Diagnostic(
+            "E704", f"{lower.describe(top)}与{upper.describe(top)}之间有空档："
+                    f"{example} 分不属于任何等次", where,
+            hint=f"把“{lower.band.name}”的上限写成 below: {number(b)}（不满{number(b)}分），"
+                 f"与上一档的下限 {number(b)} 分相接")]
+    if a > b or (a == b and lower.high_in and upper.low_in):
+        return [Diagnostic(
+            "E705", f"{lower.describe(top)}与{upper.describe(top)}重叠："
+                    f"{number(b)} 分同属两个等次", where,
+            hint=f"把“{lower.band.name}”的上限写成 below: {number(b)}")]
+    return []

@@ -1,0 +1,40 @@
+"""Coverage: indicators that name responsibility items, and items no indicator assesses."""
+
+from __future__ import annotations
+
+from ..diagnostics import Diagnostic
+from ..model import Project
+from ..refs import Index, RefError
+
+
+def check_coverage(project: Project, index: Index) -> list[Diagnostic]:
+    """Every named item exists; every item of an assessed list is assessed by something."""
+    lists = {lst.name for lst in project.lists}
+    assessed: dict[str, set[str]] = {}
+    found: list[Diagnostic] = []
+    for doc in project.measures:
+        for node in doc.nodes():
+            for ref in node.assesses:
+                try:
+                    target = index.resolve(ref.value, "", among=lists)
+                except RefError as exc:
+                    found.append(Diagnostic(exc.code, exc.message, ref.locate(exc.needle),
+                                            hint=exc.hint))
+                    continue
+                if target.doc not in lists:
+                    found.append(Diagnostic(
+                        "E311", f"“{ref.value}”不是责任清单中的条目", ref.location,
+                        hint="assesses 中写责任清单条目的 id，或“清单文件名:id”"))
+                    continue
+                assessed.setdefault(target.doc, set()).add(target.id)
+    for lst in project.lists:
+        if lst.name not in assessed:
+            continue  # no indicator assesses this list at all: nothing to cover
+        for role in lst.roles:
+            for item in role.items:
+                if item.id not in assessed[lst.name]:
+                    found.append(Diagnostic(
+                        "W801", f"条目“{item.id}”（{role.id}）没有任何考核指标考核",
+                        item.location,
+                        hint=f"在考核办法某项指标的 assesses 中加入 {lst.name}:{item.id}"))
+    return found

@@ -1,0 +1,166 @@
+"""References by id: pass one collects every target and its label, pass two resolves.
+
+Labels are computed from the structure, never written by hand, so a reference always
+names the target as it is numbered now: inserting an article renumbers every reference
+to the articles after it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import numbering
+from .diagnostics import Diagnostic, Location, did_you_mean
+from .model import Measures, Node, Project, ResponsibilityList
+
+
+@dataclass(frozen=True)
+class Target:
+    """Something a reference can name: a list item, an article, a chapter, an outline level."""
+
+    doc: str
+    id: str
+    label: str  # as printed before the text: 第三条, （二）, 3.
+    ref: str  # as written in running text by {{ ref('id') }}: 第三条, （二）, 3
+    location: Location
+
+
+class RefError(Exception):
+    """A reference that cannot be resolved; compile.py turns it into a located diagnostic."""
+
+    def __init__(self, code: str, message: str, needle: str, hint: str | None = None):
+        super().__init__(message)
+        self.code, self.message, self.needle, self.hint = code, message, needle, hint
+
+
+MAX_DEPTH = 4
+ARTICLE_PART = {2: "第{}项", 3: "第{}目", 4: "{}"}
+
+
+def list_targets(doc: ResponsibilityList) -> list[Target]:
+    return [Target(doc.name, item.id, numbering.item(n), str(n), item.location)
+            for role in doc.roles for n, item in enumerate(role.items, 1)]
+
+
+def measures_targets(doc: Measures) -> tuple[list[Target], list[Diagnostic]]:
+    """Every node's label and reference text, with problems of depth."""
+    targets: list[Target] = []
+    problems: list[Diagnostic] = []
+
+    def add(node: Node, label: str, ref: str) -> None:
+        targets.append(Target(doc.name, node.id, label, ref, node.location))
+
+    def nested(parent: Node, depth: int, parent_ref: str | None) -> None:
+        """Levels under an article or an outline heading: （一） 1. （1）."""
+        for n, child in enumerate(parent.children, 1):
+            if depth > MAX_DEPTH:
+                problems.append(Diagnostic("E204", f"“{child.id}”层级过深：最多 {MAX_DEPTH} 级",
+                                           child.location, hint="把下级内容并入上一级的正文"))
+                continue
+            label, own = level_label(depth, n)
+            # Under an article the reference names the path: 第三条第（二）项第1目.
+            ref = own if parent_ref is None else parent_ref + ARTICLE_PART[depth].format(own)
+            add(child, label, ref)
+            nested(child, depth + 1, None if parent_ref is None else ref)
+
+    if doc.numbering == "outline":
+        for n, node in enumerate(doc.content, 1):
+            label, ref = level_label(1, n)
+            add(node, label, ref)
+            nested(node, 2, None)
+        return targets, problems
+    articles = chapters = 0
+    for node in doc.content:
+        if node.chapter:
+            chapters += 1
+            add(node, numbering.chapter(chapters), numbering.chapter(chapters))
+            group = node.children
+        else:
+            group = (node,)
+        for article in group:
+            articles += 1
+            label = numbering.article(articles)
+            add(article, label, label)
+            nested(article, 2, label)
+    return targets, problems
+
+
+def level_label(depth: int, n: int) -> tuple[str, str]:
+    """(printed label, reference text) for outline depth 1..4."""
+    if depth == 1:
+        return numbering.section(n), numbering.chinese(n)
+    if depth == 2:
+        return numbering.subsection(n), numbering.subsection(n)
+    if depth == 3:
+        return numbering.item(n), str(n)
+    return numbering.paren(n), numbering.paren(n)
+
+
+@dataclass
+class Index:
+    """All targets of a project by document and id; records which were referred to."""
+
+    by_doc: dict[str, dict[str, Target]] = field(default_factory=dict)
+    used: set[tuple[str, str]] = field(default_factory=set)
+
+    def resolve(self, key: str, current: str, among: set[str] | None = None) -> Target:
+        """The target of `id` (in the current document) or `文件名:id`; raises RefError.
+
+        A bare id not in the current document is looked up in every document (or only in
+        `among`), and must be found in exactly one.
+        """
+        if not isinstance(key, str) or not key:
+            raise RefError("E311", "ref() 需要一个条目编号", "ref")
+        doc, _, ident = key.rpartition(":")
+        if doc:
+            if doc not in self.by_doc:
+                raise RefError("E311", f"引用的文件“{doc}”不存在", doc,
+                               did_you_mean(doc, self.by_doc))
+            return self._get(doc, ident)
+        if ident in self.by_doc.get(current, {}):
+            return self._get(current, ident)
+        holders = [d for d, targets in self.by_doc.items()
+                   if ident in targets and (among is None or d in among)]
+        if len(holders) == 1:
+            return self._get(holders[0], ident)
+        if len(holders) > 1:
+            raise RefError("E311", f"编号“{ident}”在多个文件中都有，引用不明确", ident,
+                           f"写成“{holders[0]}:{ident}”指明文件")
+        every = {t for targets in self.by_doc.values() for t in targets}
+        raise RefError("E311", f"引用的编号“{ident}”不存在", ident, did_you_mean(ident, every))
+
+    def _get(self, doc: str, ident: str) -> Target:
+        targets = self.by_doc[doc]
+        if ident not in targets:
+            raise RefError("E311", f"“{doc}”中没有编号“{ident}”", ident,
+                           did_you_mean(ident, targets))
+        self.used.add((doc, ident))
+        return targets[ident]
+
+
+def build_index(project: Project) -> tuple[Index, list[Diagnostic]]:
+    """Pass one: every target of every document, with duplicate ids reported where defined."""
+    index = Index()
+    problems: list[Diagnostic] = []
+    groups: list[tuple[str, list[Target]]] = [(d.name, list_targets(d)) for d in project.lists]
+    for doc in project.measures:
+        targets, found = measures_targets(doc)
+        problems.extend(found)
+        groups.append((doc.name, targets))
+    for name, targets in groups:
+        table: dict[str, Target] = {}
+        for target in targets:
+            first = table.get(target.id)
+            if first is not None:
+                problems.append(Diagnostic(
+                    "E301", f"编号“{target.id}”重复", target.location,
+                    hint=f"另一处在 {first.location}；编号在同一文件内必须唯一"))
+                continue
+            table[target.id] = target
+        index.by_doc[name] = table
+    return index, problems
+
+
+HARD_ARTICLE = re.compile(r"(?<![》>])第([零〇一二三四五六七八九十百千]+)条")
+
