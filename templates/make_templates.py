@@ -10,16 +10,16 @@ script gives the same XML every time.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import sys
+import zipfile
 from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
@@ -39,12 +39,16 @@ SONGTI = "宋体"
 BODY_PT = 16  # 3号
 TITLE_PT = 22  # 2号
 FOOTER_PT = 14  # 4号
+MARK_PT = 36  # 小初: the organ mark; shorter sizes for long names are chosen in the template
+TABLE_PT = 14  # 4号 in tables, single-spaced so rows stay low
+RED = "FF0000"
+TEXT_WIDTH_TWIPS = 8845  # 156 mm
+CHAR = BODY_PT * 20  # one 3号 character in twips
 # 225 mm / 22 lines = 28.95 pt. Exact line spacing at this pitch gives 22 lines in Word,
 # WPS and LibreOffice alike.
 LINE_TWIPS = 579
 # 156 mm holds 28 characters at 15.75 pt: 3号 with -0.25 pt character spacing.
 CHAR_SPACING_TWIPS = -5
-FIXED_TIME = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
 
 
 def set_fonts(rpr, face: str) -> None:
@@ -90,7 +94,8 @@ def run_props(style_el, face: str, size_pt: float, bold: bool = False):
 RPR_ORDER = ["w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:color", "w:spacing", "w:kern",
              "w:sz", "w:szCs", "w:lang"]
 PPR_ORDER = ["w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:widowControl",
-             "w:overflowPunct", "w:snapToGrid", "w:spacing", "w:ind", "w:jc", "w:outlineLvl"]
+             "w:pBdr", "w:tabs", "w:overflowPunct", "w:snapToGrid", "w:spacing", "w:ind",
+             "w:jc", "w:outlineLvl"]
 
 
 def reorder(el, order: list[str]) -> None:
@@ -166,8 +171,58 @@ def make_styles(doc) -> dict[str, str]:
     paragraph_style(doc, "二级标题", KAITI, BODY_PT, indent_chars=2, outline=2, keep_next=True)
     paragraph_style(doc, "章标题", HEITI, BODY_PT, align="center", outline=1, keep_next=True)
     paragraph_style(doc, "页码", SONGTI, FOOTER_PT, align="right")
+    notice_styles(doc)
     return {"title": "公文标题", "h1": "一级标题", "h2": "二级标题", "chapter": "章标题",
-            "body": "Normal", "footer": "页码"}
+            "body": "Normal", "footer": "页码", "mark": "发文机关标志", "number": "发文字号",
+            "flush": "顶格", "note": "附件说明", "note-more": "附件说明续", "label": "附件标签",
+            "endblock": "版记", "cell": "表格文字", "head": "表头"}
+
+
+def indent(style, *, left: int = 0, hanging: int = 0, first: int = 0) -> None:
+    """Set a style's indentation in twips (first-line indent or hanging, not both)."""
+    ppr = style.element.get_or_add_pPr()
+    attrs = {"left": str(left), "firstLineChars": "0"}
+    if hanging:
+        attrs["hanging"] = str(hanging)
+    else:
+        attrs["firstLine"] = str(first)
+    child(ppr, "w:ind", **attrs)
+    reorder(ppr, PPR_ORDER)
+
+
+def notice_styles(doc) -> None:
+    """Styles of the notice's parts and of tables, all named so a clerk can restyle them."""
+    mark = paragraph_style(doc, "发文机关标志", XIAOBIAOSONG, MARK_PT, align="center")
+    child(mark.element.rPr, "w:color", val=RED)
+    reorder_rpr(mark.element.rPr)
+    # The mark's top edge sits 35 mm under the text block's top edge.
+    ppr = mark.element.pPr
+    child(ppr, "w:spacing", before=str(35 * 567 // 10 - 200), after="0",
+          line=str(MARK_PT * 20 + 120), lineRule="exact")
+    reorder(ppr, PPR_ORDER)
+    number = paragraph_style(doc, "发文字号", FANGSONG, BODY_PT, align="center")
+    borders = child(number.element.pPr, "w:pBdr")
+    # The red separator line 4 mm under the number glyphs (6.5 pt of line box + 5 pt), as
+    # wide as the text block.
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("val", "single"), ("sz", "12"), ("space", "5"), ("color", RED)):
+        bottom.set(qn(f"w:{key}"), value)
+    borders.append(bottom)
+    reorder(number.element.pPr, PPR_ORDER)
+    paragraph_style(doc, "顶格", FANGSONG, BODY_PT)
+    note = paragraph_style(doc, "附件说明", FANGSONG, BODY_PT, align="left")
+    indent(note, left=5 * CHAR, hanging=3 * CHAR)  # 附件：1.… with later lines under 1.
+    more = paragraph_style(doc, "附件说明续", FANGSONG, BODY_PT, align="left")
+    indent(more, left=5 * CHAR)
+    label = paragraph_style(doc, "附件标签", HEITI, BODY_PT, align="left")
+    child(label.element.pPr, "w:pageBreakBefore")
+    reorder(label.element.pPr, PPR_ORDER)
+    paragraph_style(doc, "版记", FANGSONG, FOOTER_PT, align="left")
+    for name, face, align in (("表格文字", FANGSONG, "left"), ("表头", HEITI, "center")):
+        cell = paragraph_style(doc, name, face, TABLE_PT, align=align)
+        child(cell.element.pPr, "w:spacing", before="0", after="0", line="240", lineRule="auto")
+        child(cell.element.pPr, "w:snapToGrid", val="0")
+        reorder(cell.element.pPr, PPR_ORDER)
 
 
 def page_setup(doc) -> None:
@@ -255,15 +310,32 @@ def text_para(doc, style: str, text: str, face: str, size: float):
     return para
 
 
-def set_properties(doc, title: str) -> None:
-    props = doc.core_properties
-    props.title = title
-    props.author = "qingdan"
-    props.last_modified_by = "qingdan"
-    props.comments = ""
-    props.created = FIXED_TIME.replace(tzinfo=None)
-    props.modified = FIXED_TIME.replace(tzinfo=None)
-    props.revision = 1
+CORE_XML = """<?xml version='1.0' encoding='UTF-8' standalone='yes'?>
+<cp:coreProperties \
+xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" \
+xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" \
+xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\
+<dc:title>{{ title }}</dc:title><dc:creator>qingdan</dc:creator>\
+<cp:lastModifiedBy>qingdan</cp:lastModifiedBy><cp:revision>1</cp:revision>\
+<dcterms:created xsi:type="dcterms:W3CDTF">2020-01-01T00:00:00Z</dcterms:created>\
+<dcterms:modified xsi:type="dcterms:W3CDTF">2020-01-01T00:00:00Z</dcterms:modified>\
+</cp:coreProperties>"""
+
+
+def with_core_properties(data: bytes) -> bytes:
+    """The package with fixed document properties (title from the context, fixed dates).
+
+    Written here rather than through python-docx, whose default properties part is shared
+    between documents made in one process."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            payload = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                payload = CORE_XML.encode("utf-8")
+            dst.writestr(info, payload)
+    return out.getvalue()
 
 
 class Builder:
@@ -309,11 +381,10 @@ class Builder:
         self.body("{%p endfor %}")
 
     def save(self) -> bytes:
-        set_properties(self.doc, "{{ title }}")
         drop_thumbnail(self.doc)
         out = io.BytesIO()
         self.doc.save(out)
-        return normalise_zip(out.getvalue())
+        return normalise_zip(with_core_properties(out.getvalue()))
 
 
 def responsibility_list() -> bytes:
@@ -373,7 +444,175 @@ def drop_thumbnail(doc) -> None:
             del rels[rid]
 
 
-TEMPLATES = {"responsibility-list.docx": responsibility_list, "measures.docx": measures}
+def notice() -> bytes:
+    """The 通知 template: letterhead, number and red line, title, recipients, body,
+    attachment note, signature and date, each attached document on a new page after its
+    附件N label, and the end block (版记) at the bottom of the last page."""
+    t = Builder()
+    for test, size in (("if mark|length <= 12", MARK_PT), ("elif mark|length <= 15", 28),
+                       ("else", 22)):
+        t.body(f"{{%p {test} %}}")
+        t.styled("mark", "{{ mark }}", XIAOBIAOSONG, size)
+    t.body("{%p endif %}")
+    t.body("")
+    t.body("")
+    t.styled("number", "{{ number }}", FANGSONG)
+    t.body("")
+    t.body("")
+    t.title_block()
+    t.styled("flush", "{{ recipients }}", FANGSONG)
+    t.paragraphs("body")
+    t.body("")
+    t.body("{%p for a in attachments %}")
+    t.body("{%p if loop.first %}")
+    t.styled("note", "{{ a.note }}", FANGSONG)
+    t.body("{%p else %}")
+    t.styled("note-more", "{{ a.note }}", FANGSONG)
+    t.body("{%p endif %}")
+    t.body("{%p endfor %}")
+    t.body("")
+    t.styled("flush", "{{ signature_line }}", FANGSONG)
+    t.styled("flush", "{{ date_line }}", FANGSONG)
+    t.body("{%p for a in attachments %}")
+    t.styled("label", "{{ a.label }}", HEITI)
+    t.body("")
+    t.body("{{p a.doc }}")
+    t.body("{%p endfor %}")
+    end_block(t)
+    return t.save()
+
+
+NAMESPACES = (
+    'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"')
+EMU_PER_TWIP = 635
+
+
+def end_block_line(text: str, top: int, bottom: int) -> str:
+    """One line of the end block: 4号 仿宋, one character in on both sides, its rules as
+    paragraph borders (sizes in eighths of a point; 0 for none)."""
+    rules = "".join(f'<w:{side} w:val="single" w:sz="{size}" w:space="0" w:color="000000"/>'
+                    for side, size in (("top", top), ("bottom", bottom)) if size)
+    one = FOOTER_PT * 20
+    tab = (f'<w:tabs><w:tab w:val="right" w:pos="{TEXT_WIDTH_TWIPS - one}"/></w:tabs>'
+           if "\t" in text else "")
+    rpr = (f'<w:rPr><w:rFonts w:ascii="{FANGSONG}" w:hAnsi="{FANGSONG}" w:eastAsia="{FANGSONG}" '
+           f'w:cs="{FANGSONG}" w:hint="eastAsia"/><w:sz w:val="{FOOTER_PT * 2}"/>'
+           f'<w:szCs w:val="{FOOTER_PT * 2}"/></w:rPr>')
+    runs = "".join((f"<w:r>{rpr}<w:tab/></w:r>" if i else "")
+                   + f'<w:r>{rpr}<w:t xml:space="preserve">{piece}</w:t></w:r>'
+                   for i, piece in enumerate(text.split("\t")))
+    return (f'<w:p><w:pPr><w:pStyle w:val="版记"/><w:pBdr>{rules}</w:pBdr>{tab}'
+            f'<w:ind w:left="{one}" w:right="{one}" w:firstLine="0" w:firstLineChars="0"/>'
+            f"</w:pPr>{runs}</w:p>")
+
+
+def end_block(t: Builder) -> None:
+    """版记 in a text box anchored to the bottom of the text block on the last page:
+    抄送 and 印发 lines, the first and last rules thick (0.35 mm), the middle one thin."""
+    printed = "{{ printer }}\t{{ print_date }}印发"
+    lines = "".join([
+        end_block_line("{%p if copy_to %}", 0, 0),
+        end_block_line("抄送：{{ copy_to }}", 8, 6),
+        end_block_line(printed, 0, 8),
+        end_block_line("{%p else %}", 0, 0),
+        end_block_line(printed, 8, 8),
+        end_block_line("{%p endif %}", 0, 0),
+    ])
+    width = TEXT_WIDTH_TWIPS * EMU_PER_TWIP
+    height = 2 * LINE_TWIPS * EMU_PER_TWIP + 20000
+    xml = f"""<w:p {NAMESPACES}><w:pPr><w:spacing w:before="0" w:after="0" w:line="20"
+ w:lineRule="exact"/></w:pPr><w:r><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0"
+ simplePos="0" relativeHeight="251659264" behindDoc="0" locked="0" layoutInCell="1"
+ allowOverlap="1"><wp:simplePos x="0" y="0"/><wp:positionH relativeFrom="margin"><wp:align
+ >center</wp:align></wp:positionH><wp:positionV relativeFrom="margin"><wp:align>bottom</wp:align
+ ></wp:positionV><wp:extent cx="{width}" cy="{height}"/><wp:effectExtent l="0" t="0" r="0" b="0"
+ /><wp:wrapTopAndBottom/><wp:docPr id="9001" name="版记"/><wp:cNvGraphicFramePr/><a:graphic
+ ><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp
+ ><wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{width}" cy="{height}"
+ /></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln
+ ></wps:spPr><wps:txbx><w:txbxContent>{lines}</w:txbxContent></wps:txbx><wps:bodyPr rot="0"
+ vert="horz" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="b" anchorCtr="0"
+ ><a:noAutofit/></wps:bodyPr></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing
+ ></w:r></w:p>"""
+    para = parse_xml(xml.replace("\n", ""))
+    t.doc.element.body.insert(len(t.doc.element.body) - 1, para)
+
+
+SHEET_COLUMNS = {
+    False: [("序号", 900), ("考核项目", 1900), ("考核内容", 4245), ("分值", 900), ("得分", 900)],
+    True: [("序号", 900), ("考核项目", 2000), ("考核内容", 4500), ("评分标准", 3456),
+           ("分值", 900), ("得分", 1000)],
+}
+
+
+def scoring_sheet(landscape: bool) -> bytes:
+    """考核评分表: one row per indicator, items of one group merged down the 考核项目 column."""
+    t = Builder()
+    if landscape:
+        section = t.doc.sections[0]
+        section.orientation = 1  # WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+        section.top_margin, section.bottom_margin = Mm(28), Mm(26)
+        section.left_margin, section.right_margin = Mm(37), Mm(35)
+    columns = SHEET_COLUMNS[landscape]
+    t.title_block()
+    info = t.styled("flush", "被考核单位：{{ unit }}", FANGSONG)
+    ppr = info._p.get_or_add_pPr()
+    tabs = child(ppr, "w:tabs")
+    stop = OxmlElement("w:tab")
+    stop.set(qn("w:val"), "right")
+    stop.set(qn("w:pos"), str(sum(w for _, w in columns)))
+    tabs.append(stop)
+    reorder(ppr, PPR_ORDER)
+    tab = info.add_run()
+    tab._r.append(OxmlElement("w:tab"))
+    tail = info.add_run("考核时间：　　年　　月　　日")
+    set_fonts(tail._r.get_or_add_rPr(), FANGSONG)
+    fields = ["{{ r.no }}", "{% vm %}{{ g.name }}", "{{ r.content }}",
+              *(["{{ r.criteria }}"] if landscape else []), "{{ r.points }}", ""]
+    total = ["合计", "", "", *([""] if landscape else []), "{{ total }}", ""]
+    # Rows of one group sit in an inner loop, so {% vm %} merges 考核项目 within a group.
+    rows = [[name for name, _ in columns], ["{%tr for g in groups %}"],
+            ["{%tr for r in g.rows %}"], fields, ["{%tr endfor %}"], ["{%tr endfor %}"], total]
+    table = t.doc.add_table(rows=len(rows), cols=len(columns))
+    table.style = t.doc.styles["Table Grid"]
+    table.autofit = False
+    for column, (_, width) in zip(table.columns, columns, strict=True):
+        column.width = width * 635
+    tbl_pr = table._tbl.tblPr
+    child(tbl_pr, "w:tblLayout", type="fixed")
+    child(tbl_pr, "w:jc", val="center")
+    reorder(tbl_pr, ["w:tblStyle", "w:tblW", "w:jc", "w:tblLayout", "w:tblLook"])
+    for r, values in enumerate(rows):
+        cells = table.rows[r].cells
+        if values[0].startswith("{%tr"):
+            cells[0].merge(cells[-1])
+            cells = cells[:1]
+        for cell, (_, width), value in zip(cells, columns, values, strict=False):
+            cell.width = width * 635
+            para = cell.paragraphs[0]
+            para.style = t.doc.styles["表头" if r == 0 else "表格文字"]
+            if value in ("{{ r.no }}", "{{ r.points }}", "合计", "{{ total }}"):
+                para.alignment = 1  # centred
+            run = para.add_run(value)
+            rpr = run._r.get_or_add_rPr()
+            set_fonts(rpr, HEITI if r == 0 else FANGSONG)
+            reorder_rpr(rpr)
+    for row in table.rows:
+        child(row._tr.get_or_add_trPr(), "w:cantSplit")  # a row never breaks across pages
+    header = table.rows[0]._tr.get_or_add_trPr()
+    child(header, "w:tblHeader")  # the header repeats on every page of a long sheet
+    t.body("")
+    t.styled("flush", "考核人（签字）：　　　　　　　　　　被考核单位负责人（签字）：", FANGSONG)
+    return t.save()
+
+
+TEMPLATES = {"responsibility-list.docx": responsibility_list, "measures.docx": measures,
+             "notice.docx": notice, "scoring-sheet.docx": lambda: scoring_sheet(False),
+             "scoring-sheet-landscape.docx": lambda: scoring_sheet(True)}
 
 
 def main(argv: list[str]) -> int:

@@ -36,5 +36,16 @@ def example_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def example_docx(example_dir: Path) -> Path:
-    [docx] = sorted(example_dir.glob("*.docx"))
+    """The example's responsibility list."""
+    return example_dir / "清河县粮食局党委意识形态工作责任清单.docx"
+
+
+@pytest.fixture(scope="session")
+def notice_docx(example_dir: Path) -> Path:
+    [docx] = example_dir.glob("关于印发*的通知.docx")
     return docx
+
+
+@pytest.fixture(scope="session")
+def sheet_docx(example_dir: Path) -> Path:
+    return example_dir / "清河县粮食局意识形态工作责任制考核评分表.docx"

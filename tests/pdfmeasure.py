@@ -83,3 +83,27 @@ def lines(pdf: Path) -> tuple[int, list[Line]]:
             box = [float(line.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")]
             found.append(Line(number, text, *box))
     return len(pages), found
+
+
+def red_rows(pdf: Path, page: int, dpi: int = 72) -> list[float]:
+    """Vertical positions (points) of red horizontal rules on a page: rows where more than
+    half the text width is red. Reads pdftoppm's plain PPM, so no imaging library."""
+    out = subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-r", str(dpi), str(pdf)],
+                         check=True, capture_output=True, timeout=60).stdout
+    parts = out.split(maxsplit=4)
+    assert parts[0] == b"P6"
+    width, height, pixels = int(parts[1]), int(parts[2]), parts[4]
+    scale = 72 / dpi
+    rows = []
+    for y in range(height):
+        row = pixels[y * width * 3:(y + 1) * width * 3]
+        red = sum(1 for x in range(0, len(row), 3)
+                  if row[x] > 200 and row[x + 1] < 80 and row[x + 2] < 80)
+        if red > (RIGHT - LEFT) / scale / 2:
+            rows.append(y * scale)
+    # Merge adjacent pixel rows into one rule each.
+    merged: list[float] = []
+    for y in rows:
+        if not merged or y - merged[-1] > 2:
+            merged.append(y)
+    return merged

@@ -7,17 +7,24 @@ write_outputs touches the output folder, and only after every document rendered.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .checks import check_project
-from .checks.text import lint_resolved
+from .checks import check_project, check_resolved
 from .compile import resolve_project
 from .diagnostics import Diagnostic, Failed, Severity, errors
 from .model import Project
 from .project import load_project
 from .refs import build_index
-from .render.docx import render_list, render_measures
+from .render.docx import (
+    render_list,
+    render_measures,
+    render_notice,
+    render_sheet,
+    sheet_rows,
+    sheet_title,
+)
 from .writer import inside, safe_filename, write_atomic
 
 
@@ -41,7 +48,7 @@ def compile_project(path: Path, strict: bool = False) -> tuple[Project, list[Dia
     resolved = None
     try:
         resolved, warnings = resolve_project(project, index)
-        found += warnings + lint_resolved(resolved)
+        found += warnings + check_resolved(resolved)
     except Failed as failed:
         found += failed.diagnostics
     found = apply_settings(found, project.settings)
@@ -64,22 +71,47 @@ def apply_settings(found: list[Diagnostic], settings: dict[str, str]) -> list[Di
 
 
 def render_project(project: Project) -> list[Output]:
-    """Render every document of a resolved project; raises Failed with all problems."""
-    jobs = [(doc.title, lambda d=doc: render_list(d, project.templates["list"]))
-            for doc in project.lists]
-    jobs += [(doc.title, lambda d=doc: render_measures(d, project.templates["measures"]))
-             for doc in project.measures]
-    outputs: list[Output] = []
+    """Render every document of a resolved project; raises Failed with all problems.
+
+    Lists and measures come first; a notice then embeds the documents it issues, and an
+    assessment with indicators also gets its scoring sheet.
+    """
     problems: list[Diagnostic] = []
     names: set[str] = set()
-    for title, render in jobs:
+    outputs: list[Output] = []
+    rendered: dict[str, tuple[str, bytes]] = {}
+
+    def run(title: str, render: Callable[[], bytes], source: str) -> bytes | None:
         try:
             data = render()
         except Failed as failed:
-            problems.extend(failed.diagnostics)
-            continue
-        name = unique_name(safe_filename("".join(t.value for t in title)), names)
-        outputs.append(Output(f"{name}.docx", data))
+            problems.extend(d for d in failed.diagnostics if d not in problems)
+            return None
+        if project.selected in (None, source):
+            outputs.append(Output(f"{unique_name(safe_filename(title), names)}.docx", data))
+        return data
+
+    templates = project.templates
+    for doc in project.lists:
+        title = "".join(t.value for t in doc.title)
+        data = run(title, lambda d=doc: render_list(d, templates["list"]), doc.name)
+        if data is not None:
+            rendered[doc.name] = (title, data)
+    for measures in project.measures:
+        title = "".join(t.value for t in measures.title)
+        data = run(title, lambda d=measures: render_measures(d, templates["measures"]),
+                   measures.name)
+        if data is not None:
+            rendered[measures.name] = (title, data)
+        if sheet_rows(measures):
+            run(sheet_title(measures),
+                lambda d=measures: render_sheet(d, project.unit, templates), measures.name)
+    for notice in project.notices:
+        attached = [rendered[a.value] for a in notice.attachments if a.value in rendered]
+        if project.selected in (None, notice.name):
+            run("".join(t.value for t in notice.title),
+                lambda d=notice, a=attached: render_notice(d, a, templates["notice"]),
+                notice.name)
     if problems:
         raise Failed(problems)
     return outputs

@@ -18,7 +18,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from . import scoring as scoring_text
 from .diagnostics import Diagnostic, Failed, did_you_mean
-from .model import Measures, Node, Project, ResponsibilityList, Text
+from .model import Measures, Node, Notice, Project, ResponsibilityList, Text
 from .refs import Index, RefError
 
 ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
@@ -108,6 +108,18 @@ class Resolver:
             preamble=self.render(doc.preamble, context, paragraphs=True),
             content=tuple(node(n) for n in doc.content))
 
+    def resolve_notice(self, doc: Notice, titles: dict[str, str]) -> Notice:
+        issued = issued_titles(doc, titles)
+        context = self.base_context(doc.name) | {"attachments": issued}
+        render = self._bind(context)
+        title = (tuple(render(t) for t in doc.title) if doc.title
+                 else (Text(f"关于印发{issued}的通知", doc.location),))
+        return dataclasses.replace(
+            doc, title=title, mark=render(doc.mark),
+            recipients=render(doc.recipients), signature=render(doc.signature),
+            body=self.render(doc.body, context, paragraphs=True),
+            copy_to=render(doc.copy_to), printer=render(doc.printer))
+
     def _bind(self, context: dict[str, Any]) -> Callable[[Text | None], Any]:
         return lambda text: self.render(text, context)
 
@@ -123,10 +135,20 @@ def resolve_project(project: Project, index: Index) -> tuple[Project, list[Diagn
     resolver = Resolver(project, index)
     lists = tuple(resolver.resolve_list(doc) for doc in project.lists)
     measures = tuple(resolver.resolve_measures(doc) for doc in project.measures)
+    titles = {doc.name: "".join(t.value for t in doc.title) for doc in (*lists, *measures)}
+    notices = tuple(resolver.resolve_notice(doc, titles) for doc in project.notices)
     if resolver.problems:
         raise Failed(resolver.problems)
-    resolved = dataclasses.replace(project, lists=lists, measures=measures)
+    resolved = dataclasses.replace(project, lists=lists, measures=measures, notices=notices)
     return resolved, resolver.unused_documents()
+
+
+def issued_titles(notice: Notice, titles: dict[str, str]) -> str:
+    """《甲》, 《甲》和《乙》, 《甲》、《乙》和《丙》: the documents a notice issues."""
+    names = [f"《{titles[a.value]}》" for a in notice.attachments if a.value in titles]
+    if len(names) <= 1:
+        return "".join(names)
+    return "、".join(names[:-1]) + "和" + names[-1]
 
 
 def render_text(text: Text, context: dict[str, Any]) -> str:

@@ -32,8 +32,10 @@ def format_project(path: Path, write: bool) -> list[tuple[str, int]]:
     root, files = source_files(path)
     by_display = {display_path(f): f for f in [root / CONFIG_NAME, *files]}
     grouped: dict[str, list[Fix]] = defaultdict(list)
+    only = display_path(path) if path.is_file() else None
     for fix in punctuation_fixes(project):
-        grouped[fix.path].append(fix)
+        if only in (None, fix.path):
+            grouped[fix.path].append(fix)
     changed = []
     for display, fixes in sorted(grouped.items()):
         file = by_display[display]

@@ -152,6 +152,7 @@ class Node:
     chapter: bool = False
     points: float | None = None
     assesses: tuple[Text, ...] = ()
+    criteria: Text | None = None
 
     def walk(self) -> list[Node]:
         """This node and every node under it, in document order."""
@@ -211,6 +212,25 @@ class Measures:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """A notice that issues documents: 关于印发《……》的通知, with its letterhead and end block."""
+
+    name: str
+    mark: Text
+    recipients: Text
+    body: Text
+    attachments: tuple[Text, ...]  # source names of the documents it issues, in order
+    signature: Text
+    date: Text
+    location: Location
+    title: tuple[Text, ...] = ()  # empty: generated from the attachments' titles
+    number: Text | None = None
+    copy_to: Text | None = None
+    printer: Text | None = None
+    print_date: Text | None = None
+
+
+@dataclass(frozen=True)
 class Project:
     """A project folder: its unit, its template and the documents it holds."""
 
@@ -218,6 +238,8 @@ class Project:
     unit: Unit
     lists: tuple[ResponsibilityList, ...]
     measures: tuple[Measures, ...] = ()
+    notices: tuple[Notice, ...] = ()
     documents: tuple[CitedDocument, ...] = ()
     templates: dict[str, Path] = field(default_factory=dict)
     settings: dict[str, str] = field(default_factory=dict)  # diagnostic code -> level
+    selected: str | None = None  # build only this source's documents (a file was given)

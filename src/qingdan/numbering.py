@@ -74,3 +74,12 @@ def parse_chinese(text: str) -> int:
         else:
             raise ValueError(f"not a Chinese numeral: {text}")
     return total + digit
+
+
+def date(text: str) -> str:
+    """2019-04-22 -> 2019年4月22日 (Arabic numerals, no leading zeros); ValueError if invalid."""
+    import datetime
+
+    year, month, day = (int(part) for part in text.split("-"))
+    datetime.date(year, month, day)
+    return f"{year}年{month}月{day}日"

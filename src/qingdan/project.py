@@ -17,6 +17,7 @@ from .model import (
     Item,
     Measures,
     Node,
+    Notice,
     Project,
     ResponsibilityList,
     Role,
@@ -27,10 +28,12 @@ from .model import (
 
 CONFIG_NAME = "qingdan.yaml"
 # Source kind -> the schema that describes it.
-KINDS = {"list": "list", "measures": "measures", "assessment": "measures"}
+KINDS = {"list": "list", "measures": "measures", "assessment": "measures", "notice": "notice"}
 # The bundled templates live beside the package in a source checkout (pip install -e .).
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
-DEFAULT_TEMPLATES = {"list": "responsibility-list.docx", "measures": "measures.docx"}
+DEFAULT_TEMPLATES = {"list": "responsibility-list.docx", "measures": "measures.docx",
+                     "notice": "notice.docx", "sheet": "scoring-sheet.docx",
+                     "sheet-landscape": "scoring-sheet-landscape.docx"}
 DEFAULT_PROJECT = Path("checklists") / "example"
 
 Path_ = tuple[Any, ...]
@@ -47,20 +50,25 @@ class Config:
 
 
 def source_files(path: Path) -> tuple[Path, list[Path]]:
-    """The project folder and the source files to compile, for a folder or one file."""
+    """The project folder and its source files, for a folder or one file in it.
+
+    Given one file, the whole folder is still loaded, so that references, citations and a
+    notice's attachments resolve; only that file's documents are written (Project.selected).
+    """
     display = display_path(path)
     if not path.exists():
         raise Failed([Diagnostic("E401", f"找不到“{display}”", Location(display),
                                  hint="给出项目文件夹（含 qingdan.yaml）或其中的一个源文件")])
-    if path.is_file():
-        return path.parent, [path]
-    found = sorted(p for p in path.iterdir()
+    folder = path.parent if path.is_file() else path
+    found = sorted(p for p in folder.iterdir()
                    if p.suffix in (".yaml", ".yml") and p.name != CONFIG_NAME
                    and not p.name.startswith("."))
+    if path.is_file() and path not in found:
+        found.append(path)  # a source outside the usual naming, asked for by name
     if not found:
         raise Failed([Diagnostic("E401", f"“{display}”中没有源文件（*.yaml）",
                                  Location(display), hint="新建一个 kind: list 的 YAML 文件")])
-    return path, found
+    return folder, found
 
 
 def load_project(path: Path) -> tuple[Project, list[Diagnostic]]:
@@ -75,6 +83,7 @@ def load_project(path: Path) -> tuple[Project, list[Diagnostic]]:
     registry = {d.key: d for d in config.documents} if config else {}
     lists: list[ResponsibilityList] = []
     measures: list[Measures] = []
+    notices: list[Notice] = []
     later: list[Diagnostic] = []
     for file in files:
         try:
@@ -87,10 +96,14 @@ def load_project(path: Path) -> tuple[Project, list[Diagnostic]]:
             lists.append(built)
         elif isinstance(built, Measures):
             measures.append(built)
+        elif isinstance(built, Notice):
+            notices.append(built)
     if errors(problems) or config is None:
         raise Failed(problems + later)
-    project = Project(root=root, unit=config.unit, lists=tuple(lists),
-                      measures=tuple(measures), documents=config.documents,
+    selected = path.stem if path.is_file() else None
+    project = Project(root=root, unit=config.unit, lists=tuple(lists), selected=selected,
+                      measures=tuple(measures), notices=tuple(notices),
+                      documents=config.documents,
                       templates=config.templates, settings=config.settings)
     return project, problems + later
 
@@ -152,7 +165,7 @@ def _document(source: Source, key: str | None, raw: dict[str, Any], path: Path_)
 
 def _build_source(source: Source, registry: dict[str, CitedDocument],
                   problems: list[Diagnostic],
-                  later: list[Diagnostic]) -> ResponsibilityList | Measures | None:
+                  later: list[Diagnostic]) -> ResponsibilityList | Measures | Notice | None:
     """Dispatch on `kind`, validate against its schema, and build the model."""
     data = source.data
     if not isinstance(data, dict):
@@ -175,6 +188,8 @@ def _build_source(source: Source, registry: dict[str, CitedDocument],
         return None
     if kind == "list":
         return _build_list(source, registry, later)
+    if kind == "notice":
+        return _build_notice(source)
     return _build_measures(source)
 
 
@@ -193,7 +208,7 @@ def _text(source: Source, data: dict[str, Any], key: str, path: Path_) -> Text |
 
 
 def _title(source: Source, data: dict[str, Any]) -> tuple[Text, ...]:
-    title = data["title"]
+    title = data.get("title", ())
     if isinstance(title, str):
         return (_t(source, title, ("title",)),)
     return tuple(_t(source, line, ("title", i)) for i, line in enumerate(title))
@@ -253,7 +268,7 @@ def _build_node(source: Source, raw: dict[str, Any], path: Path_) -> Node:
         id=raw["id"], location=source.at(path + ("id",)),
         heading=chapter or _text(source, raw, "heading", path),
         text=_text(source, raw, "text", path), children=children, chapter=chapter is not None,
-        points=raw.get("points"),
+        points=raw.get("points"), criteria=_text(source, raw, "criteria", path),
         assesses=tuple(_t(source, ref, path + ("assesses", i))
                        for i, ref in enumerate(raw.get("assesses", []))))
 
@@ -274,3 +289,20 @@ def _build_scoring(source: Source, raw: dict[str, Any]) -> Scoring:
                    total_location=source.at(path + ("total",)) if "total" in raw else None,
                    components=components, formula=_text(source, raw, "formula", path),
                    bands=bands)
+
+
+def _build_notice(source: Source) -> Notice:
+    data = source.data
+
+    def text(key: str) -> Text:
+        return _t(source, data[key], (key,))
+
+    return Notice(
+        name=source.path.stem, mark=text("mark"), recipients=text("recipients"),
+        body=text("body"), signature=text("signature"), date=text("date"),
+        attachments=tuple(_t(source, a, ("attachments", i))
+                          for i, a in enumerate(data["attachments"])),
+        location=source.at(()), title=_title(source, data),
+        number=_text(source, data, "number", ()), copy_to=_text(source, data, "copy_to", ()),
+        printer=_text(source, data, "printer", ()),
+        print_date=_text(source, data, "print_date", ()))

@@ -12,7 +12,8 @@ from ..refs import Index
 from .arithmetic import check_scoring
 from .coverage import check_coverage
 from .docnumber import check_documents
-from .text import lint_sources
+from .notice import check_attachments, check_titles
+from .text import lint_resolved, lint_sources
 
 
 def check_project(project: Project, index: Index) -> list[Diagnostic]:
@@ -22,4 +23,10 @@ def check_project(project: Project, index: Index) -> list[Diagnostic]:
         found.extend(check_scoring(doc))
     found.extend(check_coverage(project, index))
     found.extend(lint_sources(project, index))
+    found.extend(check_attachments(project))
     return found
+
+
+def check_resolved(project: Project) -> list[Diagnostic]:
+    """Problems only visible once placeholders are rendered."""
+    return lint_resolved(project) + check_titles(project)

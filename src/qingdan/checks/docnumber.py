@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+from .. import numbering
 from ..diagnostics import Diagnostic
-from ..model import CitedDocument, Project
+from ..model import CitedDocument, Project, Text
 
 # 机关代字 + 〔四位年份〕 + 序号（无前导零）+ 号.
 NUMBER = re.compile(r"^(?P<organ>[^〔\[［(（【]+)〔(?P<year>\d{4})〕(?P<serial>[1-9]\d*)号$")
@@ -13,31 +14,47 @@ YEAR_BRACKETS = re.compile(r"[\[［(（【〔](\d{2,4})[\]］)）】〕]")
 
 
 def check_documents(project: Project) -> list[Diagnostic]:
-    """Every cited document's number and date, in the registry and in lists' basis."""
+    """Numbers and dates of every cited document and every notice."""
     seen: set[int] = set()
     found = []
-    docs = [*project.documents, *(d for lst in project.lists for d in lst.basis)]
+    docs: list[CitedDocument] = [*project.documents,
+                                 *(d for lst in project.lists for d in lst.basis)]
     for doc in docs:
         if id(doc) in seen:
             continue
         seen.add(id(doc))
-        found.extend(check_number(doc))
+        found.extend(check_date(doc.date))
+        found.extend(check_number(doc.number, doc.date))
+    for notice in project.notices:
+        found.extend(check_date(notice.date) + check_date(notice.print_date))
+        found.extend(check_number(notice.number, notice.date))
     return found
 
 
-def check_number(doc: CitedDocument) -> list[Diagnostic]:
-    if doc.number is None:
+def check_date(date: Text | None) -> list[Diagnostic]:
+    if date is None:
         return []
-    text = doc.number.value.strip()
+    try:
+        numbering.date(date.value)
+    except ValueError:
+        return [Diagnostic("E603", f"日期“{date.value}”不存在", date.location,
+                           hint="检查月份和日期，例如 2 月没有 30 日")]
+    return []
+
+
+def check_number(number: Text | None, date: Text | None) -> list[Diagnostic]:
+    """发文字号: 机关代字〔四位年份〕序号号, its year that of the date when one is given."""
+    if number is None:
+        return []
+    text = number.value.strip()
     match = NUMBER.match(text)
     if match is None:
-        return [Diagnostic("E601", f"发文字号“{text}”格式不对", doc.number.location,
+        return [Diagnostic("E601", f"发文字号“{text}”格式不对", number.location,
                            hint=number_hint(text))]
-    if doc.date is not None and doc.date.value[:4] != match["year"]:
+    if date is not None and date.value[:4] != match["year"]:
         return [Diagnostic(
-            "E602", f"发文字号年份 {match['year']} 与成文日期 {doc.date.value} 不符",
-            doc.number.locate(match["year"]),
-            hint="发文字号中的年份应是成文日期的年份")]
+            "E602", f"发文字号年份 {match['year']} 与成文日期 {date.value} 不符",
+            number.locate(match["year"]), hint="发文字号中的年份应是成文日期的年份")]
     return []
 
 

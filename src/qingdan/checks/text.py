@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic
-from ..model import Measures, Project, ResponsibilityList, Text
+from ..model import Measures, Notice, Project, ResponsibilityList, Text
 from ..refs import HARD_ARTICLE, Index
 
 HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）",
@@ -68,6 +68,13 @@ def texts_of_measures(doc: Measures) -> Iterator[Text]:
             yield doc.scoring.formula
 
 
+def texts_of_notice(doc: Notice) -> Iterator[Text]:
+    yield from doc.title
+    for text in (doc.mark, doc.recipients, doc.body, doc.signature, doc.copy_to, doc.printer):
+        if text is not None:
+            yield text
+
+
 def all_texts(project: Project) -> Iterator[Text]:
     basis = (c for lst in project.lists for c in lst.basis)
     cited = {id(d): d for d in [*project.documents, *basis]}
@@ -77,6 +84,8 @@ def all_texts(project: Project) -> Iterator[Text]:
         yield from texts_of_list(lst)
     for doc in project.measures:
         yield from texts_of_measures(doc)
+    for notice in project.notices:
+        yield from texts_of_notice(notice)
 
 
 def _prose(raw: str) -> str:
