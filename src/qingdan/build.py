@@ -18,6 +18,7 @@ from .model import Project
 from .project import load_project
 from .refs import build_index
 from .render.docx import (
+    Attached,
     render_list,
     render_measures,
     render_notice,
@@ -25,6 +26,7 @@ from .render.docx import (
     sheet_rows,
     sheet_title,
 )
+from .render.engine import Rendered
 from .writer import inside, safe_filename, write_atomic
 
 
@@ -79,30 +81,31 @@ def render_project(project: Project) -> list[Output]:
     problems: list[Diagnostic] = []
     names: set[str] = set()
     outputs: list[Output] = []
-    rendered: dict[str, tuple[str, bytes]] = {}
+    rendered: dict[str, Attached] = {}
 
-    def run(title: str, render: Callable[[], bytes], source: str) -> bytes | None:
+    def run(title: str, render: Callable[[], Rendered], source: str) -> Rendered | None:
         try:
-            data = render()
+            result = render()
         except Failed as failed:
             problems.extend(d for d in failed.diagnostics if d not in problems)
             return None
         if project.selected in (None, source):
-            outputs.append(Output(f"{unique_name(safe_filename(title), names)}.docx", data))
-        return data
+            name = f"{unique_name(safe_filename(title), names)}.docx"
+            outputs.append(Output(name, result.data))
+        return result
 
     templates = project.templates
     for doc in project.lists:
         title = "".join(t.value for t in doc.title)
-        data = run(title, lambda d=doc: render_list(d, templates["list"]), doc.name)
-        if data is not None:
-            rendered[doc.name] = (title, data)
+        result = run(title, lambda d=doc: render_list(d, templates["list"]), doc.name)
+        if result is not None:
+            rendered[doc.name] = Attached(title, result, templates["list"])
     for measures in project.measures:
         title = "".join(t.value for t in measures.title)
-        data = run(title, lambda d=measures: render_measures(d, templates["measures"]),
-                   measures.name)
-        if data is not None:
-            rendered[measures.name] = (title, data)
+        result = run(title, lambda d=measures: render_measures(d, templates["measures"]),
+                     measures.name)
+        if result is not None:
+            rendered[measures.name] = Attached(title, result, templates["measures"])
         if sheet_rows(measures):
             run(sheet_title(measures),
                 lambda d=measures: render_sheet(d, project.unit, templates), measures.name)

@@ -1,33 +1,24 @@
-"""Render a resolved responsibility list into .docx bytes through a docxtpl template.
+"""Render resolved documents into .docx through docxtpl templates (see engine.py).
 
-The template is a Word file a clerk may restyle; its tags are rendered in Jinja's sandbox
-with undefined names as errors. The context holds only plain data: labels are computed
-here as literal text (一、 1.), never Word list numbering.
+The templates are Word files a clerk may restyle; their tags are rendered in Jinja's
+sandbox with undefined names as errors. The contexts hold only plain data: labels are
+computed here as literal text (一、 1. 第一条), never Word list numbering.
 """
 
 from __future__ import annotations
 
-import io
-import re
 import unicodedata
-import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from docx.opc.exceptions import PackageNotFoundError
-from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
 
 from .. import numbering
-from ..diagnostics import Diagnostic, Failed, Location
-from ..load import display_path
 from ..model import Measures, Node, Notice, ResponsibilityList, Unit
 from ..refs import measures_targets
 from ..scoring import number
 from ..titles import balance_title
-from ..writer import normalise_zip
+from .engine import CompiledTemplate, Rendered, compiled
 
 
 @dataclass(frozen=True)
@@ -139,62 +130,23 @@ def measures_blocks(doc: Measures) -> list[Block]:
     return blocks
 
 
-def _environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+LIST_NAMES = ("清单模板可用 title、title_lines、recipients、preamble、"
+              "roles（label、heading、lead、items）")
+MEASURES_NAMES = "办法模板可用 title、title_lines、preamble、blocks（kind、label、text）"
+NOTICE_NAMES = ("通知模板可用 mark、number、title_lines、recipients、body、attachments"
+                "（label、note、doc）、signature_line、date_line、copy_to、printer、print_date")
+SHEET_NAMES = ("评分表模板可用 title、title_lines、unit、groups（name、rows：no、content、"
+               "criteria、points）、total")
 
 
-def _near(exc: Exception) -> str:
-    """The template text around a Jinja error, which docxtpl attaches to the exception."""
-    context = getattr(exc, "docx_context", None)
-    if not context:
-        return ""
-    text = "".join(line.strip() for line in context)
-    return f"（在“{text[:40]}”附近）" if text else ""
+def render_list(doc: ResponsibilityList, template: Path) -> Rendered:
+    """One responsibility list; raises Failed when the template is broken."""
+    return compiled(template, LIST_NAMES).render(list_context(doc))
 
 
-def render_list(doc: ResponsibilityList, template: Path) -> bytes:
-    """The .docx bytes of one list; raises Failed when the template is broken."""
-    return render(template, list_context(doc),
-                  "清单模板可用 title、title_lines、recipients、preamble、"
-                  "roles（label、heading、lead、items）")
-
-
-def render_measures(doc: Measures, template: Path) -> bytes:
-    """The .docx bytes of one measures document."""
-    return render(template, measures_context(doc),
-                  "办法模板可用 title、title_lines、preamble、blocks（kind、label、text）")
-
-
-Context = dict[str, object] | Callable[[DocxTemplate], dict[str, object]]
-
-
-def render(template: Path, context: Context, names: str) -> bytes:
-    """Render a docxtpl template in the sandbox; template problems become diagnostics.
-
-    context may be a function of the loaded template, for values (sub-documents) that
-    docxtpl can only make from it.
-    """
-    where = Location(display_path(template))
-    try:
-        tpl = DocxTemplate(template)
-        values = context(tpl) if callable(context) else context
-        tpl.render(values, jinja_env=_environment())
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, OSError):
-        raise Failed([Diagnostic("E503", "Word 模板无法打开：不是有效的 .docx 文件", where,
-                                 hint="模板须是 Word 保存的 .docx 文件")]) from None
-    except UndefinedError as exc:
-        match = re.search(r"'([^']+)' is undefined|attribute '([^']+)'", exc.message or "")
-        name = next((g for g in match.groups() if g), "?") if match else "?"
-        raise Failed([Diagnostic("E502", f"Word 模板中的“{name}”未定义", where,
-                                 hint=names)]) from None
-    except TemplateSyntaxError as exc:
-        raise Failed([Diagnostic("E501", f"Word 模板语法错误{_near(exc)}：{exc.message}", where,
-                                 hint="检查模板中 {{ }} 和 {%p %} 标记是否配对")]) from None
-    except TemplateError as exc:
-        raise Failed([Diagnostic("E501", f"Word 模板错误{_near(exc)}：{exc}", where)]) from None
-    out = io.BytesIO()
-    tpl.save(out)
-    return normalise_zip(out.getvalue())
+def render_measures(doc: Measures, template: Path) -> Rendered:
+    """One measures or assessment document."""
+    return compiled(template, MEASURES_NAMES).render(measures_context(doc))
 
 
 def cells(text: str) -> float:
@@ -224,40 +176,46 @@ def full_stop(text: str) -> str:
     return text if text.endswith(("。", "．")) else text.rstrip("，,；;") + "。"
 
 
-def notice_context(doc: Notice, attached: list[tuple[str, bytes]]) -> Context:
-    """The notice's plain data; attached documents become sub-documents of the template."""
+@dataclass(frozen=True)
+class Attached:
+    """A document a notice issues: its title, its rendering and the template it came from."""
+
+    title: str
+    rendered: Rendered
+    template: Path
+
+
+def notice_context(doc: Notice, attached: list[Attached],
+                   template: CompiledTemplate) -> dict[str, object]:
+    """The notice's plain data; each attached document's body is embedded as it rendered,
+    its styles mapped to the notice template's by name."""
     date = numbering.date(doc.date.value)
     printed = numbering.date(doc.print_date.value) if doc.print_date else date
     signature, day = signature_lines(doc.signature.value, date)
     single = len(attached) == 1
-
-    def build(tpl: DocxTemplate) -> dict[str, object]:
-        attachments = [
-            {"label": "附件" if single else f"附件{n}",
-             "note": (f"附件：{title}" if single else
-                      (f"附件：{n}.{title}" if n == 1 else f"{n}.{title}")),
-             "doc": tpl.new_subdoc(io.BytesIO(data))}
-            for n, (title, data) in enumerate(attached, 1)]
-        title_lines = [t.value for t in doc.title]
-        return {
-            "mark": doc.mark.value, "number": doc.number.value if doc.number else "",
-            "title": "".join(title_lines), "title_lines": balance_title(title_lines),
-            "recipients": recipients_line(doc.recipients.value),
-            "body": doc.body.paragraphs(), "attachments": attachments,
-            "signature_line": signature, "date_line": day,
-            "copy_to": full_stop(doc.copy_to.value) if doc.copy_to else "",
-            "printer": doc.printer.value if doc.printer else doc.signature.value,
-            "print_date": printed,
-        }
-
-    return build
+    attachments = [
+        {"label": "附件" if single else f"附件{n}",
+         "note": (f"附件：{a.title}" if single else
+                  (f"附件：{n}.{a.title}" if n == 1 else f"{n}.{a.title}")),
+         "doc": Markup(template.adopt(a.rendered.body, compiled(a.template, "").styles))}
+        for n, a in enumerate(attached, 1)]
+    title_lines = [t.value for t in doc.title]
+    return {
+        "mark": doc.mark.value, "number": doc.number.value if doc.number else "",
+        "title": "".join(title_lines), "title_lines": balance_title(title_lines),
+        "recipients": recipients_line(doc.recipients.value),
+        "body": doc.body.paragraphs(), "attachments": attachments,
+        "signature_line": signature, "date_line": day,
+        "copy_to": full_stop(doc.copy_to.value) if doc.copy_to else "",
+        "printer": doc.printer.value if doc.printer else doc.signature.value,
+        "print_date": printed,
+    }
 
 
-def render_notice(doc: Notice, attached: list[tuple[str, bytes]], template: Path) -> bytes:
-    """The .docx bytes of a notice with its attached documents, each on a new page."""
-    return render(template, notice_context(doc, attached),
-                  "通知模板可用 mark、number、title_lines、recipients、body、attachments"
-                  "（label、note、doc）、signature_line、date_line、copy_to、printer、print_date")
+def render_notice(doc: Notice, attached: list[Attached], template: Path) -> Rendered:
+    """A notice with its attached documents, each on a new page after its 附件N label."""
+    notice = compiled(template, NOTICE_NAMES)
+    return notice.render(notice_context(doc, attached, notice))
 
 
 @dataclass(frozen=True)
@@ -321,7 +279,7 @@ def sheet_title(doc: Measures) -> str:
     return f"{title}评分表"
 
 
-def render_sheet(doc: Measures, unit: Unit, templates: dict[str, Path]) -> bytes:
+def render_sheet(doc: Measures, unit: Unit, templates: dict[str, Path]) -> Rendered:
     """考核评分表 for one unit; landscape when indicators carry a 评分标准 column."""
     rows = sheet_rows(doc)
     landscape = any(r.criteria for r in rows)
@@ -333,6 +291,5 @@ def render_sheet(doc: Measures, unit: Unit, templates: dict[str, Path]) -> bytes
         groups[-1]["rows"].append(row)  # type: ignore[union-attr]
     context = {"title": sheet_title(doc), "title_lines": [sheet_title(doc)], "unit": unit.name,
                "groups": groups, "total": number(total)}
-    return render(templates["sheet-landscape" if landscape else "sheet"], context,
-                  "评分表模板可用 title、title_lines、unit、groups（name、rows：no、content、"
-                  "criteria、points）、total")
+    return compiled(templates["sheet-landscape" if landscape else "sheet"],
+                    SHEET_NAMES).render(context)
