@@ -24,17 +24,17 @@ def test_help_is_chinese():
 def test_check_defaults_to_the_bundled_example():
     result = run_cli("check")
     assert result.exit_code == 0, result.output
-    assert result.stdout == "检查通过：4 份文档，0 个警告。\n"
+    assert result.stdout == "检查通过：20 份文档，0 个警告。\n"
 
 
 def test_build_accepts_a_single_source_file(tmp_path):
     result = run_cli("build", str(EXAMPLE / "意识形态工作责任清单.yaml"), "-o", str(tmp_path))
     assert result.exit_code == 0, result.output
     # The rest of the folder is loaded (references resolve) but only this file is written.
-    assert [p.name for p in tmp_path.iterdir()] == ["清河县粮食局党委意识形态工作责任清单.docx"]
+    assert [p.name for p in tmp_path.glob("*.docx")] == ["清河县粮食局党委意识形态工作责任清单.docx"]
     assert "已生成" in result.stdout
     again = run_cli("build", str(EXAMPLE / "意识形态工作责任清单.yaml"), "-o", str(tmp_path))
-    assert "未变化" in again.stdout
+    assert "沿用上次生成的文档" in again.stdout
 
 
 def test_missing_path_is_a_diagnostic(tmp_path):
@@ -50,7 +50,7 @@ def test_a_failed_build_leaves_earlier_output_untouched(tmp_path):
     assert run_cli("build", str(project), "-o", str(out)).exit_code == 0
 
     def snapshot() -> dict[str, tuple[bytes, int]]:
-        return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.iterdir()}
+        return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.glob("*.docx")}
 
     before = snapshot()
     assert len(before) == 4

@@ -49,7 +49,7 @@ def build(tmp_path: Path) -> list:
     (project / "清单.yaml").write_text(SOURCE, "utf-8")
     result = run_cli("build", str(project), "-o", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
-    [docx] = (tmp_path / "out").iterdir()
+    [docx] = (tmp_path / "out").glob("*.docx")
     assert docx.name == "中共清河县粮食局党组关于落实全面从严治党主体责任的清单.docx"
     return paragraphs(docx)
 

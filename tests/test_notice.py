@@ -123,7 +123,7 @@ date: 2024-10-08
 """, "utf-8")
     result = run_cli("build", str(project / "通知.yaml"), "-o", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
-    [notice] = (tmp_path / "out").iterdir()
+    [notice] = (tmp_path / "out").glob("*.docx")
     paras = texts(notice)
     assert ("顶格", "局属各单位：") in paras
     assert ("附件说明", f"附件：{LIST_TITLE}") in paras  # one attachment: no number

@@ -38,13 +38,13 @@ def test_warnings_pass_but_fail_under_strict_after_a_full_run(tmp_path):
     root = project(tmp_path)
     out = tmp_path / "out"
     assert run_cli("build", str(root), "-o", str(out)).exit_code == 0
-    [docx] = out.iterdir()
+    [docx] = out.glob("*.docx")
     docx.unlink()
     strict = run_cli("build", str(root), "-o", str(out), "--strict")
     assert strict.exit_code == 1
     assert strict.stderr.count("warning[W901]") == 9
     assert "--strict 下有 9 个警告，未生成任何文件" in strict.stderr
-    assert not list(out.iterdir())
+    assert not list(out.glob("*.docx"))
 
 
 def test_json_format_for_tools(tmp_path):

@@ -1,22 +1,37 @@
-"""The pipeline: load -> index -> check -> resolve -> lint -> render -> write.
+"""The pipeline: load -> index -> check -> (per unit: overlay -> resolve -> lint -> render)
+-> write.
 
-compile_project and render_project are pure (sources in, model or bytes out); only
-write_outputs touches the output folder, and only after every document rendered.
+`prepare` and `build_unit` are pure: sources in, diagnostics and document bytes out. Only
+`run_build` touches the output folder, through writer.py, and it renames anything into
+place only after every unit has been checked and rendered without an error.
+
+With a roster, every unit gets its own documents in output/<unit>/, rendered on all cores,
+and a unit whose inputs (its roster entry, the shared sources, the templates, qingdan
+itself) did not change since the last build is not rendered again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-from collections.abc import Callable
-from dataclasses import dataclass
+import hashlib
+import json
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import __version__
 from .checks import check_project, check_resolved
+from .checks.coverage import assessed_items
+from .checks.text import lint_texts
 from .compile import resolve_project
-from .diagnostics import Diagnostic, Failed, Severity, errors
-from .model import Project
-from .project import load_project
-from .refs import build_index
+from .diagnostics import Diagnostic, Failed, Location, Severity, errors
+from .load import display_path
+from .model import Project, RosterUnit
+from .project import CONFIG_NAME, load_project, source_files
+from .refs import Index, build_index
 from .render.docx import (
     Attached,
     render_list,
@@ -26,50 +41,120 @@ from .render.docx import (
     sheet_rows,
     sheet_title,
 )
-from .render.engine import Rendered
-from .writer import inside, safe_filename, write_atomic
+from .render.engine import Rendered, compiled
+from .units import Deviation, unit_project
+from .writer import inside, safe_filename, temporary_beside, write_atomic
+
+MANIFEST = ".qingdan-manifest.json"
+PARALLEL_FROM = 8  # units; below this a worker pool costs more than it saves
 
 
 @dataclass(frozen=True)
 class Output:
-    """One rendered document: its file name inside the output folder and its bytes."""
+    """One rendered document: its file name inside its folder and its bytes."""
 
     name: str
     data: bytes
 
 
-def compile_project(path: Path, strict: bool = False) -> tuple[Project, list[Diagnostic]]:
-    """Load, check and resolve a project, reporting everything found in one run.
+@dataclass
+class Prepared:
+    """A loaded and checked project, ready to be built unit by unit."""
 
-    Returns the resolved project and its warnings; raises Failed if there is any error
-    (or, when strict, any warning).
-    """
+    project: Project
+    index: Index
+    found: list[Diagnostic]
+    _assessed: dict[str, set[str]] | None = None
+
+    def added_unassessed(self, unit: RosterUnit, changes: list[Deviation]) -> list[Diagnostic]:
+        """W801 for items a unit adds to a list the assessment covers: no indicator can
+        name them, since indicators name the base list's items."""
+        if self._assessed is None:
+            self._assessed = assessed_items(self.project, self.index)[0]
+        found = []
+        for change in changes:
+            if change.change == "新增" and change.document in self._assessed:
+                op = next(o for o in unit.overlays[change.document]
+                          if o.target.value == change.item)
+                found.append(Diagnostic(
+                    "W801", f"单位“{unit.unit.name}”新增的条目“{change.item}”没有任何考核指标考核",
+                    op.target.location, hint="考核指标只能考核基础清单中的条目；需要考核时，"
+                    "把它加入基础清单并写入相应指标的 assesses"))
+        return found
+
+    @property
+    def renderable(self) -> bool:
+        """Whether the shared checks passed, so rendering is worth doing."""
+        return not errors(apply_settings(self.found, self.project.settings))
+
+
+@dataclass
+class UnitResult:
+    """What building one unit (or the project's own unit) gave."""
+
+    folder: str  # "" for the project's own unit
+    key: str
+    found: list[Diagnostic] = field(default_factory=list)
+    outputs: list[Output] = field(default_factory=list)
+    deviations: list[Deviation] = field(default_factory=list)
+    written: list[tuple[str, str]] = field(default_factory=list)  # (final, temporary) names
+    skipped: bool = False
+
+
+@dataclass
+class BuildResult:
+    """The whole run: its warnings, what it wrote, how many units it could skip."""
+
+    warnings: list[Diagnostic]
+    documents: int
+    written: list[tuple[Path, bool]] = field(default_factory=list)
+    skipped: int = 0
+    units: int = 0
+
+
+def prepare(path: Path) -> Prepared:
+    """Load the sources, index every id and run the checks that do not depend on a unit."""
     project, found = load_project(path)
     index, problems = build_index(project)
     found += problems + check_project(project, index)
-    resolved = None
+    return Prepared(project, index, found)
+
+
+def build_unit(prepared: Prepared, unit: RosterUnit | None, folder: str = "",
+               key: str = "") -> UnitResult:
+    """One unit's documents and problems (the project's own unit when unit is None)."""
+    result = UnitResult(folder=folder, key=key)
+    project, index = prepared.project, prepared.index
+    if unit is not None:
+        project, result.found, result.deviations = unit_project(project, unit)
+        if unit.overlays:
+            index, problems = build_index(project)
+            result.found += problems + prepared.added_unassessed(unit, result.deviations)
+            result.found += lint_texts(
+                [op.text for ops in unit.overlays.values() for op in ops if op.text])
+        if errors(result.found):
+            return result
     try:
         resolved, warnings = resolve_project(project, index)
-        found += warnings + check_resolved(resolved)
     except Failed as failed:
-        found += failed.diagnostics
-    found = apply_settings(found, project.settings)
-    if errors(found) or resolved is None or (strict and found):
-        raise Failed(found)
-    return resolved, found
+        result.found += _for_unit(failed.diagnostics, unit)
+        return result
+    result.found += _for_unit(warnings + check_resolved(resolved), unit)
+    if errors(result.found) or not prepared.renderable:
+        return result
+    try:
+        result.outputs = render_project(resolved)
+    except Failed as failed:
+        result.found += failed.diagnostics
+    return result
 
 
-def apply_settings(found: list[Diagnostic], settings: dict[str, str]) -> list[Diagnostic]:
-    """The project's per-code levels: a warning may be turned off or made an error."""
-    out = []
-    for diag in found:
-        level = settings.get(diag.code)
-        if level == "off" and diag.severity is Severity.WARNING:
-            continue
-        if level in ("error", "warning"):
-            diag = dataclasses.replace(diag, severity=Severity(level))
-        out.append(diag)
-    return out
+def _for_unit(found: list[Diagnostic], unit: RosterUnit | None) -> list[Diagnostic]:
+    """Problems met while rendering shared text for a unit name the unit."""
+    if unit is None:
+        return found
+    return [dataclasses.replace(d, message=f"{d.message}（单位：{unit.unit.name}）")
+            for d in found]
 
 
 def render_project(project: Project) -> list[Output]:
@@ -107,8 +192,10 @@ def render_project(project: Project) -> list[Output]:
         if result is not None:
             rendered[measures.name] = Attached(title, result, templates["measures"])
         if sheet_rows(measures):
+            unit = project.unit
+            assert unit is not None
             run(sheet_title(measures),
-                lambda d=measures: render_sheet(d, project.unit, templates), measures.name)
+                lambda d=measures, u=unit: render_sheet(d, u, templates), measures.name)
     for notice in project.notices:
         attached = [rendered[a.value] for a in notice.attachments if a.value in rendered]
         if project.selected in (None, notice.name):
@@ -130,7 +217,247 @@ def unique_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def write_outputs(outputs: list[Output], out_dir: Path) -> list[tuple[Path, bool]]:
-    """Write each output atomically; returns (path, changed) pairs."""
-    return [(path, write_atomic(path, out.data))
-            for out in outputs for path in [inside(out_dir, out.name)]]
+def apply_settings(found: list[Diagnostic], settings: dict[str, str]) -> list[Diagnostic]:
+    """The project's per-code levels: a warning may be turned off or made an error."""
+    out = []
+    for diag in found:
+        level = settings.get(diag.code)
+        if level == "off" and diag.severity is Severity.WARNING:
+            continue
+        if level in ("error", "warning"):
+            diag = dataclasses.replace(diag, severity=Severity(level))
+        out.append(diag)
+    return out
+
+
+def merge_units(found: list[Diagnostic]) -> list[Diagnostic]:
+    """One line for a problem many units share: 「……（单位：甲、乙 等 12 个）」."""
+    groups: dict[tuple[str, Location, str], list[Diagnostic]] = {}
+    for diag in found:
+        base, _, unit = diag.message.rpartition("（单位：")
+        key = (diag.code, diag.location, base if unit else diag.message)
+        groups.setdefault(key, []).append(diag)
+    merged = []
+    for (_, _, base), group in groups.items():
+        if len(group) == 1 or "（单位：" not in group[0].message:
+            merged.append(group[0])
+            continue
+        names = [d.message.rpartition("（单位：")[2].rstrip("）") for d in group]
+        shown = "、".join(names[:3]) + (f" 等 {len(names)} 个" if len(names) > 3 else "")
+        merged.append(dataclasses.replace(group[0], message=f"{base}（单位：{shown}）"))
+    return merged
+
+
+# --- incremental builds -------------------------------------------------------------------
+
+
+def code_digest() -> str:
+    """A digest of qingdan's own code and schemas: new code means new output."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256(__version__.encode())
+    for file in sorted(package.rglob("*")):
+        if file.suffix in (".py", ".json"):
+            digest.update(file.relative_to(package).as_posix().encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def inputs_digest(prepared: Prepared, path: Path) -> str:
+    """Everything every unit shares: sources (not the roster), config, templates, code."""
+    root, files = source_files(path)
+    digest = hashlib.sha256(code_digest().encode())
+    digest.update(str(prepared.project.selected).encode())
+    roster_files = {u.location.path for u in prepared.project.roster}
+    for file in sorted([root / CONFIG_NAME, *files]):
+        if display_path(file) in roster_files:
+            continue  # each unit's own entry is in its key instead
+        digest.update(file.name.encode())
+        digest.update(file.read_bytes())
+    for name, template in sorted(prepared.project.templates.items()):
+        digest.update(name.encode())
+        digest.update(template.read_bytes())
+    return digest.hexdigest()
+
+
+def _load_manifest(out_dir: Path) -> dict[str, dict[str, object]]:
+    try:
+        data = json.loads((out_dir / MANIFEST).read_text("utf-8"))
+        return data["units"] if data.get("format") == 1 else {}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+# --- running ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Job:
+    folder: str
+    key: str
+    unit: RosterUnit | None
+
+
+_SHARED: tuple[Prepared, Path | None] | None = None  # inherited by forked workers
+
+
+def _work(job: Job) -> UnitResult:
+    assert _SHARED is not None
+    prepared, out_dir = _SHARED
+    result = build_unit(prepared, job.unit, job.folder, job.key)
+    if out_dir is not None and not errors(result.found):
+        folder = out_dir / job.folder if job.folder else out_dir
+        for output in result.outputs:
+            target = inside(folder, output.name)
+            if target.is_file() and target.read_bytes() == output.data:
+                continue
+            tmp = temporary_beside(target, output.data)
+            result.written.append((str(target), str(tmp)))
+    result.outputs = [dataclasses.replace(o, data=b"") for o in result.outputs]
+    return result
+
+
+def _results(jobs: list[Job], progress: Callable[[int], None] | None) -> Iterator[UnitResult]:
+    """Build the jobs, on every core when there are enough of them."""
+    workers = min(os.cpu_count() or 1, len(jobs))
+    forking = "fork" in multiprocessing.get_all_start_methods()
+    if len(jobs) < PARALLEL_FROM or workers < 2 or not forking:
+        for job in jobs:
+            yield _work(job)
+            if progress:
+                progress(1)
+        return
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers) as pool:
+        chunk = max(1, len(jobs) // (workers * 8))
+        for result in pool.imap_unordered(_work, jobs, chunksize=chunk):
+            yield result
+            if progress:
+                progress(1)
+
+
+def plan(prepared: Prepared, path: Path, out_dir: Path | None) -> tuple[list[Job], list[Job]]:
+    """(jobs to build, jobs whose output is up to date) for this run."""
+    project = prepared.project
+    shared = inputs_digest(prepared, path) if out_dir is not None else ""
+    manifest = _load_manifest(out_dir) if out_dir is not None else {}
+    jobs: list[Job] = []
+    if project.unit is not None:
+        jobs.append(Job("", hashlib.sha256(f"{shared}:base".encode()).hexdigest(), None))
+    folders: set[str] = set()
+    for unit in project.roster:
+        folder = unique_name(safe_filename(unit.unit.name), folders)
+        key = hashlib.sha256(f"{shared}:{unit.fingerprint}".encode()).hexdigest()
+        jobs.append(Job(folder, key, unit))
+    todo, done = [], []
+    for job in jobs:
+        entry = manifest.get(job.folder)
+        folder = (out_dir / job.folder) if (out_dir is not None and job.folder) else out_dir
+        if entry and entry.get("key") == job.key and folder is not None and _intact(
+                folder, entry.get("files", {})):  # type: ignore[arg-type]
+            done.append(job)
+        else:
+            todo.append(job)
+    return todo, done
+
+
+def _stamp(path: Path) -> list[int]:
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def _intact(folder: Path, files: dict[str, list[int]]) -> bool:
+    """Every file of a unit's last build is there, untouched since (size and time)."""
+    try:
+        return bool(files) and all(_stamp(folder / name) == stamp for name, stamp in files.items())
+    except (OSError, TypeError, ValueError):
+        return False
+
+
+def run_build(path: Path, out_dir: Path | None, strict: bool = False,
+              progress: Callable[[int], None] | None = None,
+              on_plan: Callable[[int], None] | None = None) -> BuildResult:
+    """Check (out_dir None) or build a project; raises Failed after a full run.
+
+    Nothing is renamed into the output folder unless every unit succeeded.
+    """
+    global _SHARED
+    prepared = prepare(path)
+    settings = prepared.project.settings
+    todo, done = plan(prepared, path, out_dir)
+    manifest = _load_manifest(out_dir) if out_dir is not None else {}
+    new_folders = [out_dir / job.folder for job in todo
+                   if out_dir is not None and job.folder and not (out_dir / job.folder).exists()]
+    if out_dir is not None and not out_dir.exists():
+        new_folders.append(out_dir)
+    for template in prepared.project.templates.values():
+        compiled(template, "")  # compile once here, so forked workers share the result
+    if on_plan:
+        on_plan(len(todo))
+    _SHARED = (prepared, out_dir)
+    results: list[UnitResult] = []
+    try:
+        for result in _results(todo, progress):
+            results.append(result)
+    finally:
+        _SHARED = None
+    found = list(prepared.found)
+    for result in results:
+        found += result.found
+    for job in done:  # an unchanged unit's warnings are reported again, as last time
+        entry = manifest[job.folder]
+        found += [_diagnostic(d) for d in entry.get("warnings", [])]  # type: ignore[union-attr]
+    found = merge_units(apply_settings(found, settings))
+    temporaries = [Path(tmp) for r in results for _, tmp in r.written]
+    if errors(found) or (strict and found):
+        for tmp in temporaries:
+            tmp.unlink(missing_ok=True)
+        for folder in new_folders:  # leave the disk as it was
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise Failed(found)
+    written: list[tuple[Path, bool]] = []
+    documents = sum(len(r.outputs) for r in results)
+    if out_dir is not None:
+        for result in results:
+            changed = {final for final, _ in result.written}
+            for final, tmp in result.written:
+                os.replace(tmp, final)
+            folder = out_dir / result.folder if result.folder else out_dir
+            for output in result.outputs:
+                target = inside(folder, output.name)
+                written.append((target, str(target) in changed))
+            manifest[result.folder] = {
+                "key": result.key,
+                "files": {o.name: _stamp(inside(folder, o.name)) for o in result.outputs},
+                "warnings": [d.to_json() for d in result.found]}
+        documents += sum(len(manifest[j.folder].get("files", []))  # type: ignore[arg-type]
+                         for j in done)
+        write_atomic(out_dir / MANIFEST, json.dumps(
+            {"format": 1, "units": manifest}, ensure_ascii=False, indent=1,
+            sort_keys=True).encode("utf-8"))
+    return BuildResult(warnings=found, documents=documents, written=written,
+                       skipped=len(done), units=len(todo) + len(done))
+
+
+def _diagnostic(data: dict[str, object]) -> Diagnostic:
+    loc = data["location"]
+    assert isinstance(loc, dict)
+    return Diagnostic(code=str(data["code"]), message=str(data["message"]),
+                      location=Location(str(loc["path"]), int(loc["line"]), int(loc["column"])),
+                      hint=data.get("hint") and str(data["hint"]),  # type: ignore[arg-type]
+                      severity=Severity(str(data["severity"])))
+
+
+def deviations(path: Path) -> list[Deviation]:
+    """Every unit's departures from the base lists, in roster order."""
+    prepared = prepare(path)
+    found: list[Deviation] = []
+    problems: list[Diagnostic] = list(prepared.found)
+    for unit in prepared.project.roster:
+        _, unit_problems, changes = unit_project(prepared.project, unit)
+        found += changes
+        problems += unit_problems
+    if errors(problems):
+        raise Failed(merge_units(problems))
+    return found
+

@@ -43,15 +43,39 @@ def _fail(failed: Failed, fmt: str, strict: bool) -> None:
     sys.exit(EXIT_INPUT)
 
 
-def _compile(path: str | None, fmt: str, strict: bool):
-    from .build import compile_project, render_project
+class _Progress:
+    """A progress bar on the error stream, shown only on a terminal and for real work."""
 
+    def __init__(self) -> None:
+        self.bar = None
+
+    def start(self, total: int) -> None:
+        if total >= 4 and sys.stderr.isatty():
+            self.bar = click.progressbar(length=total, label="生成文档", file=sys.stderr)
+            self.bar.__enter__()
+
+    def step(self, count: int) -> None:
+        if self.bar is not None:
+            self.bar.update(count)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def _run(path: str | None, out_dir: Path | None, fmt: str, strict: bool):
+    from .build import run_build
+
+    progress = _Progress()
     try:
-        project, warnings = compile_project(_project_path(path), strict=strict)
-        return render_project(project), warnings
+        return run_build(_project_path(path), out_dir, strict=strict, progress=progress.step,
+                         on_plan=progress.start)
     except Failed as failed:
+        progress.close()
         _fail(failed, fmt, strict)
         raise  # unreachable: _fail exits
+    finally:
+        progress.close()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -70,10 +94,10 @@ def main() -> None:
 @format_option
 def check(path: str | None, strict: bool, fmt: str) -> None:
     """检查源文件，报告全部问题，不生成文件。"""
-    outputs, warnings = _compile(path, fmt, strict)
-    _report(warnings, fmt)
+    result = _run(path, None, fmt, strict)
+    _report(result.warnings, fmt)
     if fmt == "text":
-        click.echo(f"检查通过：{len(outputs)} 份文档，{len(warnings)} 个警告。")
+        click.echo(f"检查通过：{result.documents} 份文档，{len(result.warnings)} 个警告。")
     sys.exit(EXIT_OK)
 
 
@@ -84,20 +108,51 @@ def check(path: str | None, strict: bool, fmt: str) -> None:
 @strict_option
 @format_option
 def build(path: str | None, out_dir: Path, strict: bool, fmt: str) -> None:
-    """检查并生成 Word 文档；有任何错误时不改动输出文件夹。"""
-    from .build import write_outputs
+    """检查并生成 Word 文档；有任何错误时不改动输出文件夹。
+
+    有单位名册时，每个单位的文档生成在“输出文件夹/单位名称/”下；输入没有变化的单位不会
+    重新生成。
+    """
     from .load import display_path
 
-    outputs, warnings = _compile(path, fmt, strict)
-    _report(warnings, fmt)
     try:
-        written = write_outputs(outputs, out_dir)
+        result = _run(path, out_dir, fmt, strict)
     except OSError as exc:
         click.echo(f"失败：无法写入输出文件夹“{out_dir}”：{exc.strerror or exc}", err=True)
         sys.exit(EXIT_INPUT)
+    _report(result.warnings, fmt)
     if fmt == "text":
-        for target, changed in written:
-            click.echo(f"{'已生成' if changed else '未变化'}：{display_path(target)}")
+        changed = [target for target, new in result.written if new]
+        if len(result.written) <= 20:
+            for target, new in result.written:
+                click.echo(f"{'已生成' if new else '未变化'}：{display_path(target)}")
+        else:
+            same = len(result.written) - len(changed)
+            click.echo(f"已生成 {len(changed)} 份文档，{same} 份未变化。")
+        if result.skipped:
+            click.echo(f"{result.skipped} 个单位的输入没有变化，沿用上次生成的文档。")
+    sys.exit(EXIT_OK)
+
+
+@main.command()
+@path_argument
+@click.option("-o", "--output", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="同时写入 CSV 文件（UTF-8，Excel 可直接打开）")
+def report(path: str | None, csv_path: Path | None) -> None:
+    """列出各单位清单与基础清单的差异（替换、新增、删除、移动）。"""
+    from .build import deviations
+    from .report import table_text, to_csv
+    from .writer import write_atomic
+
+    try:
+        rows = deviations(_project_path(path))
+    except Failed as failed:
+        _fail(failed, "text", False)
+        return
+    click.echo(table_text(rows))
+    if csv_path is not None:
+        write_atomic(csv_path, to_csv(rows))
+        click.echo(f"已写入：{csv_path}")
     sys.exit(EXIT_OK)
 
 

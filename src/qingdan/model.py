@@ -22,6 +22,11 @@ STANDARD_ROLES: dict[str, str] = {
 }
 
 
+# How the report names the standard roles.
+ROLE_NAMES = {"committee": "主体责任", "secretary": "书记", "deputy": "副书记",
+              "members": "其他班子成员"}
+
+
 @dataclass(frozen=True)
 class Text:
     """A piece of source text and where it was written, so later errors can point at it."""
@@ -67,13 +72,19 @@ class Unit:
     superior: str = ""
     channels: str = ""
     vars: dict[str, str | int | float] = field(default_factory=dict)
+    leaders: dict[str, object] = field(default_factory=dict)
 
     def variables(self) -> dict[str, object]:
-        """What {{ unit.* }} may name, with short falling back to the full name."""
-        return {
-            "name": self.name, "short": self.short or self.name, "body": self.body,
-            "superior": self.superior, "channels": self.channels, "vars": dict(self.vars),
-        }
+        """What {{ unit.* }} may name. A field the unit does not give is undefined, so text
+        that needs it fails with E302 instead of printing a blank; short falls back to the
+        full name."""
+        given = {"name": self.name, "short": self.short or self.name, "body": self.body,
+                 "superior": self.superior, "channels": self.channels}
+        found: dict[str, object] = {k: v for k, v in given.items() if v}
+        found["vars"] = dict(self.vars)
+        if self.leaders:
+            found["leaders"] = dict(self.leaders)
+        return found
 
 
 @dataclass(frozen=True)
@@ -231,11 +242,34 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class Overlay:
+    """One unit's change to a base list, by item id: replace, add, remove or move."""
+
+    op: str  # "replace", "add", "remove", "move"
+    target: Text  # the item id (for add, the new item's id)
+    text: Text | None = None
+    after: Text | None = None
+    to: Text | None = None
+
+
+@dataclass(frozen=True)
+class RosterUnit:
+    """A unit of the roster: its variables, its overlays by list, and its source data."""
+
+    id: str
+    unit: Unit
+    location: Location
+    overlays: dict[str, tuple[Overlay, ...]] = field(default_factory=dict)
+    list_locations: dict[str, Location] = field(default_factory=dict)
+    fingerprint: str = ""  # a digest of the unit's entry, for incremental builds
+
+
+@dataclass(frozen=True)
 class Project:
     """A project folder: its unit, its template and the documents it holds."""
 
     root: Path
-    unit: Unit
+    unit: Unit | None
     lists: tuple[ResponsibilityList, ...]
     measures: tuple[Measures, ...] = ()
     notices: tuple[Notice, ...] = ()
@@ -243,3 +277,4 @@ class Project:
     templates: dict[str, Path] = field(default_factory=dict)
     settings: dict[str, str] = field(default_factory=dict)  # diagnostic code -> level
     selected: str | None = None  # build only this source's documents (a file was given)
+    roster: tuple[RosterUnit, ...] = ()

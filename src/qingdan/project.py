@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,9 +20,11 @@ from .model import (
     Measures,
     Node,
     Notice,
+    Overlay,
     Project,
     ResponsibilityList,
     Role,
+    RosterUnit,
     Scoring,
     Text,
     Unit,
@@ -28,7 +32,8 @@ from .model import (
 
 CONFIG_NAME = "qingdan.yaml"
 # Source kind -> the schema that describes it.
-KINDS = {"list": "list", "measures": "measures", "assessment": "measures", "notice": "notice"}
+KINDS = {"list": "list", "measures": "measures", "assessment": "measures", "notice": "notice",
+         "roster": "roster"}
 # The bundled templates live beside the package in a source checkout (pip install -e .).
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 DEFAULT_TEMPLATES = {"list": "responsibility-list.docx", "measures": "measures.docx",
@@ -43,7 +48,7 @@ Path_ = tuple[Any, ...]
 class Config:
     """What qingdan.yaml says, once validated."""
 
-    unit: Unit
+    unit: Unit | None
     templates: dict[str, Path]
     documents: tuple[CitedDocument, ...] = ()
     settings: dict[str, str] = field(default_factory=dict)
@@ -84,6 +89,7 @@ def load_project(path: Path) -> tuple[Project, list[Diagnostic]]:
     lists: list[ResponsibilityList] = []
     measures: list[Measures] = []
     notices: list[Notice] = []
+    roster: list[RosterUnit] = []
     later: list[Diagnostic] = []
     for file in files:
         try:
@@ -98,13 +104,21 @@ def load_project(path: Path) -> tuple[Project, list[Diagnostic]]:
             measures.append(built)
         elif isinstance(built, Notice):
             notices.append(built)
+        elif isinstance(built, tuple):
+            roster.extend(built)
+    if config is not None and config.unit is None and not roster and not errors(problems):
+        problems.append(Diagnostic(
+            "E203", f"{CONFIG_NAME} 缺少必填字段“unit”", Location(display_path(root / CONFIG_NAME)),
+            hint="写明本单位的 unit:，或新建 kind: roster 的单位名册"))
+    problems.extend(_duplicate_units(roster))
     if errors(problems) or config is None:
         raise Failed(problems + later)
     selected = path.stem if path.is_file() else None
     project = Project(root=root, unit=config.unit, lists=tuple(lists), selected=selected,
                       measures=tuple(measures), notices=tuple(notices),
                       documents=config.documents,
-                      templates=config.templates, settings=config.settings)
+                      templates=config.templates, settings=config.settings,
+                      roster=tuple(roster))
     return project, problems + later
 
 
@@ -125,10 +139,7 @@ def _load_config(root: Path, problems: list[Diagnostic]) -> Config | None:
     if found:
         return None
     data = source.data
-    raw = data["unit"]
-    unit = Unit(name=raw["name"], body=raw["body"], short=raw.get("short", ""),
-                superior=raw.get("superior", ""), channels=raw.get("channels", ""),
-                vars=dict(raw.get("vars", {})))
+    unit = _unit(data["unit"]) if "unit" in data else None
     templates = {}
     for kind, default in DEFAULT_TEMPLATES.items():
         given = data.get("templates", {}).get(kind)
@@ -165,7 +176,8 @@ def _document(source: Source, key: str | None, raw: dict[str, Any], path: Path_)
 
 def _build_source(source: Source, registry: dict[str, CitedDocument],
                   problems: list[Diagnostic],
-                  later: list[Diagnostic]) -> ResponsibilityList | Measures | Notice | None:
+                  later: list[Diagnostic],
+                  ) -> ResponsibilityList | Measures | Notice | tuple[RosterUnit, ...] | None:
     """Dispatch on `kind`, validate against its schema, and build the model."""
     data = source.data
     if not isinstance(data, dict):
@@ -190,6 +202,8 @@ def _build_source(source: Source, registry: dict[str, CitedDocument],
         return _build_list(source, registry, later)
     if kind == "notice":
         return _build_notice(source)
+    if kind == "roster":
+        return _build_roster(source)
     return _build_measures(source)
 
 
@@ -306,3 +320,46 @@ def _build_notice(source: Source) -> Notice:
         number=_text(source, data, "number", ()), copy_to=_text(source, data, "copy_to", ()),
         printer=_text(source, data, "printer", ()),
         print_date=_text(source, data, "print_date", ()))
+
+
+def _unit(raw: dict[str, Any]) -> Unit:
+    return Unit(name=raw["name"], body=raw["body"], short=raw.get("short", ""),
+                superior=raw.get("superior", ""), channels=raw.get("channels", ""),
+                vars=dict(raw.get("vars", {})), leaders=dict(raw.get("leaders", {})))
+
+
+def _build_roster(source: Source) -> tuple[RosterUnit, ...]:
+    units = []
+    for i, raw in enumerate(source.data["units"]):
+        path: Path_ = ("units", i)
+        overlays = {
+            name: tuple(_overlay(source, op, path + ("overlays", name, j))
+                        for j, op in enumerate(ops))
+            for name, ops in raw.get("overlays", {}).items()}
+        fingerprint = hashlib.sha256(
+            json.dumps(raw, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+        units.append(RosterUnit(
+            id=raw["id"], unit=_unit(raw), location=source.at(path + ("id",)),
+            overlays=overlays, fingerprint=fingerprint,
+            list_locations={name: source.at(path + ("overlays", name), key=True)
+                            for name in overlays}))
+    return tuple(units)
+
+
+def _overlay(source: Source, raw: dict[str, Any], path: Path_) -> Overlay:
+    op = next(key for key in ("replace", "add", "remove", "move") if key in raw)
+    return Overlay(op=op, target=_t(source, raw[op], path + (op,)),
+                   text=_text(source, raw, "text", path), after=_text(source, raw, "after", path),
+                   to=_text(source, raw, "to", path))
+
+
+def _duplicate_units(roster: list[RosterUnit]) -> list[Diagnostic]:
+    seen: dict[str, RosterUnit] = {}
+    found = []
+    for unit in roster:
+        if unit.id in seen:
+            found.append(Diagnostic("E301", f"单位编号“{unit.id}”重复", unit.location,
+                                    hint=f"另一处在 {seen[unit.id].location}；单位编号必须唯一"))
+        else:
+            seen[unit.id] = unit
+    return found

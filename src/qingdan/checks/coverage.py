@@ -7,8 +7,9 @@ from ..model import Project
 from ..refs import Index, RefError
 
 
-def check_coverage(project: Project, index: Index) -> list[Diagnostic]:
-    """Every named item exists; every item of an assessed list is assessed by something."""
+def assessed_items(project: Project, index: Index) -> tuple[dict[str, set[str]],
+                                                             list[Diagnostic]]:
+    """The items each list has assessed (by list name), and references that do not resolve."""
     lists = {lst.name for lst in project.lists}
     assessed: dict[str, set[str]] = {}
     found: list[Diagnostic] = []
@@ -27,6 +28,12 @@ def check_coverage(project: Project, index: Index) -> list[Diagnostic]:
                         hint="assesses 中写责任清单条目的 id，或“清单文件名:id”"))
                     continue
                 assessed.setdefault(target.doc, set()).add(target.id)
+    return assessed, found
+
+
+def check_coverage(project: Project, index: Index) -> list[Diagnostic]:
+    """Every named item exists; every item of an assessed list is assessed by something."""
+    assessed, found = assessed_items(project, index)
     for lst in project.lists:
         if lst.name not in assessed:
             continue  # no indicator assesses this list at all: nothing to cover

@@ -4,7 +4,7 @@ after rendering, empty text and leftover template markers."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic
@@ -108,8 +108,16 @@ def punctuation_fixes(project: Project) -> list[Fix]:
 
 def lint_sources(project: Project, index: Index) -> list[Diagnostic]:
     """Lints on the source text, before rendering, so each points at what the clerk wrote."""
+    found = lint_texts(all_texts(project))
+    for doc in project.measures:
+        found.extend(_hard_coded(doc, index))
+    return found
+
+
+def lint_texts(texts: Iterable[Text]) -> list[Diagnostic]:
+    """Half-width punctuation and common slips in the given source texts."""
     found = []
-    for text in all_texts(project):
+    for text in texts:
         if not text.raw:
             continue
         for offset, old, new in half_width(text):
@@ -120,8 +128,6 @@ def lint_sources(project: Project, index: Index) -> list[Diagnostic]:
             found.append(Diagnostic("W902", f"“{word}”疑为错别字，应为“{TYPOS[word]}”",
                                     text.at(match.start()), hint="确认无误后可在 qingdan.yaml "
                                     "的 diagnostics 中写 W902: off"))
-    for doc in project.measures:
-        found.extend(_hard_coded(doc, index))
     return found
 
 
