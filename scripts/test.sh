@@ -20,5 +20,5 @@ fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
-.venv/bin/ruff check src tests templates
+.venv/bin/ruff check src tests templates bench
 .venv/bin/python -m pytest "$@"

@@ -11,9 +11,10 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from . import scoring as scoring_text
@@ -156,7 +157,7 @@ def render_text(text: Text, context: dict[str, Any]) -> str:
     if "{" not in text.value:
         return text.value
     try:
-        return ENV.from_string(text.value).render(context)
+        return _template(text.value).render(context)
     except RefError as exc:
         raise Failed([Diagnostic(exc.code, exc.message, text.locate(exc.needle),
                                  hint=exc.hint)]) from None
@@ -180,6 +181,12 @@ def render_text(text: Text, context: dict[str, Any]) -> str:
     except Exception as exc:  # noqa: BLE001 - any failure of user text is the user's to fix
         raise Failed([Diagnostic("E303", f"占位符无法求值：{exc}", text.locate("{"),
                                  hint="占位符只用来填入 unit.name 等变量")]) from None
+
+
+@lru_cache(maxsize=4096)
+def _template(source: str) -> Template:
+    """User text compiled once, however many units render it."""
+    return ENV.from_string(source)
 
 
 def _nth_line(value: str, lineno: int | None) -> str:

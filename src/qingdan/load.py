@@ -29,13 +29,22 @@ class _Loader(yaml.SafeLoader):
     """SafeLoader with YAML 1.2 booleans: only true/false, so `off`, `yes`, `no` stay text."""
 
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"))
+# libyaml parses a large roster several times faster and keeps the same marks.
+_Composer = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _CLoader(_Composer):  # type: ignore[misc, valid-type]
+    """The same resolution rules on libyaml's parser, when PyYAML was built with it."""
+
+
+for _cls in (_Loader, _CLoader):
+    _cls.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    _cls.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"))
 
 
 @dataclass(frozen=True)
@@ -172,7 +181,11 @@ def load_text(text: str, path: Path, display: str) -> Source:
     """Parse YAML text into a Source; raises Failed with every problem found."""
     source = Source(path=path, display=display, text=text, data=None)
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        try:
+            root = yaml.compose(text, Loader=_CLoader)
+        except yaml.YAMLError:
+            # Errors are rare: parse again in Python for its fuller messages.
+            root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if (exc.context or "").startswith("while scanning a quoted scalar") and exc.context_mark:

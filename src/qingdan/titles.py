@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from functools import lru_cache
 
 CAPACITY = 20  # 441 pt text width / (22 pt - 0.25 pt spacing)
 OPENING = "《（“‘〔【"
@@ -52,19 +53,27 @@ def balance_title(lines: list[str]) -> list[str]:
     """The title's lines: as given when several, else one line broken where it must be."""
     if len(lines) != 1 or cells(lines[0]) <= CAPACITY:
         return lines
-    text = lines[0]
+    return list(_balance(lines[0]))
+
+
+@lru_cache(maxsize=1024)
+def _balance(text: str) -> tuple[str, ...]:
     count = math.ceil(cells(text) / CAPACITY)
     while count <= len(text):
         best = _best(text, count)
         if best is not None:
-            return best
+            return tuple(best)
         count += 1
-    return lines
+    return (text,)
 
 
 def _best(text: str, count: int) -> list[str] | None:
     """The cheapest split of text into count lines that each fit, or None."""
     ideal = cells(text) / count
+    prefix = [0.0]
+    for char in text:
+        prefix.append(prefix[-1] + cells(char))
+    costs = [0.0] + [penalty(text, i) * 4 for i in range(1, len(text))] + [0.0]
     # cost[k][i]: cheapest way to put text[:i] on k lines.
     cost: list[dict[int, tuple[float, list[int]]]] = [{0: (0.0, [])}]
     for k in range(1, count + 1):
@@ -72,11 +81,10 @@ def _best(text: str, count: int) -> list[str] | None:
         ends = [len(text)] if k == count else range(1, len(text))
         for end in ends:
             for start, (so_far, cuts) in cost[k - 1].items():
-                if start >= end or cells(text[start:end]) > CAPACITY:
+                width = prefix[end] - prefix[start]
+                if start >= end or width > CAPACITY:
                     continue
-                width = cells(text[start:end])
-                step = (penalty(text, end) * 4 if end < len(text) else 0)
-                step += abs(width - ideal) ** 2 * 0.5
+                step = costs[end] + abs(width - ideal) ** 2 * 0.5
                 if k == 1 and count > 1:
                     step += 0.5 if width > ideal else 0  # prefer a shorter first line
                 total = so_far + step

@@ -153,6 +153,8 @@ class CompiledTemplate:
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         xml = (xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%")
                .replace("%_}", "%}"))
+        if not any(mark in xml for mark in "\n\t\a\f"):
+            return xml  # nothing for docxtpl's listing pass to turn into breaks or tabs
         return DocxTemplate.resolve_listing(None, xml)  # type: ignore[arg-type]
 
     def render(self, context: dict[str, Any]) -> Rendered:
