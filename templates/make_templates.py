@@ -610,9 +610,54 @@ def scoring_sheet(landscape: bool) -> bytes:
     return t.save()
 
 
+def comparison() -> bytes:
+    """修订对照表: landscape, one row per changed item; the old and new text cells take
+    run-level content ({{r …}}) so deletions can be struck through and additions marked."""
+    t = Builder()
+    section = t.doc.sections[0]
+    section.orientation = 1  # landscape
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    section.top_margin, section.bottom_margin = Mm(28), Mm(26)
+    section.left_margin, section.right_margin = Mm(37), Mm(35)
+    t.title_block()
+    t.styled("flush", "{{ legend }}", FANGSONG)
+    columns = [("序号", 900), ("原条文", 4700), ("修订后条文", 4700), ("修订说明", 2456)]
+    rows = [[name for name, _ in columns], ["{%tr for r in rows %}"],
+            ["{{ r.no }}", "{{r r.old }}", "{{r r.new }}", "{{ r.note }}"], ["{%tr endfor %}"]]
+    table = t.doc.add_table(rows=len(rows), cols=len(columns))
+    table.style = t.doc.styles["Table Grid"]
+    table.autofit = False
+    for column, (_, width) in zip(table.columns, columns, strict=True):
+        column.width = width * 635
+    tbl_pr = table._tbl.tblPr
+    child(tbl_pr, "w:tblLayout", type="fixed")
+    child(tbl_pr, "w:jc", val="center")
+    reorder(tbl_pr, ["w:tblStyle", "w:tblW", "w:jc", "w:tblLayout", "w:tblLook"])
+    for r, values in enumerate(rows):
+        cells = table.rows[r].cells
+        if values[0].startswith("{%tr"):
+            cells[0].merge(cells[-1])
+            cells = cells[:1]
+        for cell, (_, width), value in zip(cells, columns, values, strict=False):
+            cell.width = width * 635
+            para = cell.paragraphs[0]
+            para.style = t.doc.styles["表头" if r == 0 else "表格文字"]
+            if value in ("{{ r.no }}",):
+                para.alignment = 1
+            run = para.add_run(value)
+            rpr = run._r.get_or_add_rPr()
+            set_fonts(rpr, HEITI if r == 0 else FANGSONG)
+            reorder_rpr(rpr)
+    for row in table.rows:
+        child(row._tr.get_or_add_trPr(), "w:cantSplit")
+    child(table.rows[0]._tr.get_or_add_trPr(), "w:tblHeader")
+    return t.save()
+
+
 TEMPLATES = {"responsibility-list.docx": responsibility_list, "measures.docx": measures,
              "notice.docx": notice, "scoring-sheet.docx": lambda: scoring_sheet(False),
-             "scoring-sheet-landscape.docx": lambda: scoring_sheet(True)}
+             "scoring-sheet-landscape.docx": lambda: scoring_sheet(True),
+             "comparison.docx": comparison}
 
 
 def main(argv: list[str]) -> int:

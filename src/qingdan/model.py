@@ -112,6 +112,7 @@ class Item:
     id: str
     text: Text
     location: Location
+    note: str = ""  # 修订说明: why the item changed this year, for the comparison table
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,8 @@ KINDS = {"list": "list", "measures": "measures", "assessment": "measures", "noti
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 DEFAULT_TEMPLATES = {"list": "responsibility-list.docx", "measures": "measures.docx",
                      "notice": "notice.docx", "sheet": "scoring-sheet.docx",
-                     "sheet-landscape": "scoring-sheet-landscape.docx"}
+                     "sheet-landscape": "scoring-sheet-landscape.docx",
+                     "comparison": "comparison.docx"}
 DEFAULT_PROJECT = Path("checklists") / "example"
 
 Path_ = tuple[Any, ...]
@@ -257,7 +258,7 @@ def _build_role(source: Source, role_id: str, raw: dict[str, Any]) -> Role:
         heading = Text(STANDARD_ROLES[role_id], source.at(path, key=True))
     items = tuple(
         Item(id=item["id"], text=_t(source, item["text"], path + ("items", i, "text")),
-             location=source.at(path + ("items", i, "id")))
+             location=source.at(path + ("items", i, "id")), note=item.get("note", ""))
         for i, item in enumerate(raw["items"]))
     return Role(id=role_id, heading=heading, items=items, location=source.at(path, key=True),
                 lead=_text(source, raw, "lead", path))

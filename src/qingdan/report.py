@@ -6,6 +6,7 @@ import csv
 import io
 import unicodedata
 
+from .diff import ListDiff, ProjectDiff
 from .units import Deviation
 
 HEADERS = ("单位", "清单", "条目", "变化", "内容")
@@ -45,3 +46,68 @@ def to_csv(rows: list[Deviation]) -> bytes:
     writer.writerow(HEADERS)
     writer.writerows(_cells(r) for r in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _styled(segments, color: bool) -> str:
+    import click
+
+    out = []
+    for segment in segments:
+        if segment.kind == "equal":
+            out.append(segment.text)
+        elif segment.kind == "delete":
+            out.append(click.style(segment.text, fg="red", strikethrough=True) if color
+                       else f"[-{segment.text}-]")
+        else:
+            out.append(click.style(segment.text, fg="green", underline=True) if color
+                       else f"{{+{segment.text}+}}")
+    return "".join(out)
+
+
+def list_diff_text(diff: ListDiff, color: bool) -> list[str]:
+    """One list's changes: counts per role, then each change with its characters marked."""
+    from .diff import KIND_NAMES, char_diff
+
+    lines = [f"《{diff.new_title}》（{diff.name}）"]
+    if diff.old_title != diff.new_title:
+        lines.append(f"  标题：{_styled(char_diff(diff.old_title, diff.new_title), color)}")
+    if not diff.changes:
+        lines.append("  条目没有变化。")
+        return lines
+    for role, row in diff.counts().items():
+        counts = "，".join(f"{KIND_NAMES[k]} {n}" for k, n in row.items() if n)
+        lines.append(f"  {role}：{counts}")
+    for change in diff.changes:
+        kinds = "、".join(KIND_NAMES[k] for k in change.kinds)
+        where = (f"{change.old.role_name} {change.old.label}" if change.old else "")
+        if change.new:
+            where += (" → " if where else "") + f"{change.new.role_name} {change.new.label}"
+        ident = change.new.id if change.new else change.old.id  # type: ignore[union-attr]
+        lines.append(f"  [{kinds}] {ident}（{where}）")
+        lines.append(f"      {_styled(change.segments, color)}")
+    return lines
+
+
+def diff_text(result: ProjectDiff, color: bool) -> str:
+    """The terminal summary of `qingdan diff`."""
+    lines: list[str] = []
+    for diff in result.lists:
+        lines += list_diff_text(diff, color)
+    lines += [f"新增清单：{name}" for name in result.added_lists]
+    lines += [f"删除清单：{name}" for name in result.removed_lists]
+    if result.units:
+        status = {"changed": "有变化", "same": "无变化", "added": "新增单位", "removed": "删除单位"}
+        lines.append("")
+        lines.append("各单位：")
+        for unit in result.units:
+            count = sum(len(d.changes) for d in unit.lists)
+            extra = f"（{count} 处）" if unit.status == "changed" else ""
+            lines.append(f"  {unit.unit}：{status[unit.status]}{extra}")
+        changed = [u for u in result.units if u.status == "changed"]
+        lines.append(f"共 {len(result.units)} 个单位，{len(changed)} 个有变化。")
+        for unit in changed:
+            lines.append("")
+            lines.append(f"【{unit.unit}】")
+            for diff in unit.lists:
+                lines += list_diff_text(diff, color)
+    return "\n".join(lines) if lines else "两个版本的清单相同。"

@@ -31,6 +31,7 @@ from ..load import display_path
 
 BODY_PART = "word/document.xml"
 DOS_DATE = (0 << 9) | (1 << 5) | 1  # 1980-01-01
+EMPTY_RUN = re.compile(r'<w:r><w:t(?: xml:space="preserve")?></w:t></w:r>')
 STYLE_REF = re.compile(r'(<w:(?:pStyle|rStyle|tblStyle) w:val=")([^"]+)(")')
 
 
@@ -117,6 +118,8 @@ class CompiledTemplate:
         except Exception:  # noqa: BLE001 - python-docx raises several kinds on a bad package
             raise Failed([Diagnostic("E503", "Word 模板无法打开：不是有效的 .docx 文件",
                                      self.where, hint="模板须是 Word 保存的 .docx 文件")]) from None
+        section = body.rfind("<w:sectPr")
+        self.section = body[section:body.rindex("</w:body>")] if section >= 0 else ""
         document = parts[BODY_PART].decode("utf-8")
         self.prefix = document[:document.index("<w:body")]
         self.suffix = document[document.rindex("</w:body>") + len("</w:body>"):]
@@ -153,6 +156,8 @@ class CompiledTemplate:
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         xml = (xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%")
                .replace("%_}", "%}"))
+        # docxtpl's {{r …}} leaves empty runs without properties around the inserted ones.
+        xml = EMPTY_RUN.sub("", xml)
         if not any(mark in xml for mark in "\n\t\a\f"):
             return xml  # nothing for docxtpl's listing pass to turn into breaks or tabs
         return DocxTemplate.resolve_listing(None, xml)  # type: ignore[arg-type]
@@ -170,6 +175,28 @@ class CompiledTemplate:
             else:
                 entries.append(self.static[name])
         return Rendered(assemble(entries), inner_body(body))
+
+    def style_id(self, name: str) -> str:
+        """The id of a style named name (Word shows names; the XML refers to ids)."""
+        for ident, style in self.styles.items():
+            if style == name:
+                return ident
+        return name
+
+    def with_body(self, content: str, context: dict[str, Any]) -> bytes:
+        """A document of this template's styles and page setup with the given body content,
+        for documents built paragraph by paragraph (the tracked-changes redline); the
+        template's other parts (properties, footers) are rendered with context."""
+        body = f"<w:body>{content}{self.section}</w:body>"
+        entries = []
+        for name in self.order:
+            if name == BODY_PART:
+                entries.append(deflate(name, (self.prefix + body + self.suffix).encode("utf-8")))
+            elif name in self.templates:
+                entries.append(deflate(name, self._render_part(name, context).encode("utf-8")))
+            else:
+                entries.append(self.static[name])
+        return assemble(entries)
 
     def adopt(self, body: str, styles: dict[str, str]) -> str:
         """Another template's body, its style references mapped to this template by name."""

@@ -1,0 +1,181 @@
+"""The revision documents: the 修订对照表 and a redline with native Word revisions.
+
+Both are built from the model diff (diff.py), never by comparing .docx files. The redline
+holds the old and the new version at once: accepting every revision gives exactly the new
+document's text, rejecting every revision the old one's.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from markupsafe import Markup
+
+from ..diff import ListDiff, Segment, char_diff
+from ..model import ResponsibilityList
+from .docx import list_context
+from .engine import CompiledTemplate, Rendered, compiled
+
+FANGSONG, HEITI, XIAOBIAOSONG = "仿宋_GB2312", "黑体", "方正小标宋简体"
+TABLE_PT, BODY_PT = 14, 16
+COMPARISON_NAMES = "对照表模板可用 title、title_lines、legend、rows（no、old、new、note）"
+LEGEND = "说明：原条文中加删除线的文字为删去的内容，修订后条文中加粗并加下划线的文字为新增的内容。"
+
+
+def run(text: str, face: str, size: int, *, strike: bool = False, mark: bool = False,
+        deleted: bool = False) -> str:
+    """One run of text with its fonts named on every slot (East Asian included)."""
+    props = (f'<w:rFonts w:ascii="{face}" w:hAnsi="{face}" w:eastAsia="{face}" w:cs="{face}" '
+             f'w:hint="eastAsia"/>' + ("<w:b/>" if mark else "") + ("<w:strike/>" if strike else "")
+             + f'<w:sz w:val="{size * 2}"/><w:szCs w:val="{size * 2}"/>'
+             + ('<w:u w:val="single"/>' if mark else ""))
+    tag = "w:delText" if deleted else "w:t"
+    return f'<w:r><w:rPr>{props}</w:rPr><{tag} xml:space="preserve">{escape(text)}</{tag}></w:r>'
+
+
+def _cell(segments: list[Segment], keep: str, marked: str, empty: str) -> Markup:
+    """A table cell's runs: kept text plain, the changed side struck through or marked."""
+    runs = [run(s.text, FANGSONG, TABLE_PT, strike=marked == "delete" and s.kind == "delete",
+                mark=marked == "insert" and s.kind == "insert")
+            for s in segments if s.kind in ("equal", keep)]
+    return Markup("".join(runs) or run(empty, FANGSONG, TABLE_PT))
+
+
+@dataclass(frozen=True)
+class Row:
+    no: str
+    old: Markup
+    new: Markup
+    note: str
+
+
+def comparison_rows(diff: ListDiff) -> list[Row]:
+    rows = []
+    for n, change in enumerate(diff.changes, 1):
+        segments = change.segments
+        old_label = change.old.label if change.old else ""
+        new_label = change.new.label if change.new else ""
+        label_segments = char_diff(old_label, new_label)
+        old = _cell(label_segments + segments, "delete", "delete", "（新增）")
+        new = _cell(label_segments + segments, "insert", "insert", "（删除）")
+        rows.append(Row(str(n), old, new, change.describe()))
+    return rows
+
+
+def render_comparison(diff: ListDiff, template: Path) -> Rendered:
+    """修订对照表: 序号 | 原条文 | 修订后条文 | 修订说明, one row per changed item."""
+    title = f"《{diff.new_title}》修订对照表"
+    context = {"title": title, "title_lines": [f"《{diff.new_title}》", "修订对照表"]
+               if len(title) > 20 else [title], "legend": LEGEND, "rows": comparison_rows(diff)}
+    return compiled(template, COMPARISON_NAMES).render(context)
+
+
+@dataclass(frozen=True)
+class Para:
+    """A paragraph of a list as the template renders it, keyed for alignment."""
+
+    key: tuple[str, str]
+    style: str
+    face: str
+    size: int
+    text: str
+    flush: bool = False
+
+
+def paragraphs_of(doc: ResponsibilityList, rename: dict[str, str] | None = None) -> list[Para]:
+    """The list's paragraphs in order; rename maps old item ids onto their new ids."""
+    rename = rename or {}
+    ctx = list_context(doc)
+    out = [Para(("title", str(i)), "公文标题", XIAOBIAOSONG, 22, line)
+           for i, line in enumerate(ctx["title_lines"])]  # type: ignore[arg-type]
+    if ctx["recipients"]:
+        out.append(Para(("recipients", ""), "Normal", FANGSONG, BODY_PT, str(ctx["recipients"]),
+                        flush=True))
+    out += [Para(("preamble", str(i)), "Normal", FANGSONG, BODY_PT, line)
+            for i, line in enumerate(ctx["preamble"])]  # type: ignore[arg-type]
+    for role in ctx["roles"]:  # type: ignore[attr-defined]
+        out.append(Para(("heading", role.id), "一级标题", HEITI, BODY_PT,
+                        role.label + role.heading))
+        if role.lead:
+            out.append(Para(("lead", role.id), "Normal", FANGSONG, BODY_PT, role.lead))
+        out += [Para(("item", rename.get(item.id, item.id)), "Normal", FANGSONG, BODY_PT,
+                     item.label + item.text) for item in role.items]
+    return out
+
+
+class _Revisions:
+    """Numbers revisions and writes their XML, all with one author and date."""
+
+    def __init__(self, author: str, date: str):
+        self.author, self.date, self.next = escape(author), date, 1
+
+    def attrs(self) -> str:
+        ident = self.next
+        self.next += 1
+        return f'w:id="{ident}" w:author="{self.author}" w:date="{self.date}"'
+
+    def paragraph(self, para: Para, style_id: str, segments: list[Segment],
+                  mark: str | None = None) -> str:
+        """A paragraph whose runs carry ins/del; mark = "ins"/"del" for the paragraph mark."""
+        ppr = f'<w:pStyle w:val="{style_id}"/>'
+        if para.flush:
+            ppr += '<w:ind w:firstLine="0" w:firstLineChars="0"/>'
+        if mark:
+            ppr += f"<w:rPr><w:{mark} {self.attrs()}/></w:rPr>"
+        runs = []
+        for segment in segments:
+            if segment.kind == "equal":
+                runs.append(run(segment.text, para.face, para.size))
+            elif segment.kind == "insert":
+                runs.append(f"<w:ins {self.attrs()}>{run(segment.text, para.face, para.size)}"
+                            "</w:ins>")
+            else:
+                runs.append(f"<w:del {self.attrs()}>"
+                            f"{run(segment.text, para.face, para.size, deleted=True)}</w:del>")
+        return f"<w:p><w:pPr>{ppr}</w:pPr>{''.join(runs)}</w:p>"
+
+
+def redline_body(old: list[Para], new: list[Para], template: CompiledTemplate, author: str,
+                 date: str) -> str:
+    """The merged paragraphs of both versions, aligned by key, with revisions; the title
+    block, then the blank line the list template puts under it, then the rest."""
+    marks = _Revisions(author, date)
+
+    def merge(before_all: list[Para], after_all: list[Para]) -> list[str]:
+        out = []
+        matcher = difflib.SequenceMatcher(None, [p.key for p in before_all],
+                                          [p.key for p in after_all], autojunk=False)
+        for op, a, b, c, d in matcher.get_opcodes():
+            if op == "equal":
+                for before, after in zip(before_all[a:b], after_all[c:d], strict=True):
+                    out.append(marks.paragraph(after, template.style_id(after.style),
+                                               char_diff(before.text, after.text)))
+                continue
+            out += [marks.paragraph(p, template.style_id(p.style),
+                                    [Segment("delete", p.text)], "del") for p in before_all[a:b]]
+            out += [marks.paragraph(p, template.style_id(p.style),
+                                    [Segment("insert", p.text)], "ins") for p in after_all[c:d]]
+        return out
+
+    def titles(paras: list[Para]) -> list[Para]:
+        return [p for p in paras if p.key[0] == "title"]
+
+    def rest(paras: list[Para]) -> list[Para]:
+        return [p for p in paras if p.key[0] != "title"]
+
+    blank = f'<w:p><w:pPr><w:pStyle w:val="{template.style_id("Normal")}"/></w:pPr></w:p>'
+    return "".join(merge(titles(old), titles(new)) + [blank] + merge(rest(old), rest(new)))
+
+
+def render_redline(old: ResponsibilityList, new: ResponsibilityList, diff: ListDiff,
+                   template: Path, author: str, date: str) -> bytes:
+    """The new version with every change from the old one as a tracked revision."""
+    rename = {c.old.id: c.new.id for c in diff.changes
+              if c.old is not None and c.new is not None and c.old.id != c.new.id}
+    compiled_template = compiled(template, "")
+    body = redline_body(paragraphs_of(old, rename), paragraphs_of(new), compiled_template,
+                        author, date)
+    return compiled_template.with_body(body, {"title": diff.new_title})
