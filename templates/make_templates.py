@@ -548,16 +548,54 @@ SHEET_COLUMNS = {
 }
 
 
-def scoring_sheet(landscape: bool) -> bytes:
+def landscape(t: Builder) -> None:
+    """Turn the page: A4 landscape, the binding edge at the top."""
+    section = t.doc.sections[0]
+    section.orientation = 1  # WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    section.top_margin, section.bottom_margin = Mm(28), Mm(26)
+    section.left_margin, section.right_margin = Mm(37), Mm(35)
+
+
+def grid_table(t: Builder, columns: list[tuple[str, int]], rows: list[list[str]],
+               centred: tuple[str, ...]) -> None:
+    """A ruled table: a header row (repeated on every page), docxtpl {%tr %} rows merged
+    into one cell, fixed column widths in twips, rows that never break across pages."""
+    table = t.doc.add_table(rows=len(rows), cols=len(columns))
+    table.style = t.doc.styles["Table Grid"]
+    table.autofit = False
+    for column, (_, width) in zip(table.columns, columns, strict=True):
+        column.width = width * 635
+    tbl_pr = table._tbl.tblPr
+    child(tbl_pr, "w:tblLayout", type="fixed")
+    child(tbl_pr, "w:jc", val="center")
+    reorder(tbl_pr, ["w:tblStyle", "w:tblW", "w:jc", "w:tblLayout", "w:tblLook"])
+    for r, values in enumerate(rows):
+        cells = table.rows[r].cells
+        if values[0].startswith("{%tr"):
+            cells[0].merge(cells[-1])
+            cells = cells[:1]
+        for cell, (_, width), value in zip(cells, columns, values, strict=False):
+            cell.width = width * 635
+            para = cell.paragraphs[0]
+            para.style = t.doc.styles["表头" if r == 0 else "表格文字"]
+            if value in centred:
+                para.alignment = 1
+            run = para.add_run(value)
+            rpr = run._r.get_or_add_rPr()
+            set_fonts(rpr, HEITI if r == 0 else FANGSONG)
+            reorder_rpr(rpr)
+    for row in table.rows:
+        child(row._tr.get_or_add_trPr(), "w:cantSplit")
+    child(table.rows[0]._tr.get_or_add_trPr(), "w:tblHeader")
+
+
+def scoring_sheet(wide: bool) -> bytes:
     """考核评分表: one row per indicator, items of one group merged down the 考核项目 column."""
     t = Builder()
-    if landscape:
-        section = t.doc.sections[0]
-        section.orientation = 1  # WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = Mm(297), Mm(210)
-        section.top_margin, section.bottom_margin = Mm(28), Mm(26)
-        section.left_margin, section.right_margin = Mm(37), Mm(35)
-    columns = SHEET_COLUMNS[landscape]
+    if wide:
+        landscape(t)
+    columns = SHEET_COLUMNS[wide]
     t.title_block()
     info = t.styled("flush", "被考核单位：{{ unit }}", FANGSONG)
     ppr = info._p.get_or_add_pPr()
@@ -572,39 +610,12 @@ def scoring_sheet(landscape: bool) -> bytes:
     tail = info.add_run("考核时间：　　年　　月　　日")
     set_fonts(tail._r.get_or_add_rPr(), FANGSONG)
     fields = ["{{ r.no }}", "{% vm %}{{ g.name }}", "{{ r.content }}",
-              *(["{{ r.criteria }}"] if landscape else []), "{{ r.points }}", ""]
-    total = ["合计", "", "", *([""] if landscape else []), "{{ total }}", ""]
+              *(["{{ r.criteria }}"] if wide else []), "{{ r.points }}", ""]
+    total = ["合计", "", "", *([""] if wide else []), "{{ total }}", ""]
     # Rows of one group sit in an inner loop, so {% vm %} merges 考核项目 within a group.
     rows = [[name for name, _ in columns], ["{%tr for g in groups %}"],
             ["{%tr for r in g.rows %}"], fields, ["{%tr endfor %}"], ["{%tr endfor %}"], total]
-    table = t.doc.add_table(rows=len(rows), cols=len(columns))
-    table.style = t.doc.styles["Table Grid"]
-    table.autofit = False
-    for column, (_, width) in zip(table.columns, columns, strict=True):
-        column.width = width * 635
-    tbl_pr = table._tbl.tblPr
-    child(tbl_pr, "w:tblLayout", type="fixed")
-    child(tbl_pr, "w:jc", val="center")
-    reorder(tbl_pr, ["w:tblStyle", "w:tblW", "w:jc", "w:tblLayout", "w:tblLook"])
-    for r, values in enumerate(rows):
-        cells = table.rows[r].cells
-        if values[0].startswith("{%tr"):
-            cells[0].merge(cells[-1])
-            cells = cells[:1]
-        for cell, (_, width), value in zip(cells, columns, values, strict=False):
-            cell.width = width * 635
-            para = cell.paragraphs[0]
-            para.style = t.doc.styles["表头" if r == 0 else "表格文字"]
-            if value in ("{{ r.no }}", "{{ r.points }}", "合计", "{{ total }}"):
-                para.alignment = 1  # centred
-            run = para.add_run(value)
-            rpr = run._r.get_or_add_rPr()
-            set_fonts(rpr, HEITI if r == 0 else FANGSONG)
-            reorder_rpr(rpr)
-    for row in table.rows:
-        child(row._tr.get_or_add_trPr(), "w:cantSplit")  # a row never breaks across pages
-    header = table.rows[0]._tr.get_or_add_trPr()
-    child(header, "w:tblHeader")  # the header repeats on every page of a long sheet
+    grid_table(t, columns, rows, ("{{ r.no }}", "{{ r.points }}", "合计", "{{ total }}"))
     t.body("")
     t.styled("flush", "考核人（签字）：　　　　　　　　　　被考核单位负责人（签字）：", FANGSONG)
     return t.save()
@@ -614,43 +625,13 @@ def comparison() -> bytes:
     """修订对照表: landscape, one row per changed item; the old and new text cells take
     run-level content ({{r …}}) so deletions can be struck through and additions marked."""
     t = Builder()
-    section = t.doc.sections[0]
-    section.orientation = 1  # landscape
-    section.page_width, section.page_height = Mm(297), Mm(210)
-    section.top_margin, section.bottom_margin = Mm(28), Mm(26)
-    section.left_margin, section.right_margin = Mm(37), Mm(35)
+    landscape(t)
     t.title_block()
     t.styled("flush", "{{ legend }}", FANGSONG)
     columns = [("序号", 900), ("原条文", 4700), ("修订后条文", 4700), ("修订说明", 2456)]
     rows = [[name for name, _ in columns], ["{%tr for r in rows %}"],
             ["{{ r.no }}", "{{r r.old }}", "{{r r.new }}", "{{ r.note }}"], ["{%tr endfor %}"]]
-    table = t.doc.add_table(rows=len(rows), cols=len(columns))
-    table.style = t.doc.styles["Table Grid"]
-    table.autofit = False
-    for column, (_, width) in zip(table.columns, columns, strict=True):
-        column.width = width * 635
-    tbl_pr = table._tbl.tblPr
-    child(tbl_pr, "w:tblLayout", type="fixed")
-    child(tbl_pr, "w:jc", val="center")
-    reorder(tbl_pr, ["w:tblStyle", "w:tblW", "w:jc", "w:tblLayout", "w:tblLook"])
-    for r, values in enumerate(rows):
-        cells = table.rows[r].cells
-        if values[0].startswith("{%tr"):
-            cells[0].merge(cells[-1])
-            cells = cells[:1]
-        for cell, (_, width), value in zip(cells, columns, values, strict=False):
-            cell.width = width * 635
-            para = cell.paragraphs[0]
-            para.style = t.doc.styles["表头" if r == 0 else "表格文字"]
-            if value in ("{{ r.no }}",):
-                para.alignment = 1
-            run = para.add_run(value)
-            rpr = run._r.get_or_add_rPr()
-            set_fonts(rpr, HEITI if r == 0 else FANGSONG)
-            reorder_rpr(rpr)
-    for row in table.rows:
-        child(row._tr.get_or_add_trPr(), "w:cantSplit")
-    child(table.rows[0]._tr.get_or_add_trPr(), "w:tblHeader")
+    grid_table(t, columns, rows, ("{{ r.no }}",))
     return t.save()
 
 
