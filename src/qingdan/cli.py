@@ -203,6 +203,7 @@ def diff(old: str, new: str, project_path: str | None, fmt: str, table: bool, re
     import json
 
     from .build import compare
+    from .load import display_path
     from .report import diff_text
 
     stamp = f"{when or datetime.date.today().isoformat()}T00:00:00Z"
@@ -224,7 +225,7 @@ def diff(old: str, new: str, project_path: str | None, fmt: str, table: bool, re
     else:
         click.echo(diff_text(result, color=sys.stdout.isatty()))
     for path in written:
-        click.echo(f"已生成：{path}", err=fmt == "json")
+        click.echo(f"已生成：{display_path(path)}", err=fmt == "json")
     sys.exit(EXIT_OK)
 
 
