@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import json
 import multiprocessing
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from . import __version__
 from .checks import check_project, check_resolved
-from .checks.coverage import assessed_items
+from .checks.coverage import assessed_items, unassessed_additions
 from .checks.text import lint_texts
 from .compile import resolve_project
 from .diagnostics import Diagnostic, Failed, Location, Severity, errors
@@ -65,23 +66,11 @@ class Prepared:
     project: Project
     index: Index
     found: list[Diagnostic]
-    _assessed: dict[str, set[str]] | None = None
 
-    def added_unassessed(self, unit: RosterUnit, changes: list[Deviation]) -> list[Diagnostic]:
-        """W801 for items a unit adds to a list the assessment covers: no indicator can
-        name them, since indicators name the base list's items."""
-        if self._assessed is None:
-            self._assessed = assessed_items(self.project, self.index)[0]
-        found = []
-        for change in changes:
-            if change.change == "新增" and change.document in self._assessed:
-                op = next(o for o in unit.overlays[change.document]
-                          if o.target.value == change.item)
-                found.append(Diagnostic(
-                    "W801", f"单位“{unit.unit.name}”新增的条目“{change.item}”没有任何考核指标考核",
-                    op.target.location, hint="考核指标只能考核基础清单中的条目；需要考核时，"
-                    "把它加入基础清单并写入相应指标的 assesses"))
-        return found
+    @functools.cached_property
+    def assessed(self) -> dict[str, set[str]]:
+        """The base lists' items that assessment indicators name, by list."""
+        return assessed_items(self.project, self.index)[0]
 
     @property
     def renderable(self) -> bool:
@@ -99,7 +88,6 @@ class UnitResult:
     outputs: list[Output] = field(default_factory=list)
     deviations: list[Deviation] = field(default_factory=list)
     written: list[tuple[str, str]] = field(default_factory=list)  # (final, temporary) names
-    skipped: bool = False
 
 
 @dataclass
@@ -130,7 +118,8 @@ def build_unit(prepared: Prepared, unit: RosterUnit | None, folder: str = "",
         project, result.found, result.deviations = unit_project(project, unit)
         if unit.overlays:
             index, problems = build_index(project)
-            result.found += problems + prepared.added_unassessed(unit, result.deviations)
+            result.found += problems + unassessed_additions(prepared.assessed, unit,
+                                                            result.deviations)
             result.found += lint_texts(
                 [op.text for ops in unit.overlays.values() for op in ops if op.text])
         if errors(result.found):

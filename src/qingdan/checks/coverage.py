@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..diagnostics import Diagnostic
-from ..model import Project
+from ..model import Project, RosterUnit
 from ..refs import Index, RefError
+
+if TYPE_CHECKING:
+    from ..units import Deviation
 
 
 def assessed_items(project: Project, index: Index) -> tuple[dict[str, set[str]],
@@ -44,4 +49,20 @@ def check_coverage(project: Project, index: Index) -> list[Diagnostic]:
                         "W801", f"条目“{item.id}”（{role.id}）没有任何考核指标考核",
                         item.location,
                         hint=f"在考核办法某项指标的 assesses 中加入 {lst.name}:{item.id}"))
+    return found
+
+
+def unassessed_additions(assessed: dict[str, set[str]], unit: RosterUnit,
+                         changes: list[Deviation]) -> list[Diagnostic]:
+    """W801 for items a unit adds to a list the assessment covers: no indicator can name
+    them, since indicators name the base list's items."""
+    found = []
+    for change in changes:
+        if change.change != "新增" or change.document not in assessed:
+            continue
+        op = next(o for o in unit.overlays[change.document] if o.target.value == change.item)
+        found.append(Diagnostic(
+            "W801", f"单位“{unit.unit.name}”新增的条目“{change.item}”没有任何考核指标考核",
+            op.target.location, hint="考核指标只能考核基础清单中的条目；需要考核时，"
+            "把它加入基础清单并写入相应指标的 assesses"))
     return found
