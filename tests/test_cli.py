@@ -17,8 +17,18 @@ def test_help_is_chinese():
     assert result.exit_code == 0
     assert "把 YAML 源文件编译成" in result.output
     assert "退出码" in result.output
-    for command in ("check", "build"):
-        assert run_cli(command, "--help").exit_code == 0
+    assert result.output.startswith("用法：qingdan") and "选项:" in result.output
+    assert "命令:" in result.output and "显示本帮助并退出" in result.output
+    for command in ("check", "build", "fmt", "report", "diff"):
+        help_text = run_cli(command, "--help")
+        assert help_text.exit_code == 0
+        assert "显示本帮助并退出" in help_text.output and "Show this message" not in help_text.output
+
+
+def test_bad_revision_date_is_a_usage_error():
+    result = run_cli("diff", "a", "b", "--date", "2024-13-01")
+    assert result.exit_code == 2
+    assert "不是有效日期" in result.output
 
 
 def test_check_defaults_to_the_bundled_example():
@@ -90,6 +100,20 @@ def test_any_source_text_gives_diagnostics_not_a_traceback(text, tmp_path_factor
     project = tmp_path_factory.mktemp("fuzz")
     shutil.copy(EXAMPLE / "qingdan.yaml", project / "qingdan.yaml")
     (project / "清单.yaml").write_text("kind: list\n" + text, "utf-8")
+    result = run_cli("check", str(project))
+    assert result.exit_code in (0, 1), result.output
+    if result.exit_code == 1:
+        assert "error[E" in result.stderr
+
+
+@settings(max_examples=80, **FUZZ)
+@given(text=yaml_ish)
+def test_any_roster_text_gives_diagnostics_not_a_traceback(text, tmp_path_factory):
+    project = tmp_path_factory.mktemp("fuzz")
+    shutil.copy(EXAMPLE / "qingdan.yaml", project / "qingdan.yaml")
+    shutil.copy(EXAMPLE / "意识形态工作责任清单.yaml", project / "清单.yaml")
+    (project / "名册.yaml").write_text("kind: roster\nunits:\n  - id: a\n    name: 甲\n"
+                                      "    body: 党支部\n" + text, "utf-8")
     result = run_cli("check", str(project))
     assert result.exit_code in (0, 1), result.output
     if result.exit_code == 1:

@@ -9,14 +9,48 @@ import click
 
 from .diagnostics import EXIT_INPUT, EXIT_OK, Diagnostic, Failed, Severity, render_json, render_text
 
-PATH_HELP = "项目文件夹（含 qingdan.yaml）或其中的一个源文件，默认为自带示例 checklists/example"
-
 path_argument = click.argument("path", required=False, type=click.Path(path_type=str))
 strict_option = click.option("--strict", is_flag=True,
                              help="有警告也视为失败（仍会报告全部问题）")
 format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]),
                              default="text", show_default=True,
                              help="诊断信息的格式；json 输出到标准输出，供 CI 等工具读取")
+
+
+class _Formatter(click.HelpFormatter):
+    """Click's help layout with Chinese headings."""
+
+    SECTIONS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix="用法：")
+
+    def section(self, name: str):  # type: ignore[override]
+        return super().section(self.SECTIONS.get(name, name))
+
+
+class _Context(click.Context):
+    formatter_class = _Formatter
+
+
+class _Chinese:
+    """Chinese help layout and help-option text for qingdan's commands."""
+
+    context_class = _Context
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = "显示本帮助并退出"
+        return option
+
+
+class _Command(_Chinese, click.Command):
+    pass
+
+
+class _Group(_Chinese, click.Group):
+    command_class = _Command
 
 
 def _project_path(path: str | None) -> Path:
@@ -61,6 +95,7 @@ class _Progress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 def _run(path: str | None, out_dir: Path | None, fmt: str, strict: bool):
@@ -71,17 +106,21 @@ def _run(path: str | None, out_dir: Path | None, fmt: str, strict: bool):
         return run_build(_project_path(path), out_dir, strict=strict, progress=progress.step,
                          on_plan=progress.start)
     except Failed as failed:
-        progress.close()
+        progress.close()  # before the report, so the two do not interleave
         _fail(failed, fmt, strict)
         raise  # unreachable: _fail exits
     finally:
         progress.close()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="qingdan", message="qingdan %(version)s")
+@click.group(name="qingdan", cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="qingdan", message="qingdan %(version)s",
+                      help="显示版本号并退出")
 def main() -> None:
     """qingdan（清单）：把 YAML 源文件编译成符合 GB/T 9704-2012 的 Word 公文。
+
+    PATH 为项目文件夹（含 qingdan.yaml）或其中的一个源文件，省略时为自带示例
+    checklists/example。
 
     退出码：0 成功；1 源文件或模板有错误（不写任何文件），或 --strict 下有警告，
     或 fmt --check 发现需要改正之处；2 命令行用法错误。
@@ -191,7 +230,8 @@ def fmt(path: str | None, check_only: bool) -> None:
               type=click.Path(file_okay=False, path_type=Path),
               help="--table、--redline 的输出文件夹")
 @click.option("--author", default="qingdan", show_default=True, help="修订标记的作者")
-@click.option("--date", "when", default=None, help="修订标记的日期，例如 2024-03-15（默认今天）")
+@click.option("--date", "when", default=None, callback=lambda ctx, param, value: _date(value),
+              help="修订标记的日期，例如 2024-03-15（默认今天）")
 def diff(old: str, new: str, project_path: str | None, fmt: str, table: bool, redline: bool,
          out_dir: Path, author: str, when: str | None) -> None:
     """比较清单的两个版本（文件夹、文件或 git 版本），按条目列出新增、删除、修改、移动。
@@ -227,6 +267,18 @@ def diff(old: str, new: str, project_path: str | None, fmt: str, table: bool, re
     for path in written:
         click.echo(f"已生成：{display_path(path)}", err=fmt == "json")
     sys.exit(EXIT_OK)
+
+
+def _date(value: str | None) -> str | None:
+    """A YYYY-MM-DD that exists, or a usage error."""
+    import datetime
+
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"“{value}”不是有效日期，请写成 2024-03-15 的形式") from None
 
 
 def _write_revisions(result, out_dir: Path, table: bool, redline: bool, author: str,
