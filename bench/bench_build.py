@@ -28,7 +28,7 @@ from qingdan.build import prepare, run_build
 from qingdan.compile import resolve_project
 from qingdan.render.docx import (
     Attached,
-    list_context,
+    list_view,
     measures_context,
     notice_context,
     render_list,
@@ -82,7 +82,7 @@ def plain_loop(project: Path, sample: int) -> tuple[float, int]:
         resolved, _ = resolve_project(unit_view, prepared.index)
         templates = resolved.templates
         lst, measures, notice = resolved.lists[0], resolved.measures[0], resolved.notices[0]
-        jobs.append((templates["list"], list_context(lst)))
+        jobs.append((templates["list"], list_view(lst).context()))
         jobs.append((templates["measures"], measures_context(measures)))
         rows = sheet_rows(measures)
         groups = [{"name": r.group, "rows": [r]} for r in rows]

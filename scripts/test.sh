@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Set up everything the tests need on a fresh machine, then run every check.
+# Set up everything the tests need on a fresh machine, then run every check: ruff (lint),
+# mypy (types) and pytest.
 #   bash scripts/test.sh            (from the repository root; extra arguments go to pytest)
 # System packages (LibreOffice, poppler, CJK fonts) are installed from Debian only when
 # missing; Python packages go into .venv.
@@ -21,4 +22,5 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
 .venv/bin/ruff check src tests templates bench
+.venv/bin/mypy
 .venv/bin/python -m pytest "$@"

@@ -21,7 +21,9 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Any, TypedDict, cast
 
 from . import __version__
 from .checks import check_project, check_resolved
@@ -172,26 +174,25 @@ def render_project(project: Project) -> list[Output]:
     templates = project.templates
     for doc in project.lists:
         title = "".join(t.value for t in doc.title)
-        result = run(title, lambda d=doc: render_list(d, templates["list"]), doc.name)
+        result = run(title, partial(render_list, doc, templates["list"]), doc.name)
         if result is not None:
             rendered[doc.name] = Attached(title, result, templates["list"])
     for measures in project.measures:
         title = "".join(t.value for t in measures.title)
-        result = run(title, lambda d=measures: render_measures(d, templates["measures"]),
+        result = run(title, partial(render_measures, measures, templates["measures"]),
                      measures.name)
         if result is not None:
             rendered[measures.name] = Attached(title, result, templates["measures"])
         if sheet_rows(measures):
             unit = project.unit
             assert unit is not None
-            run(sheet_title(measures),
-                lambda d=measures, u=unit: render_sheet(d, u, templates), measures.name)
+            run(sheet_title(measures), partial(render_sheet, measures, unit, templates),
+                measures.name)
     for notice in project.notices:
         attached = [rendered[a.value] for a in notice.attachments if a.value in rendered]
         if project.selected in (None, notice.name):
             run("".join(t.value for t in notice.title),
-                lambda d=notice, a=attached: render_notice(d, a, templates["notice"]),
-                notice.name)
+                partial(render_notice, notice, attached, templates["notice"]), notice.name)
     if problems:
         raise Failed(problems)
     return outputs
@@ -269,10 +270,18 @@ def inputs_digest(prepared: Prepared, path: Path) -> str:
     return digest.hexdigest()
 
 
-def _load_manifest(out_dir: Path) -> dict[str, dict[str, object]]:
+class ManifestEntry(TypedDict):
+    """What the last build recorded for one unit's folder."""
+
+    key: str
+    files: dict[str, list[int]]  # name -> [size, mtime_ns]
+    warnings: list[dict[str, Any]]
+
+
+def _load_manifest(out_dir: Path) -> dict[str, ManifestEntry]:
     try:
         data = json.loads((out_dir / MANIFEST).read_text("utf-8"))
-        return data["units"] if data.get("format") == 1 else {}
+        return cast(dict[str, ManifestEntry], data["units"]) if data.get("format") == 1 else {}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
 
@@ -341,9 +350,9 @@ def plan(prepared: Prepared, path: Path, out_dir: Path | None) -> tuple[list[Job
     todo, done = [], []
     for job in jobs:
         entry = manifest.get(job.folder)
-        folder = (out_dir / job.folder) if (out_dir is not None and job.folder) else out_dir
-        if entry and entry.get("key") == job.key and folder is not None and _intact(
-                folder, entry.get("files", {})):  # type: ignore[arg-type]
+        unit_dir = (out_dir / job.folder) if (out_dir is not None and job.folder) else out_dir
+        if entry and entry.get("key") == job.key and unit_dir is not None and _intact(
+                unit_dir, entry.get("files", {})):
             done.append(job)
         else:
             todo.append(job)
@@ -394,34 +403,32 @@ def run_build(path: Path, out_dir: Path | None, strict: bool = False,
     for result in results:
         found += result.found
     for job in done:  # an unchanged unit's warnings are reported again, as last time
-        entry = manifest[job.folder]
-        found += [_diagnostic(d) for d in entry.get("warnings", [])]  # type: ignore[union-attr]
+        found += [_diagnostic(d) for d in manifest[job.folder].get("warnings", [])]
     found = merge_units(apply_settings(found, settings))
     temporaries = [Path(tmp) for r in results for _, tmp in r.written]
     if errors(found) or (strict and found):
         for tmp in temporaries:
             tmp.unlink(missing_ok=True)
-        for folder in new_folders:  # leave the disk as it was
+        for created in new_folders:  # leave the disk as it was
             with contextlib.suppress(OSError):
-                folder.rmdir()
+                created.rmdir()
         raise Failed(found)
     written: list[tuple[Path, bool]] = []
     documents = sum(len(r.outputs) for r in results)
     if out_dir is not None:
         for result in results:
             changed = {final for final, _ in result.written}
-            for final, tmp in result.written:
-                os.replace(tmp, final)
-            folder = out_dir / result.folder if result.folder else out_dir
+            for final, staged in result.written:
+                os.replace(staged, final)
+            unit_dir = out_dir / result.folder if result.folder else out_dir
             for output in result.outputs:
-                target = inside(folder, output.name)
+                target = inside(unit_dir, output.name)
                 written.append((target, str(target) in changed))
             manifest[result.folder] = {
                 "key": result.key,
-                "files": {o.name: _stamp(inside(folder, o.name)) for o in result.outputs},
+                "files": {o.name: _stamp(inside(unit_dir, o.name)) for o in result.outputs},
                 "warnings": [d.to_json() for d in result.found]}
-        documents += sum(len(manifest[j.folder].get("files", []))  # type: ignore[arg-type]
-                         for j in done)
+        documents += sum(len(manifest[j.folder].get("files", {})) for j in done)
         write_atomic(out_dir / MANIFEST, json.dumps(
             {"format": 1, "units": manifest}, ensure_ascii=False, indent=1,
             sort_keys=True).encode("utf-8"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -36,7 +37,7 @@ class _Context(click.Context):
 class _Chinese:
     """Chinese help layout and help-option text for qingdan's commands."""
 
-    context_class = _Context
+    context_class: type[click.Context] = _Context
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)  # type: ignore[misc]
@@ -81,7 +82,7 @@ class _Progress:
     """A progress bar on the error stream, shown only on a terminal and for real work."""
 
     def __init__(self) -> None:
-        self.bar = None
+        self.bar: Any = None
 
     def start(self, total: int) -> None:
         if total >= 4 and sys.stderr.isatty():

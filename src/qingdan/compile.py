@@ -12,7 +12,7 @@ import dataclasses
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import Any, overload
 
 from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
@@ -45,7 +45,9 @@ class Resolver:
         self.problems: list[Diagnostic] = []
 
     def base_context(self, doc_name: str) -> dict[str, Any]:
-        return {"unit": self.project.unit.variables(),
+        unit = self.project.unit
+        assert unit is not None, "a project is resolved for one unit"
+        return {"unit": unit.variables(),
                 "ref": lambda key: self.index.resolve(key, doc_name).ref,
                 "cite": self.cite}
 
@@ -55,6 +57,14 @@ class Resolver:
                            str(key), did_you_mean(str(key), self.registry))
         self.cited.add(key)
         return self.registry[key].cite()
+
+    @overload
+    def render(self, text: Text, context: dict[str, Any], *,
+               paragraphs: bool = False) -> Text: ...
+
+    @overload
+    def render(self, text: None, context: dict[str, Any], *,
+               paragraphs: bool = False) -> None: ...
 
     def render(self, text: Text | None, context: dict[str, Any], *,
                paragraphs: bool = False) -> Text | None:
@@ -136,7 +146,8 @@ def resolve_project(project: Project, index: Index) -> tuple[Project, list[Diagn
     resolver = Resolver(project, index)
     lists = tuple(resolver.resolve_list(doc) for doc in project.lists)
     measures = tuple(resolver.resolve_measures(doc) for doc in project.measures)
-    titles = {doc.name: "".join(t.value for t in doc.title) for doc in (*lists, *measures)}
+    titles = {doc.name: "".join(t.value for t in doc.title)
+              for doc in dataclasses.replace(project, lists=lists, measures=measures).issuable()}
     notices = tuple(resolver.resolve_notice(doc, titles) for doc in project.notices)
     if resolver.problems:
         raise Failed(resolver.problems)

@@ -279,3 +279,7 @@ class Project:
     settings: dict[str, str] = field(default_factory=dict)  # diagnostic code -> level
     selected: str | None = None  # build only this source's documents (a file was given)
     roster: tuple[RosterUnit, ...] = ()
+
+    def issuable(self) -> list[ResponsibilityList | Measures]:
+        """The documents a notice can attach: lists and measures."""
+        return [*self.lists, *self.measures]

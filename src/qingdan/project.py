@@ -86,7 +86,7 @@ def load_project(path: Path) -> tuple[Project, list[Diagnostic]]:
     root, files = source_files(path)
     problems: list[Diagnostic] = []
     config = _load_config(root, problems)
-    registry = {d.key: d for d in config.documents} if config else {}
+    registry = {d.key: d for d in config.documents if d.key} if config else {}
     lists: list[ResponsibilityList] = []
     measures: list[Measures] = []
     notices: list[Notice] = []

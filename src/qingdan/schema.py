@@ -94,12 +94,12 @@ def _translate(error: ValidationError, source: Source) -> list[Diagnostic]:
         return [Diagnostic("E203", f"{name} 缺少必填字段“{key}”", where,
                            hint=_required_hint(key, path)) for key in missing]
     if kind == "type":
-        wanted = error.validator_value
-        wanted = wanted if isinstance(wanted, list) else [wanted]
+        value: Any = error.validator_value
+        wanted: list[str] = value if isinstance(value, list) else [value]
         names = "或".join(TYPE_NAMES[w] for w in wanted)
         actual = TYPE_NAMES[_type_of(error.instance)]
-        hint = "文字中含有冒号、井号等符号时请加引号" if "string" in wanted else None
-        return [Diagnostic("E202", f"{name} 应为{names}，实际是{actual}", where, hint=hint)]
+        quoting = "文字中含有冒号、井号等符号时请加引号" if "string" in wanted else None
+        return [Diagnostic("E202", f"{name} 应为{names}，实际是{actual}", where, hint=quoting)]
     if kind == "propertyNames":
         return [Diagnostic("E204", f"名称“{error.instance}”不合要求（在 {name} 中）",
                            source.at(path + (error.instance,), key=True),

@@ -12,7 +12,7 @@ QUOTED = re.compile(r"《([^《》]+)》")
 
 def check_attachments(project: Project) -> list[Diagnostic]:
     """Every attachment names a list or measures source of the project."""
-    names = {d.name for d in (*project.lists, *project.measures)}
+    names = {d.name for d in project.issuable()}
     found = []
     for notice in project.notices:
         for attachment in notice.attachments:
@@ -26,14 +26,12 @@ def check_attachments(project: Project) -> list[Diagnostic]:
 
 def check_titles(resolved: Project) -> list[Diagnostic]:
     """Each 《…》 a notice's title or body names is an attachment or a registered document."""
-    titles = {"".join(t.value for t in d.title): d.name
-              for d in (*resolved.lists, *resolved.measures)}
+    titles = {"".join(t.value for t in d.title): d.name for d in resolved.issuable()}
     cited = {d.title.value for d in resolved.documents}
     cited |= {c.title.value for lst in resolved.lists for c in lst.basis}
     found = []
     for notice in resolved.notices:
-        attached = {"".join(t.value for t in d.title)
-                    for d in (*resolved.lists, *resolved.measures)
+        attached = {"".join(t.value for t in d.title) for d in resolved.issuable()
                     if d.name in {a.value for a in notice.attachments}}
         for text in (*notice.title, notice.body):
             for match in QUOTED.finditer(text.value):

@@ -78,8 +78,8 @@ def texts_of_notice(doc: Notice) -> Iterator[Text]:
 def all_texts(project: Project) -> Iterator[Text]:
     basis = (c for lst in project.lists for c in lst.basis)
     cited = {id(d): d for d in [*project.documents, *basis]}
-    for doc in cited.values():
-        yield from (t for t in (doc.title, doc.organ) if t is not None)
+    for cited_doc in cited.values():
+        yield from (t for t in (cited_doc.title, cited_doc.organ) if t is not None)
     for lst in project.lists:
         yield from texts_of_list(lst)
     for doc in project.measures:

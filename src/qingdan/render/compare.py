@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from ..diff import ListDiff, Segment, char_diff
 from ..model import ResponsibilityList
-from .docx import list_context
+from .docx import list_view
 from .engine import CompiledTemplate, Rendered, compiled
 
 FANGSONG, HEITI, XIAOBIAOSONG = "仿宋_GB2312", "黑体", "方正小标宋简体"
@@ -88,15 +88,15 @@ class Para:
 def paragraphs_of(doc: ResponsibilityList, rename: dict[str, str] | None = None) -> list[Para]:
     """The list's paragraphs in order; rename maps old item ids onto their new ids."""
     rename = rename or {}
-    ctx = list_context(doc)
+    view = list_view(doc)
     out = [Para(("title", str(i)), "公文标题", XIAOBIAOSONG, 22, line)
-           for i, line in enumerate(ctx["title_lines"])]  # type: ignore[arg-type]
-    if ctx["recipients"]:
-        out.append(Para(("recipients", ""), "Normal", FANGSONG, BODY_PT, str(ctx["recipients"]),
+           for i, line in enumerate(view.title_lines)]
+    if view.recipients:
+        out.append(Para(("recipients", ""), "Normal", FANGSONG, BODY_PT, view.recipients,
                         flush=True))
     out += [Para(("preamble", str(i)), "Normal", FANGSONG, BODY_PT, line)
-            for i, line in enumerate(ctx["preamble"])]  # type: ignore[arg-type]
-    for role in ctx["roles"]:  # type: ignore[attr-defined]
+            for i, line in enumerate(view.preamble)]
+    for role in view.roles:
         out.append(Para(("heading", role.id), "一级标题", HEITI, BODY_PT,
                         role.label + role.heading))
         if role.lead:

@@ -8,7 +8,7 @@ computed here as literal text (一、 1. 第一条), never Word list numbering.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from markupsafe import Markup
@@ -52,8 +52,22 @@ def recipients_line(value: str) -> str:
     return f"{value}："
 
 
-def list_context(doc: ResponsibilityList) -> dict[str, object]:
-    """The plain data a list template sees."""
+@dataclass(frozen=True)
+class ListView:
+    """The plain data a list template sees, each field a template name."""
+
+    title: str
+    title_lines: list[str]
+    recipients: str
+    preamble: list[str]
+    roles: tuple[RoleView, ...]
+
+    def context(self) -> dict[str, object]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def list_view(doc: ResponsibilityList) -> ListView:
+    """A list as its template shows it: literal labels, balanced title lines."""
     roles = tuple(
         RoleView(label=numbering.section(i), heading=role.heading.value,
                  lead=role.lead.value if role.lead else "", id=role.id,
@@ -61,13 +75,10 @@ def list_context(doc: ResponsibilityList) -> dict[str, object]:
                              for j, item in enumerate(role.items, 1)))
         for i, role in enumerate(doc.roles, 1))
     title_lines = [t.value for t in doc.title]
-    return {
-        "title": "".join(title_lines),
-        "title_lines": balance_title(title_lines),
-        "recipients": recipients_line(doc.recipients.value) if doc.recipients else "",
-        "preamble": doc.preamble.paragraphs() if doc.preamble else [],
-        "roles": roles,
-    }
+    return ListView(
+        title="".join(title_lines), title_lines=balance_title(title_lines),
+        recipients=recipients_line(doc.recipients.value) if doc.recipients else "",
+        preamble=doc.preamble.paragraphs() if doc.preamble else [], roles=roles)
 
 
 def measures_context(doc: Measures) -> dict[str, object]:
@@ -141,7 +152,7 @@ SHEET_NAMES = ("评分表模板可用 title、title_lines、unit、groups（name
 
 def render_list(doc: ResponsibilityList, template: Path) -> Rendered:
     """One responsibility list; raises Failed when the template is broken."""
-    return compiled(template, LIST_NAMES).render(list_context(doc))
+    return compiled(template, LIST_NAMES).render(list_view(doc).context())
 
 
 def render_measures(doc: Measures, template: Path) -> Rendered:
@@ -227,6 +238,14 @@ class SheetRow:
     points: str
 
 
+@dataclass(frozen=True)
+class SheetGroup:
+    """Rows that share a 考核项目, merged down that column."""
+
+    name: str
+    rows: list[SheetRow]
+
+
 def sheet_rows(doc: Measures) -> list[SheetRow]:
     """One row per indicator: a node with points and no pointed parts of its own.
 
@@ -284,11 +303,11 @@ def render_sheet(doc: Measures, unit: Unit, templates: dict[str, Path]) -> Rende
     rows = sheet_rows(doc)
     landscape = any(r.criteria for r in rows)
     total = sum(float(r.points) for r in rows)
-    groups: list[dict[str, object]] = []
+    groups: list[SheetGroup] = []
     for row in rows:
-        if not groups or groups[-1]["name"] != row.group:
-            groups.append({"name": row.group, "rows": []})
-        groups[-1]["rows"].append(row)  # type: ignore[union-attr]
+        if not groups or groups[-1].name != row.group:
+            groups.append(SheetGroup(row.group, []))
+        groups[-1].rows.append(row)
     context = {"title": sheet_title(doc), "title_lines": [sheet_title(doc)], "unit": unit.name,
                "groups": groups, "total": number(total)}
     return compiled(templates["sheet-landscape" if landscape else "sheet"],
