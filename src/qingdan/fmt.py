@@ -36,15 +36,16 @@ def format_project(path: Path, write: bool) -> list[tuple[str, int]]:
     for fix in punctuation_fixes(project):
         if only in (None, fix.path):
             grouped[fix.path].append(fix)
-    changed = []
+    # Fix every file in memory first and check each still parses; only then write any.
+    staged = []
     for display, fixes in sorted(grouped.items()):
         file = by_display[display]
-        original = read_text(file, display)
-        fixed = apply_fixes(original, fixes)
-        load_text(fixed, file, display)  # must still parse; raises Failed otherwise
-        if write:
-            bom = "\ufeff" if file.read_bytes().startswith(b"\xef\xbb\xbf") else ""
-            write_atomic(file, (bom + fixed).encode("utf-8"))
-        changed.append((display, len(fixes)))
-    return changed
+        fixed = apply_fixes(read_text(file, display), fixes)
+        load_text(fixed, file, display)  # raises Failed if a fix broke the YAML
+        bom = "\ufeff" if file.read_bytes().startswith(b"\xef\xbb\xbf") else ""
+        staged.append((file, display, (bom + fixed).encode("utf-8"), len(fixes)))
+    if write:
+        for file, _, data, _ in staged:
+            write_atomic(file, data)
+    return [(display, count) for _, display, _, count in staged]
 

@@ -111,7 +111,12 @@ def load_project(path: Path) -> tuple[Project, list[Diagnostic]]:
         problems.append(Diagnostic(
             "E203", f"{CONFIG_NAME} 缺少必填字段“unit”", Location(display_path(root / CONFIG_NAME)),
             hint="写明本单位的 unit:，或新建 kind: roster 的单位名册"))
-    problems.extend(_duplicate_units(roster))
+    duplicates = _duplicate_units(roster)
+    later.extend(duplicates)  # reported with the rest; the first unit of an id is built
+    first: dict[str, RosterUnit] = {}
+    for unit in roster:
+        first.setdefault(unit.id, unit)
+    roster = list(first.values())
     if errors(problems) or config is None:
         raise Failed(problems + later)
     selected = path.stem if path.is_file() else None

@@ -60,9 +60,9 @@ def apply_overlays(base: ResponsibilityList, unit: RosterUnit,
     problems: list[Diagnostic] = []
     changes: list[Deviation] = []
 
-    def missing(text, where: str = "") -> None:
+    def missing(text) -> None:
         problems.append(Diagnostic(
-            "E811", f"单位“{unit.unit.name}”的调整：清单“{base.name}”{where}没有条目“{text.value}”",
+            "E811", f"单位“{unit.unit.name}”的调整：清单“{base.name}”没有条目“{text.value}”",
             text.location, hint=did_you_mean(text.value, work.ids())
             or "条目 id 见基础清单；基础清单改过 id 时，各单位的调整要一并修改"))
 
@@ -71,6 +71,12 @@ def apply_overlays(base: ResponsibilityList, unit: RosterUnit,
             "E813", f"单位“{unit.unit.name}”的调整：清单“{base.name}”没有角色“{text.value}”",
             text.location, hint=did_you_mean(text.value, work.roles)
             or f"可用的角色：{'、'.join(work.roles)}"))
+
+    def misplaced(text, actual: str, wanted: str) -> None:
+        problems.append(Diagnostic(
+            "E811", f"单位“{unit.unit.name}”的调整：条目“{text.value}”在角色“{actual}”中，"
+                    f"不在 to 所写的“{wanted}”中", text.location,
+            hint="去掉 to（放在 after 所在的角色），或把 after 改为该角色中的条目"))
 
     def unchanged(op: Overlay, why: str) -> None:
         problems.append(Diagnostic(
@@ -107,7 +113,7 @@ def apply_overlays(base: ResponsibilityList, unit: RosterUnit,
                 continue
             assert op.text is not None
             item = Item(id=ident, text=op.text, location=op.target.location)
-            placed = _place(work, op, missing, unknown_role)
+            placed = _place(work, op, missing, unknown_role, misplaced)
             if placed is None:
                 continue
             role, index = placed
@@ -124,7 +130,7 @@ def apply_overlays(base: ResponsibilityList, unit: RosterUnit,
                 unchanged(op, f"条目“{ident}”已在角色“{role}”中")
                 continue
             del work.roles[role][index]
-            placed = _place(work, op, missing, unknown_role)
+            placed = _place(work, op, missing, unknown_role, misplaced)
             if placed is None:
                 work.roles[role].insert(index, item)
                 continue
@@ -135,15 +141,19 @@ def apply_overlays(base: ResponsibilityList, unit: RosterUnit,
     return work.result(), problems, changes
 
 
-def _place(work: _Working, op: Overlay, missing, unknown_role) -> tuple[str, int] | None:
+def _place(work: _Working, op: Overlay, missing, unknown_role,
+           misplaced) -> tuple[str, int] | None:
     """Where an added or moved item goes: after `after`, or at the end of role `to`."""
     if op.to is not None and op.to.value not in work.roles:
         unknown_role(op.to)
         return None
     if op.after is not None:
         found = work.find(op.after.value)
-        if found is None or (op.to is not None and found[0] != op.to.value):
-            missing(op.after, f"角色“{op.to.value}”中" if op.to is not None else "")
+        if found is None:
+            missing(op.after)
+            return None
+        if op.to is not None and found[0] != op.to.value:
+            misplaced(op.after, found[0], op.to.value)
             return None
         return found[0], found[1] + 1
     assert op.to is not None  # the schema asks for after or to
