@@ -60,22 +60,6 @@ def paren(n: int) -> str:
     return f"（{n}）"
 
 
-def parse_chinese(text: str) -> int:
-    """Read Chinese numerals back: 十一 -> 11, 一百零一 -> 101, 二十 -> 20."""
-    values = {c: i for i, c in enumerate(DIGITS)} | {"〇": 0}
-    units = {"十": 10, "百": 100, "千": 1000}
-    total, digit = 0, 0
-    for char in text:
-        if char in values:
-            digit = values[char]
-        elif char in units:
-            total += (digit or 1) * units[char]
-            digit = 0
-        else:
-            raise ValueError(f"not a Chinese numeral: {text}")
-    return total + digit
-
-
 def date(text: str) -> str:
     """2019-04-22 -> 2019年4月22日 (Arabic numerals, no leading zeros); ValueError if invalid."""
     import datetime
