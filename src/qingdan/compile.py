@@ -126,7 +126,7 @@ class Resolver:
         title = (tuple(render(t) for t in doc.title) if doc.title
                  else (Text(f"关于印发{issued}的通知", doc.location),))
         return dataclasses.replace(
-            doc, title=title, mark=render(doc.mark),
+            doc, title=title, mark=render(doc.mark), number=render(doc.number),
             recipients=render(doc.recipients), signature=render(doc.signature),
             body=self.render(doc.body, context, paragraphs=True),
             copy_to=render(doc.copy_to), printer=render(doc.printer))

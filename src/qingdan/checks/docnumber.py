@@ -27,8 +27,16 @@ def check_documents(project: Project) -> list[Diagnostic]:
         found.extend(check_number(doc.number, doc.date))
     for notice in project.notices:
         found.extend(check_date(notice.date) + check_date(notice.print_date))
-        found.extend(check_number(notice.number, notice.date))
+        if notice.number is None or "{" not in notice.number.value:
+            found.extend(check_number(notice.number, notice.date))
     return found
+
+
+def check_resolved_numbers(project: Project) -> list[Diagnostic]:
+    """Notice numbers written with placeholders ({{ unit.vars.代字 }}〔2024〕3号), once filled."""
+    return [d for notice in project.notices
+            if notice.number is not None and "{" in notice.number.raw
+            for d in check_number(notice.number, notice.date)]
 
 
 def check_date(date: Text | None) -> list[Diagnostic]:

@@ -70,7 +70,8 @@ def texts_of_measures(doc: Measures) -> Iterator[Text]:
 
 def texts_of_notice(doc: Notice) -> Iterator[Text]:
     yield from doc.title
-    for text in (doc.mark, doc.recipients, doc.body, doc.signature, doc.copy_to, doc.printer):
+    for text in (doc.mark, doc.number, doc.recipients, doc.body, doc.signature, doc.copy_to,
+                 doc.printer):
         if text is not None:
             yield text
 
