@@ -56,3 +56,21 @@ def test_sheet_fits_the_page_width(sheet_pdf):
     left, right = 37 * MM, (297 - 35) * MM
     for ln in found:
         assert left - 1 <= ln.x0 and ln.x1 <= right + 1, ln
+
+
+def test_criteria_take_placeholders_and_lints(tmp_path):
+    import shutil
+
+    from conftest import EXAMPLE, run_cli
+
+    project = tmp_path / "p"
+    shutil.copytree(EXAMPLE, project)
+    source = project / "意识形态工作责任制考核办法.yaml"
+    source.write_text(source.read_text("utf-8").replace(
+        "criteria: 每少一次扣5分。", "criteria: 每少一次扣5分,由{{ unit.short }}党委办公室核定。"), "utf-8")
+    result = run_cli("build", str(project), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert "warning[W901]: 中文中的半角标点“,”应为全角“，”" in result.stderr
+    sheet = docx.Document(str(tmp_path / "out" / "清河县粮食局意识形态工作责任制考核评分表.docx"))
+    cells = [c.text for row in sheet.tables[0].rows for c in row.cells]
+    assert "每少一次扣5分,由局党委办公室核定。" in cells

@@ -110,7 +110,7 @@ class Resolver:
 
         def node(n: Node) -> Node:
             return dataclasses.replace(
-                n, heading=render(n.heading),
+                n, heading=render(n.heading), criteria=render(n.criteria),
                 text=self.render(n.text, context, paragraphs=True),
                 children=tuple(node(c) for c in n.children))
 

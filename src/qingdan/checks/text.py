@@ -58,7 +58,7 @@ def texts_of_measures(doc: Measures) -> Iterator[Text]:
     if doc.preamble is not None:
         yield doc.preamble
     for node in doc.nodes():
-        for text in (node.heading, node.text):
+        for text in (node.heading, node.text, node.criteria):
             if text is not None:
                 yield text
     if doc.scoring is not None:
