@@ -147,3 +147,14 @@ def test_rendering_twice_gives_the_same_document(example_docx, tmp_path):
         assert a.namelist() == b.namelist()
         for name in a.namelist():
             assert a.read(name) == b.read(name), name
+
+
+def test_no_template_marker_survives_in_any_output(example_dir):
+    documents = sorted(example_dir.rglob("*.docx"))
+    assert len(documents) == 20
+    for path in documents:
+        with zipfile.ZipFile(path) as z:
+            for name in z.namelist():
+                if name.endswith(".xml"):
+                    xml = z.read(name).decode("utf-8")
+                    assert not re.search(r"\{\{|\}\}|\{%|%\}|\{#|#\}", xml), (path.name, name)
