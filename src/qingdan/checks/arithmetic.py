@@ -21,6 +21,31 @@ def check_scoring(doc: Measures) -> list[Diagnostic]:
         found += check_weights(doc.scoring)
         found += check_formula(doc.scoring)
         found += check_bands(doc.scoring)
+        found += check_stated(doc, doc.scoring)
+    return found
+
+
+PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.S)
+WEIGHT_CALL = re.compile(r"weight\(\s*['\"]([^'\"]+)['\"]\s*\)")
+
+
+def check_stated(doc: Measures, scoring: Scoring) -> list[Diagnostic]:
+    """Weights and grades defined in scoring are meant to be read: warn when no text of the
+    document states them (through weight('id'), formula or grades)."""
+    texts = [t for n in doc.nodes() for t in (n.heading, n.text) if t is not None]
+    if doc.preamble is not None:
+        texts.append(doc.preamble)
+    code = " ".join(m.group(1) for t in texts for m in PLACEHOLDER.finditer(t.value))
+    found = []
+    if "formula" not in code:
+        named = set(WEIGHT_CALL.findall(code))
+        found += [Diagnostic(
+            "W315", f"文中没有写出“{c.name.value}”的权重", c.location,
+            hint=f"在相应条文中写 {{{{ weight('{c.id}') }}}}，或用 {{{{ formula }}}} 写出计算公式")
+            for c in scoring.components if c.id not in named]
+    if scoring.bands and "grades" not in code:
+        found.append(Diagnostic("W315", "文中没有写出考核等次的分数段", scoring.bands[0].location,
+                                hint="在写等次的条文中用 {{ grades }}"))
     return found
 
 
