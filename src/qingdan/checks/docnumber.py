@@ -33,7 +33,10 @@ def check_documents(project: Project) -> list[Diagnostic]:
 
 
 def check_resolved_numbers(project: Project) -> list[Diagnostic]:
-    """Notice numbers written with placeholders ({{ unit.vars.代字 }}〔2024〕3号), once filled."""
+    """Notice numbers written with placeholders ({{ unit.vars.代字 }}〔2024〕3号), once filled.
+
+    Rendering replaced the value; the source characters (raw) still show the placeholder.
+    """
     return [d for notice in project.notices
             if notice.number is not None and "{" in notice.number.raw
             for d in check_number(notice.number, notice.date)]
