@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,8 +35,15 @@ CONFIG_NAME = "qingdan.yaml"
 # Source kind -> the schema that describes it.
 KINDS = {"list": "list", "measures": "measures", "assessment": "measures", "notice": "notice",
          "roster": "roster"}
-# The bundled templates live beside the package in a source checkout (pip install -e .).
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+def _templates_dir() -> Path:
+    """The bundled templates: beside the package in a source checkout (pip install -e .),
+    else where a regular installation put them (share/qingdan/templates)."""
+    checkout = Path(__file__).resolve().parents[2] / "templates"
+    installed = Path(sys.prefix) / "share" / "qingdan" / "templates"
+    return checkout if checkout.is_dir() or not installed.is_dir() else installed
+
+
+TEMPLATES_DIR = _templates_dir()
 DEFAULT_TEMPLATES = {"list": "responsibility-list.docx", "measures": "measures.docx",
                      "notice": "notice.docx", "sheet": "scoring-sheet.docx",
                      "sheet-landscape": "scoring-sheet-landscape.docx",
