@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 
 from .diff import ListDiff, ProjectDiff
+from .titles import cells
 from .units import Deviation
 
 HEADERS = ("单位", "清单", "条目", "变化", "内容")
 
 
 def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    """Terminal columns: a Chinese character takes two."""
+    return int(cells(text) * 2)
 
 
 def _cells(row: Deviation) -> tuple[str, ...]:

@@ -7,7 +7,6 @@ computed here as literal text (一、 1. 第一条), never Word list numbering.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from .. import numbering
 from ..model import Measures, Node, Notice, ResponsibilityList, Unit
 from ..refs import measures_targets
 from ..scoring import number
-from ..titles import balance_title
+from ..titles import balance_title, cells
 from .engine import CompiledTemplate, Rendered, compiled
 
 
@@ -158,11 +157,6 @@ def render_list(doc: ResponsibilityList, template: Path) -> Rendered:
 def render_measures(doc: Measures, template: Path) -> Rendered:
     """One measures or assessment document."""
     return compiled(template, MEASURES_NAMES).render(measures_context(doc))
-
-
-def cells(text: str) -> float:
-    """Width in character cells: Chinese characters 1, digits and Latin letters 1/2."""
-    return sum(1 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
 
 
 def pad(start: float) -> str:
