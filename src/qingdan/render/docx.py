@@ -116,12 +116,11 @@ def measures_blocks(doc: Measures) -> list[Block]:
         elif doc.numbering == "articles" and depth == 1:
             first = texts.pop(0) if texts else ""
             head = f"{label}　{heading}" + ("　" if heading and first else "")
-            blocks.append(Block("lead-hei", head if heading else f"{label}　", first))
+            blocks.append(Block("lead-hei", head, first))
         elif doc.numbering == "outline" and depth <= 2 and heading:
             blocks.append(Block("h1" if depth == 1 else "h2", label, heading))
         else:
-            kind = {1: "lead-hei", 2: "lead-kai"}.get(depth if doc.numbering == "outline"
-                                                       else depth, "para")
+            kind = {1: "lead-hei", 2: "lead-kai"}.get(depth, "para")
             run_in = _heading_inline(heading) if heading else ""
             first = texts.pop(0) if texts else ""
             if kind == "para":
@@ -133,10 +132,7 @@ def measures_blocks(doc: Measures) -> list[Block]:
             node(c, depth + 1)
 
     for top in doc.content:
-        if top.chapter:
-            node(top, 0)
-        else:
-            node(top, 1)
+        node(top, 0 if top.chapter else 1)  # a chapter's articles sit at depth 1
     return blocks
 
 
