@@ -334,11 +334,11 @@ def _results(jobs: list[Job], progress: Callable[[int], None] | None) -> Iterato
                 progress(1)
 
 
-def plan(prepared: Prepared, path: Path, out_dir: Path | None) -> tuple[list[Job], list[Job]]:
-    """(jobs to build, jobs whose output is up to date) for this run."""
+def plan(prepared: Prepared, path: Path, out_dir: Path | None,
+         manifest: dict[str, ManifestEntry]) -> tuple[list[Job], list[Job]]:
+    """(jobs to build, jobs whose output the last build's manifest shows up to date)."""
     project = prepared.project
     shared = inputs_digest(prepared, path) if out_dir is not None else ""
-    manifest = _load_manifest(out_dir) if out_dir is not None else {}
     jobs: list[Job] = []
     if project.unit is not None:
         jobs.append(Job("", hashlib.sha256(f"{shared}:base".encode()).hexdigest(), None))
@@ -382,8 +382,8 @@ def run_build(path: Path, out_dir: Path | None, strict: bool = False,
     global _SHARED
     prepared = prepare(path)
     settings = prepared.project.settings
-    todo, done = plan(prepared, path, out_dir)
     manifest = _load_manifest(out_dir) if out_dir is not None else {}
+    todo, done = plan(prepared, path, out_dir, manifest)
     new_folders = [out_dir / job.folder for job in todo
                    if out_dir is not None and job.folder and not (out_dir / job.folder).exists()]
     if out_dir is not None and not out_dir.exists():
