@@ -17,10 +17,10 @@ from typing import Any, overload
 from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-from . import scoring as scoring_text
 from .diagnostics import Diagnostic, Failed, did_you_mean
 from .model import Measures, Node, Notice, Project, ResponsibilityList, Text
 from .refs import Index, RefError
+from .scoring import text as scoring_text
 
 ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic, Location
 from ..model import Band, Measures, Node, Scoring
-from ..scoring import band_range, number, total
+from ..scoring.text import band_range, number, total
 
 EPSILON = 1e-9
 PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％﹪]")

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from .. import numbering
 from ..model import Measures, Node, Notice, ResponsibilityList, Unit
 from ..refs import measures_targets
-from ..scoring import number
+from ..scoring.text import number
 from ..titles import balance_title, cells
 from .engine import CompiledTemplate, Rendered, compiled
 

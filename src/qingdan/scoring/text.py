@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .diagnostics import did_you_mean
-from .model import Band, Measures, Scoring
-from .refs import RefError
+from ..diagnostics import did_you_mean
+from ..model import Band, Measures, Scoring
+from ..refs import RefError
 
 
 def number(value: float) -> str:

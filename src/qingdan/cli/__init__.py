@@ -1,0 +1,139 @@
+"""The qingdan command: parse options, call a stage, print diagnostics, exit once."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..diagnostics import (
+    EXIT_INPUT,
+    Diagnostic,
+    Failed,
+    Severity,
+    render_json,
+    render_text,
+)
+
+path_argument = click.argument("path", required=False, type=click.Path(path_type=str))
+strict_option = click.option("--strict", is_flag=True,
+                             help="有警告也视为失败（仍会报告全部问题）")
+format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]),
+                             default="text", show_default=True,
+                             help="诊断信息的格式；json 输出到标准输出，供 CI 等工具读取")
+
+
+class _Formatter(click.HelpFormatter):
+    """Click's help layout with Chinese headings."""
+
+    SECTIONS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix="用法：")
+
+    def section(self, name: str):  # type: ignore[override]
+        return super().section(self.SECTIONS.get(name, name))
+
+
+class _Context(click.Context):
+    formatter_class = _Formatter
+
+
+class _Chinese:
+    """Chinese help layout and help-option text for qingdan's commands."""
+
+    context_class: type[click.Context] = _Context
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = "显示本帮助并退出"
+        return option
+
+
+class _Command(_Chinese, click.Command):
+    pass
+
+
+class _Group(_Chinese, click.Group):
+    command_class = _Command
+
+
+def _project_path(path: str | None) -> Path:
+    from ..project import DEFAULT_PROJECT
+
+    return Path(path) if path else DEFAULT_PROJECT
+
+
+def _report(diagnostics: list[Diagnostic], fmt: str) -> None:
+    if fmt == "json":
+        click.echo(render_json(diagnostics))
+    elif diagnostics:
+        click.echo(render_text(diagnostics), err=True)
+
+
+def _fail(failed: Failed, fmt: str, strict: bool) -> None:
+    _report(failed.diagnostics, fmt)
+    count = sum(1 for d in failed.diagnostics if d.severity is Severity.ERROR)
+    warnings = len(failed.diagnostics) - count
+    if count == 0 and strict:
+        click.echo(f"失败：--strict 下有 {warnings} 个警告，未生成任何文件。", err=True)
+    else:
+        click.echo(f"失败：发现 {count} 个错误，未生成任何文件。", err=True)
+    sys.exit(EXIT_INPUT)
+
+
+class _Progress:
+    """A progress bar on the error stream, shown only on a terminal and for real work."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+
+    def start(self, total: int) -> None:
+        if total >= 4 and sys.stderr.isatty():
+            self.bar = click.progressbar(length=total, label="生成文档", file=sys.stderr)
+            self.bar.__enter__()
+
+    def step(self, count: int) -> None:
+        if self.bar is not None:
+            self.bar.update(count)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _run(path: str | None, out_dir: Path | None, fmt: str, strict: bool):
+    from ..build import run_build
+
+    progress = _Progress()
+    try:
+        return run_build(_project_path(path), out_dir, strict=strict, progress=progress.step,
+                         on_plan=progress.start)
+    except Failed as failed:
+        progress.close()  # before the report, so the two do not interleave
+        _fail(failed, fmt, strict)
+        raise  # unreachable: _fail exits
+    finally:
+        progress.close()
+
+
+@click.group(name="qingdan", cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="qingdan", message="qingdan %(version)s",
+                      help="显示版本号并退出")
+def main() -> None:
+    """qingdan（清单）：把 YAML 源文件编译成符合 GB/T 9704-2012 的 Word 公文。
+
+    PATH 为项目文件夹（含 qingdan.yaml）或其中的一个源文件，省略时为自带示例
+    checklists/example。
+
+    退出码：0 成功；1 源文件或模板有错误（不写任何文件），或 --strict 下有警告，
+    或 fmt --check 发现需要改正之处；2 命令行用法错误。
+    """
+
+
+# Each module registers its commands on `main`.
+from . import cmd_build, cmd_diff, cmd_fmt, cmd_report  # noqa: E402, F401

@@ -1,0 +1,107 @@
+"""qingdan diff: compare two versions of the lists."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..diagnostics import EXIT_OK, Failed
+from . import _fail, _project_path, main
+
+
+@main.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--project", "project_path", default=None,
+              help="OLD、NEW 为 git 版本（如 HEAD~1）时的项目路径，默认为自带示例")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="终端输出的格式")
+@click.option("--table", is_flag=True, help="生成修订对照表（.docx，横向）")
+@click.option("--redline", is_flag=True,
+              help="生成带修订标记的新版本（.docx，Word 中可接受或拒绝）")
+@click.option("-o", "--output", "out_dir", default="output/修订", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="--table、--redline 的输出文件夹")
+@click.option("--author", default="qingdan", show_default=True, help="修订标记的作者")
+@click.option("--date", "when", default=None, callback=lambda ctx, param, value: _date(value),
+              help="修订标记的日期，例如 2024-03-15（默认今天）")
+def diff(old: str, new: str, project_path: str | None, fmt: str, table: bool, redline: bool,
+         out_dir: Path, author: str, when: str | None) -> None:
+    """比较清单的两个版本（文件夹、文件或 git 版本），按条目列出新增、删除、修改、移动。
+
+    OLD、NEW 可以是项目文件夹或源文件，也可以是 git 版本：HEAD~1、v2023，或“版本:项目路径”。
+    """
+    import contextlib
+    import datetime
+    import json
+
+    from ..build import compare
+    from ..load import display_path
+    from ..report import diff_text
+
+    stamp = f"{when or datetime.date.today().isoformat()}T00:00:00Z"
+    try:
+        with contextlib.ExitStack() as stack:
+            from ..versions import resolve_version
+
+            default = _project_path(project_path)
+            result = compare(resolve_version(old, default, stack),
+                             resolve_version(new, default, stack))
+            written = _write_revisions(result, out_dir, table, redline, author, stamp)
+    except Failed as failed:
+        _fail(failed, "text", False)
+        return
+    if fmt == "json":
+        from ..diff import to_json
+
+        click.echo(json.dumps(to_json(result), ensure_ascii=False, indent=2))
+    else:
+        click.echo(diff_text(result, color=sys.stdout.isatty()))
+    for path in written:
+        click.echo(f"已生成：{display_path(path)}", err=fmt == "json")
+    sys.exit(EXIT_OK)
+
+
+def _date(value: str | None) -> str | None:
+    """A YYYY-MM-DD that exists, or a usage error."""
+    import datetime
+
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"“{value}”不是有效日期，请写成 2024-03-15 的形式") from None
+
+
+def _write_revisions(result, out_dir: Path, table: bool, redline: bool, author: str,
+                     stamp: str) -> list[Path]:
+    """Comparison tables and redlines for every changed list (each unit's in its folder)."""
+    if not (table or redline):
+        return []
+    from ..render.compare import render_comparison, render_redline
+    from ..writer import inside, safe_filename, write_atomic
+
+    templates = result.templates
+    jobs = [("", result.lists, result.pairs)]
+    jobs += [(safe_filename(u.unit), u.lists, result.unit_pairs.get(u.unit, {}))
+             for u in result.units if u.status == "changed"]
+    written = []
+    for folder, diffs, pairs in jobs:
+        base = out_dir / folder if folder else out_dir
+        for each in diffs:
+            if not each.changed:
+                continue
+            old_doc, new_doc = pairs[each.name]
+            if table:
+                path = inside(base, safe_filename(f"《{each.new_title}》修订对照表") + ".docx")
+                write_atomic(path, render_comparison(each, templates["comparison"]).data)
+                written.append(path)
+            if redline:
+                path = inside(base, safe_filename(f"{each.new_title}（修订稿）") + ".docx")
+                write_atomic(path, render_redline(old_doc, new_doc, each, templates["list"],
+                                                  author, stamp))
+                written.append(path)
+    return written

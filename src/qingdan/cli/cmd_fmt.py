@@ -1,0 +1,31 @@
+"""qingdan fmt: fix half-width punctuation in the sources, only when asked."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..diagnostics import EXIT_INPUT, EXIT_OK, Failed
+from . import _fail, _project_path, main, path_argument
+
+
+@main.command()
+@path_argument
+@click.option("--check", "check_only", is_flag=True,
+              help="只报告需要改正之处，不改动文件；有需要改正之处时退出码为 1")
+def fmt(path: str | None, check_only: bool) -> None:
+    """把中文中的半角标点改为全角（只改动文字内容，保留注释和排版）。"""
+    from ..fmt import format_project
+
+    try:
+        changes = format_project(_project_path(path), write=not check_only)
+    except Failed as failed:
+        _fail(failed, "text", False)
+        return
+    for file, count in changes:
+        verb = "需改正" if check_only else "已改正"
+        click.echo(f"{verb}：{file}（{count} 处）")
+    if not changes:
+        click.echo("无需改正。")
+    sys.exit(EXIT_INPUT if check_only and changes else EXIT_OK)

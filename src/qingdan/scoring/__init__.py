@@ -1,0 +1,1 @@
+"""Assessment scoring: the sentences generated from the scoring numbers (text.py)."""
