@@ -72,8 +72,15 @@ class Change:
     def segments(self) -> list[Segment]:
         return char_diff(self.old.text if self.old else "", self.new.text if self.new else "")
 
+    @property
+    def visible(self) -> bool:
+        """Whether a reader of the document sees the change: an item whose source id alone
+        changed reads exactly as before."""
+        return bool(set(self.kinds) - {"id-changed"})
+
     def describe(self) -> str:
-        """A short Chinese account of the change, for the 修订说明 column."""
+        """A short Chinese account of the change, for the 修订说明 column. It speaks of
+        what readers see (roles, text, numbers), never of source ids."""
         if self.new and self.new.note:
             return self.new.note
         parts = []
@@ -85,11 +92,9 @@ class Change:
             parts.append(f"由“{self.old.role_name}”移至“{self.new.role_name}”")  # type: ignore[union-attr]
         if "reworded" in self.kinds:
             parts.append("修改文字")
-        if "id-changed" in self.kinds:
-            parts.append(f"编号由 {self.old.id} 改为 {self.new.id}")  # type: ignore[union-attr]
         if "renumbered" in self.kinds and not parts:
-            parts.append(f"序号由 {self.old.number} 调整为 {self.new.number}")  # type: ignore[union-attr]
-        return "，".join(parts) + "。"
+            parts.append(f"序号由{self.old.number}调整为{self.new.number}")  # type: ignore[union-attr]
+        return "，".join(parts) + "。" if parts else ""
 
 
 KIND_NAMES = {"added": "新增", "removed": "删除", "reworded": "修改", "moved": "移动",

@@ -54,7 +54,7 @@ class Row:
 
 def comparison_rows(diff: ListDiff) -> list[Row]:
     rows = []
-    for n, change in enumerate(diff.changes, 1):
+    for n, change in enumerate([c for c in diff.changes if c.visible], 1):
         segments = change.segments
         old_label = change.old.label if change.old else ""
         new_label = change.new.label if change.new else ""
