@@ -2,389 +2,39 @@
 
 Run from the repository root, with qingdan installed:  .venv/bin/python templates/make_templates.py
 
-The templates carry the GB/T 9704-2012 page facts (A4, margins 37/35/28/26 mm, a grid of
-22 lines by 28 characters), named styles a clerk can restyle in Word, the page-number
-footers, and docxtpl tags for the body. They are written deterministically: the same
-script gives the same XML every time.
+The templates carry the GB/T 9704-2012 page facts (A4, margins 37/35/28/26 mm, 22 lines
+of 28 characters), named styles a clerk can restyle in Word, the page-number footers, and
+docxtpl tags for the body. They are written deterministically: the same script gives the
+same XML every time. The building blocks are in docx_kit.py, the package parts in ooxml.py.
 """
 
 from __future__ import annotations
 
-import io
 import sys
-import zipfile
 from pathlib import Path
 
-from docx import Document
-from docx.enum.section import WD_SECTION
-from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import qn
-from docx.shared import Mm
-
-from qingdan.writer import normalise_zip
-
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # docx_kit and ooxml sit beside this script
 
-# Fonts named by GB/T 9704 practice. They are set on the East Asian slot as well as the
-# Latin ones, so Word never falls back to a theme font and quotation marks and dashes
-# stay in the Chinese face.
-FANGSONG = "仿宋_GB2312"
-HEITI = "黑体"
-KAITI = "楷体_GB2312"
-XIAOBIAOSONG = "方正小标宋简体"
-SONGTI = "宋体"
-
-BODY_PT = 16  # 3号
-TITLE_PT = 22  # 2号
-FOOTER_PT = 14  # 4号
-MARK_PT = 36  # 小初: the organ mark; shorter sizes for long names are chosen in the template
-TABLE_PT = 14  # 4号 in tables, single-spaced so rows stay low
-RED = "FF0000"
-TEXT_WIDTH_TWIPS = 8845  # 156 mm
-CHAR = BODY_PT * 20  # one 3号 character in twips
-# 225 mm / 22 lines = 28.95 pt. Exact line spacing at this pitch gives 22 lines in Word,
-# WPS and LibreOffice alike.
-LINE_TWIPS = 579
-# 156 mm holds 28 characters at 15.75 pt: 3号 with -0.25 pt character spacing.
-CHAR_SPACING_TWIPS = -5
-
-
-def set_fonts(rpr, face: str) -> None:
-    """Name one font on every slot of a run or style, East Asian included."""
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attr in list(fonts.attrib):
-        del fonts.attrib[attr]
-    for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(slot), face)
-    fonts.set(qn("w:hint"), "eastAsia")
-
-
-def child(parent, tag: str, **attrs: str):
-    """Append (or replace) one child element with the given w: attributes."""
-    old = parent.find(qn(tag))
-    if old is not None:
-        parent.remove(old)
-    el = OxmlElement(tag)
-    for key, value in attrs.items():
-        el.set(qn(f"w:{key}"), value)
-    parent.append(el)
-    return el
-
-
-def run_props(style_el, face: str, size_pt: float, bold: bool = False):
-    """Give a style its run properties: font on all slots, size, spacing, colour."""
-    rpr = style_el.get_or_add_rPr()
-    set_fonts(rpr, face)
-    if bold:
-        child(rpr, "w:b")
-    child(rpr, "w:color", val="000000")
-    child(rpr, "w:spacing", val=str(CHAR_SPACING_TWIPS))
-    child(rpr, "w:sz", val=str(int(size_pt * 2)))
-    child(rpr, "w:szCs", val=str(int(size_pt * 2)))
-    child(rpr, "w:lang", val="en-US", eastAsia="zh-CN", bidi="ar-SA")
-    reorder_rpr(rpr)
-    return rpr
-
-
-RPR_ORDER = ["w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:color", "w:spacing", "w:kern",
-             "w:sz", "w:szCs", "w:lang"]
-PPR_ORDER = ["w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:widowControl",
-             "w:pBdr", "w:tabs", "w:overflowPunct", "w:snapToGrid", "w:spacing", "w:ind",
-             "w:jc", "w:outlineLvl"]
-
-
-def reorder(el, order: list[str]) -> None:
-    """Put children in schema order (Word rejects files whose elements are out of order)."""
-    rank = {qn(tag): i for i, tag in enumerate(order)}
-    kids = sorted(el, key=lambda k: rank.get(k.tag, len(order)))
-    for kid in kids:
-        el.remove(kid)
-        el.append(kid)
-
-
-def reorder_rpr(rpr) -> None:
-    reorder(rpr, RPR_ORDER)
-
-
-def para_props(style_el, *, indent_chars: int = 0, align: str = "both",
-               outline: int | None = None, keep_next: bool = False):
-    """Paragraph properties shared by all text styles: exact line pitch, no widow control."""
-    ppr = style_el.get_or_add_pPr()
-    if keep_next:
-        child(ppr, "w:keepNext")
-    child(ppr, "w:widowControl", val="0")
-    # No punctuation hanging past the right margin: the text block is 156 mm wide, exactly.
-    child(ppr, "w:overflowPunct", val="0")
-    child(ppr, "w:spacing", before="0", after="0", line=str(LINE_TWIPS), lineRule="exact")
-    if indent_chars:
-        child(ppr, "w:ind", firstLineChars=str(indent_chars * 100),
-              firstLine=str(indent_chars * BODY_PT * 20))
-    else:
-        child(ppr, "w:ind", firstLineChars="0", firstLine="0")
-    child(ppr, "w:jc", val=align)
-    if outline is not None:
-        child(ppr, "w:outlineLvl", val=str(outline))
-    reorder(ppr, PPR_ORDER)
-    return ppr
-
-
-def set_defaults(doc) -> None:
-    """Replace the theme-font document defaults with the 3号 仿宋 body face."""
-    styles = doc.styles.element
-    defaults = styles.find(qn("w:docDefaults"))
-    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    set_fonts(rpr, FANGSONG)
-    child(rpr, "w:sz", val=str(BODY_PT * 2))
-    child(rpr, "w:szCs", val=str(BODY_PT * 2))
-    child(rpr, "w:lang", val="en-US", eastAsia="zh-CN", bidi="ar-SA")
-    reorder_rpr(rpr)
-    ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
-    child(ppr, "w:spacing", before="0", after="0", line=str(LINE_TWIPS), lineRule="exact")
-
-
-def paragraph_style(doc, name: str, face: str, size: float, **kw):
-    """Create (or reuse) a named paragraph style based on Normal."""
-    try:
-        style = doc.styles[name]
-    except KeyError:
-        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-        style.base_style = doc.styles["Normal"]
-        style.quick_style = True
-    run_props(style.element, face, size)
-    para_props(style.element, **kw)
-    return style
-
-
-def make_styles(doc) -> dict[str, str]:
-    """Define the styles the templates use; returns their names by role."""
-    set_defaults(doc)
-    normal = doc.styles["Normal"]
-    run_props(normal.element, FANGSONG, BODY_PT)
-    para_props(normal.element, indent_chars=2)
-    paragraph_style(doc, "公文标题", XIAOBIAOSONG, TITLE_PT, align="center", outline=0)
-    paragraph_style(doc, "一级标题", HEITI, BODY_PT, indent_chars=2, outline=1, keep_next=True)
-    paragraph_style(doc, "二级标题", KAITI, BODY_PT, indent_chars=2, outline=2, keep_next=True)
-    paragraph_style(doc, "章标题", HEITI, BODY_PT, align="center", outline=1, keep_next=True)
-    paragraph_style(doc, "页码", SONGTI, FOOTER_PT, align="right")
-    notice_styles(doc)
-    return {"title": "公文标题", "h1": "一级标题", "h2": "二级标题", "chapter": "章标题",
-            "body": "Normal", "footer": "页码", "mark": "发文机关标志", "number": "发文字号",
-            "flush": "顶格", "note": "附件说明", "note-more": "附件说明续", "label": "附件标签",
-            "endblock": "版记", "cell": "表格文字", "head": "表头"}
-
-
-def indent(style, *, left: int = 0, hanging: int = 0, first: int = 0) -> None:
-    """Set a style's indentation in twips (first-line indent or hanging, not both)."""
-    ppr = style.element.get_or_add_pPr()
-    attrs = {"left": str(left), "firstLineChars": "0"}
-    if hanging:
-        attrs["hanging"] = str(hanging)
-    else:
-        attrs["firstLine"] = str(first)
-    child(ppr, "w:ind", **attrs)
-    reorder(ppr, PPR_ORDER)
-
-
-def notice_styles(doc) -> None:
-    """Styles of the notice's parts and of tables, all named so a clerk can restyle them."""
-    mark = paragraph_style(doc, "发文机关标志", XIAOBIAOSONG, MARK_PT, align="center")
-    child(mark.element.rPr, "w:color", val=RED)
-    reorder_rpr(mark.element.rPr)
-    # The mark's top edge sits 35 mm under the text block's top edge.
-    ppr = mark.element.pPr
-    child(ppr, "w:spacing", before=str(35 * 567 // 10 - 200), after="0",
-          line=str(MARK_PT * 20 + 120), lineRule="exact")
-    reorder(ppr, PPR_ORDER)
-    number = paragraph_style(doc, "发文字号", FANGSONG, BODY_PT, align="center")
-    borders = child(number.element.pPr, "w:pBdr")
-    # The red separator line 4 mm under the number glyphs (6.5 pt of line box + 5 pt), as
-    # wide as the text block.
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("val", "single"), ("sz", "12"), ("space", "5"), ("color", RED)):
-        bottom.set(qn(f"w:{key}"), value)
-    borders.append(bottom)
-    reorder(number.element.pPr, PPR_ORDER)
-    paragraph_style(doc, "顶格", FANGSONG, BODY_PT)
-    note = paragraph_style(doc, "附件说明", FANGSONG, BODY_PT, align="left")
-    indent(note, left=5 * CHAR, hanging=3 * CHAR)  # 附件：1.… with later lines under 1.
-    more = paragraph_style(doc, "附件说明续", FANGSONG, BODY_PT, align="left")
-    indent(more, left=5 * CHAR)
-    label = paragraph_style(doc, "附件标签", HEITI, BODY_PT, align="left")
-    child(label.element.pPr, "w:pageBreakBefore")
-    reorder(label.element.pPr, PPR_ORDER)
-    paragraph_style(doc, "版记", FANGSONG, FOOTER_PT, align="left")
-    for name, face, align in (("表格文字", FANGSONG, "left"), ("表头", HEITI, "center")):
-        cell = paragraph_style(doc, name, face, TABLE_PT, align=align)
-        child(cell.element.pPr, "w:spacing", before="0", after="0", line="240", lineRule="auto")
-        child(cell.element.pPr, "w:snapToGrid", val="0")
-        reorder(cell.element.pPr, PPR_ORDER)
-
-
-def page_setup(doc) -> None:
-    """A4, GB/T 9704 margins, a 22-line grid, odd/even page-number footers."""
-    section = doc.sections[0]
-    section.start_type = WD_SECTION.NEW_PAGE
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    section.header_distance = Mm(15)
-    # The number's line starts 7 mm under the text block (35 mm - 7 mm = 28 mm above the
-    # page edge); a 4号 line is about 6 mm tall, so its bottom sits 22 mm above the edge.
-    section.footer_distance = Mm(22)
-    sect = section._sectPr
-    grid = sect.find(qn("w:docGrid"))
-    if grid is None:
-        grid = OxmlElement("w:docGrid")
-        sect.append(grid)
-    for attr in list(grid.attrib):
-        del grid.attrib[attr]
-    # type="lines": LibreOffice mis-reads a linesAndChars grid (14 characters a line), so
-    # the 28 characters come from the -0.25 pt character spacing of the styles instead.
-    grid.set(qn("w:type"), "lines")
-    grid.set(qn("w:linePitch"), str(LINE_TWIPS))
-    doc.settings.odd_and_even_pages_header_footer = True
-    footer_number(section.footer, "right")
-    footer_number(section.even_page_footer, "left")
-
-
-def footer_number(footer, side: str) -> None:
-    """Write "— N —" in 4号 宋体, one character in from the outer edge."""
-    footer.is_linked_to_previous = False
-    para = footer.paragraphs[0]
-    para.style = "页码"
-    para.alignment = WD_ALIGN_PARAGRAPH.RIGHT if side == "right" else WD_ALIGN_PARAGRAPH.LEFT
-    ppr = para._p.get_or_add_pPr()
-    one_char = str(FOOTER_PT * 20)
-    if side == "right":
-        child(ppr, "w:ind", right=one_char, firstLine="0", firstLineChars="0")
-    else:
-        child(ppr, "w:ind", left=one_char, firstLine="0", firstLineChars="0")
-    reorder(ppr, PPR_ORDER)
-    add_run(para, "— ")
-    field_run(para, "begin")
-    add_run(para, " PAGE ", instr=True)
-    field_run(para, "separate")
-    add_run(para, "1")
-    field_run(para, "end")
-    add_run(para, " —")
-
-
-def add_run(para, text: str, instr: bool = False):
-    """A run with the footer face named on every slot."""
-    run = OxmlElement("w:r")
-    rpr = OxmlElement("w:rPr")
-    set_fonts(rpr, SONGTI)
-    child(rpr, "w:sz", val=str(FOOTER_PT * 2))
-    child(rpr, "w:szCs", val=str(FOOTER_PT * 2))
-    run.append(rpr)
-    t = OxmlElement("w:instrText" if instr else "w:t")
-    t.set(qn("xml:space"), "preserve")
-    t.text = text
-    run.append(t)
-    para._p.append(run)
-    return run
-
-
-def field_run(para, kind: str) -> None:
-    run = add_run(para, "")
-    run.remove(run[-1])
-    fld = OxmlElement("w:fldChar")
-    fld.set(qn("w:fldCharType"), kind)
-    run.append(fld)
-
-
-def text_para(doc, style: str, text: str, face: str, size: float):
-    """A paragraph of one run whose fonts are set explicitly (East Asian slot too)."""
-    para = doc.add_paragraph(style=style)
-    run = para.add_run(text)
-    rpr = run._r.get_or_add_rPr()
-    set_fonts(rpr, face)
-    child(rpr, "w:sz", val=str(int(size * 2)))
-    child(rpr, "w:szCs", val=str(int(size * 2)))
-    reorder_rpr(rpr)
-    return para
-
-
-CORE_XML = """<?xml version='1.0' encoding='UTF-8' standalone='yes'?>
-<cp:coreProperties \
-xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" \
-xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" \
-xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\
-<dc:title>{{ title }}</dc:title><dc:creator>qingdan</dc:creator>\
-<cp:lastModifiedBy>qingdan</cp:lastModifiedBy><cp:revision>1</cp:revision>\
-<dcterms:created xsi:type="dcterms:W3CDTF">2020-01-01T00:00:00Z</dcterms:created>\
-<dcterms:modified xsi:type="dcterms:W3CDTF">2020-01-01T00:00:00Z</dcterms:modified>\
-</cp:coreProperties>"""
-
-
-def with_core_properties(data: bytes) -> bytes:
-    """The package with fixed document properties (title from the context, fixed dates).
-
-    Written here rather than through python-docx, whose default properties part is shared
-    between documents made in one process."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            payload = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                payload = CORE_XML.encode("utf-8")
-            dst.writestr(info, payload)
-    return out.getvalue()
-
-
-class Builder:
-    """A template being written: the document, its style names and paragraph helpers."""
-
-    def __init__(self) -> None:
-        self.doc = Document()
-        self.doc._body.clear_content()
-        self.names = make_styles(self.doc)
-        page_setup(self.doc)
-
-    def body(self, text: str):
-        return text_para(self.doc, self.names["body"], text, FANGSONG, BODY_PT)
-
-    def styled(self, role: str, text: str, face: str, size: float = BODY_PT):
-        return text_para(self.doc, self.names[role], text, face, size)
-
-    def two_runs(self, label: str, label_face: str, text: str):
-        """A body paragraph whose label run has its own face: 第一条 in 黑体, then 仿宋."""
-        para = self.body(label)
-        rpr = para.runs[0]._r.get_or_add_rPr()
-        set_fonts(rpr, label_face)
-        reorder_rpr(rpr)
-        run = para.add_run(text)
-        rpr = run._r.get_or_add_rPr()
-        set_fonts(rpr, FANGSONG)
-        child(rpr, "w:sz", val=str(BODY_PT * 2))
-        child(rpr, "w:szCs", val=str(BODY_PT * 2))
-        reorder_rpr(rpr)
-        return para
-
-    def title_block(self) -> None:
-        """Title lines in 2号 小标宋, then one blank line."""
-        self.styled("title", "{%p for line in title_lines %}", XIAOBIAOSONG, TITLE_PT)
-        self.styled("title", "{{ line }}", XIAOBIAOSONG, TITLE_PT)
-        self.styled("title", "{%p endfor %}", XIAOBIAOSONG, TITLE_PT)
-        self.body("")
-
-    def paragraphs(self, name: str) -> None:
-        """One body paragraph per entry of a list of strings."""
-        self.body(f"{{%p for line in {name} %}}")
-        self.body("{{ line }}")
-        self.body("{%p endfor %}")
-
-    def save(self) -> bytes:
-        drop_thumbnail(self.doc)
-        out = io.BytesIO()
-        self.doc.save(out)
-        return normalise_zip(with_core_properties(out.getvalue()))
+from docx.oxml import OxmlElement, parse_xml  # noqa: E402
+from docx.oxml.ns import qn  # noqa: E402
+from docx.shared import Mm  # noqa: E402
+from docx_kit import (  # noqa: E402
+    FANGSONG,
+    FOOTER_PT,
+    HEITI,
+    KAITI,
+    LINE_TWIPS,
+    MARK_PT,
+    PPR_ORDER,
+    TEXT_WIDTH_TWIPS,
+    XIAOBIAOSONG,
+    Builder,
+    child,
+    reorder,
+    reorder_rpr,
+    set_fonts,
+)
 
 
 def responsibility_list() -> bytes:
@@ -436,14 +86,6 @@ def measures() -> bytes:
     return t.save()
 
 
-def drop_thumbnail(doc) -> None:
-    """Remove the English-language preview picture python-docx's default template carries."""
-    rels = doc.part.package.rels
-    for rid, rel in list(rels.items()):
-        if rel.reltype.endswith("/thumbnail"):
-            del rels[rid]
-
-
 def notice() -> bytes:
     """The 通知 template: letterhead, number and red line, title, recipients, body,
     attachment note, signature and date, each attached document on a new page after its
@@ -460,6 +102,7 @@ def notice() -> bytes:
     t.body("")
     t.body("")
     t.title_block()
+    flow_mark(t, "start")
     t.styled("flush", "{{ recipients }}", FANGSONG)
     t.paragraphs("body")
     t.body("")
@@ -470,9 +113,13 @@ def notice() -> bytes:
     t.styled("note-more", "{{ a.note }}", FANGSONG)
     t.body("{%p endif %}")
     t.body("{%p endfor %}")
+    # One blank line before the signature, two when a seal needs the room (7.3.5).
+    t.body("{%p for _ in signature_gap %}")
     t.body("")
+    t.body("{%p endfor %}")
     t.styled("flush", "{{ signature_line }}", FANGSONG)
     t.styled("flush", "{{ date_line }}", FANGSONG)
+    flow_mark(t, "end")
     t.body("{%p for a in attachments %}")
     t.styled("label", "{{ a.label }}", HEITI)
     t.body("")
@@ -482,61 +129,113 @@ def notice() -> bytes:
     return t.save()
 
 
-NAMESPACES = (
-    'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
-    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
-    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
-    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"')
+def flow_mark(t: Builder, edge: str) -> None:
+    """The bookmark qingdan_flow around recipients … date: qingdan changes these lines'
+    spacing when the signature would otherwise stand on a page of its own."""
+    mark = OxmlElement("w:bookmarkStart" if edge == "start" else "w:bookmarkEnd")
+    mark.set(qn("w:id"), "0")
+    if edge == "start":
+        mark.set(qn("w:name"), "qingdan_flow")
+    t.doc.element.body.insert(len(t.doc.element.body) - 1, mark)
+
+
 EMU_PER_TWIP = 635
+RULE_TWIPS = 40  # the height of an empty paragraph that carries one rule of the end block
+END_BLOCK_LINES = 3  # text lines the box holds: 抄送 may wrap once
 
 
-def end_block_line(text: str, top: int, bottom: int) -> str:
-    """One line of the end block: 4号 仿宋, one character in on both sides, its rules as
-    paragraph borders (sizes in eighths of a point; 0 for none)."""
-    rules = "".join(f'<w:{side} w:val="single" w:sz="{size}" w:space="0" w:color="000000"/>'
-                    for side, size in (("top", top), ("bottom", bottom)) if size)
+def end_block_text(text: str, hanging_chars: int = 0) -> str:
+    """A text line of the end block: 4号 仿宋, one character in on both sides, wrapped lines
+    under the first character after hanging_chars (抄送：), a right tab for the date."""
     one = FOOTER_PT * 20
     tab = (f'<w:tabs><w:tab w:val="right" w:pos="{TEXT_WIDTH_TWIPS - one}"/></w:tabs>'
            if "\t" in text else "")
+    hang = hanging_chars * one
     rpr = (f'<w:rPr><w:rFonts w:ascii="{FANGSONG}" w:hAnsi="{FANGSONG}" w:eastAsia="{FANGSONG}" '
            f'w:cs="{FANGSONG}" w:hint="eastAsia"/><w:sz w:val="{FOOTER_PT * 2}"/>'
            f'<w:szCs w:val="{FOOTER_PT * 2}"/></w:rPr>')
     runs = "".join((f"<w:r>{rpr}<w:tab/></w:r>" if i else "")
                    + f'<w:r>{rpr}<w:t xml:space="preserve">{piece}</w:t></w:r>'
                    for i, piece in enumerate(text.split("\t")))
-    return (f'<w:p><w:pPr><w:pStyle w:val="版记"/><w:pBdr>{rules}</w:pBdr>{tab}'
-            f'<w:ind w:left="{one}" w:right="{one}" w:firstLine="0" w:firstLineChars="0"/>'
-            f"</w:pPr>{runs}</w:p>")
+    indent = (f'<w:ind w:left="{one + hang}" w:right="{one}" w:hanging="{hang}" '
+              'w:firstLineChars="0"/>' if hang else
+              f'<w:ind w:left="{one}" w:right="{one}" w:firstLine="0" w:firstLineChars="0"/>')
+    return f'<w:p><w:pPr><w:pStyle w:val="版记"/>{tab}{indent}</w:pPr>{runs}</w:p>'
+
+
+def end_block_rule(eighths: int) -> str:
+    """A rule as wide as the text block: the bottom border of an empty, very low paragraph
+    with no indent (a border follows its paragraph's indents, so the text lines, which are
+    indented one character, cannot carry it). eighths: 8 = 0.35 mm, 6 = 0.25 mm."""
+    return (f'<w:p><w:pPr><w:pStyle w:val="版记"/><w:pBdr><w:bottom w:val="single" '
+            f'w:sz="{eighths}" w:space="0" w:color="000000"/></w:pBdr>'
+            f'<w:spacing w:before="0" w:after="0" w:line="{RULE_TWIPS}" w:lineRule="exact"/>'
+            '<w:ind w:left="0" w:right="0" w:firstLine="0" w:firstLineChars="0"/></w:pPr></w:p>')
+
+
+def end_block_content() -> str:
+    """The end block's paragraphs: a thick rule, 抄送, a thin rule, 印发机关 and 印发日期,
+    and a thick rule that is the bottom edge of the box, so of the text block (7.4.1)."""
+    printed = end_block_text("{{ printer }}\t{{ print_date }}印发")
+    return "".join([
+        end_block_rule(8),
+        end_block_text("{%p if copy_to %}"),
+        end_block_text("抄送：{{ copy_to }}", hanging_chars=3),
+        end_block_rule(6),
+        end_block_text("{%p endif %}"),
+        printed,
+        end_block_rule(8),
+    ])
 
 
 def end_block(t: Builder) -> None:
-    """版记 in a text box anchored to the bottom of the text block on the last page:
-    抄送 and 印发 lines, the first and last rules thick (0.35 mm), the middle one thin."""
-    printed = "{{ printer }}\t{{ print_date }}印发"
-    lines = "".join([
-        end_block_line("{%p if copy_to %}", 0, 0),
-        end_block_line("抄送：{{ copy_to }}", 8, 6),
-        end_block_line(printed, 0, 8),
-        end_block_line("{%p else %}", 0, 0),
-        end_block_line(printed, 8, 8),
-        end_block_line("{%p endif %}", 0, 0),
-    ])
+    """版记 in a text box anchored to the bottom of the text block on the last page.
+
+    Written as Word writes a text box: a DrawingML shape (mc:Choice Requires="wps", what
+    Word 2010+, WPS and LibreOffice read) with a VML fallback, so older readers and
+    converters that take the fallback (mammoth, pandoc) see the end block too.
+    """
+    content = end_block_content()
     width = TEXT_WIDTH_TWIPS * EMU_PER_TWIP
-    height = 2 * LINE_TWIPS * EMU_PER_TWIP + 20000
-    xml = f"""<w:p {NAMESPACES}><w:pPr><w:spacing w:before="0" w:after="0" w:line="20"
- w:lineRule="exact"/></w:pPr><w:r><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0"
+    height_twips = END_BLOCK_LINES * LINE_TWIPS + 3 * RULE_TWIPS
+    height = height_twips * EMU_PER_TWIP
+    drawing = f"""<w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0"
  simplePos="0" relativeHeight="251659264" behindDoc="0" locked="0" layoutInCell="1"
  allowOverlap="1"><wp:simplePos x="0" y="0"/><wp:positionH relativeFrom="margin"><wp:align
  >center</wp:align></wp:positionH><wp:positionV relativeFrom="margin"><wp:align>bottom</wp:align
  ></wp:positionV><wp:extent cx="{width}" cy="{height}"/><wp:effectExtent l="0" t="0" r="0" b="0"
  /><wp:wrapTopAndBottom/><wp:docPr id="9001" name="版记"/><wp:cNvGraphicFramePr/><a:graphic
- ><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp
+ xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData
+ uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp
  ><wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{width}" cy="{height}"
  /></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln
- ></wps:spPr><wps:txbx><w:txbxContent>{lines}</w:txbxContent></wps:txbx><wps:bodyPr rot="0"
+ ></wps:spPr><wps:txbx><w:txbxContent>{content}</w:txbxContent></wps:txbx><wps:bodyPr rot="0"
  vert="horz" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="b" anchorCtr="0"
- ><a:noAutofit/></wps:bodyPr></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing
- ></w:r></w:p>"""
+ ><a:noAutofit/></wps:bodyPr></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing>"""
+    style = (f"position:absolute;margin-left:0;margin-top:0;width:{TEXT_WIDTH_TWIPS / 20:g}pt;"
+             f"height:{height_twips / 20:g}pt;z-index:251659264;mso-wrap-distance-left:0;"
+             "mso-wrap-distance-top:0;mso-wrap-distance-right:0;mso-wrap-distance-bottom:0;"
+             "mso-position-horizontal:center;mso-position-horizontal-relative:margin;"
+             "mso-position-vertical:bottom;mso-position-vertical-relative:margin;"
+             "v-text-anchor:bottom")
+    fallback = (f'<w:pict><v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" '
+                'path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/><v:path '
+                'gradientshapeok="t" o:connecttype="rect"/></v:shapetype><v:shape id="endblock" '
+                f'type="#_x0000_t202" style="{style}" filled="f" stroked="f"><v:textbox '
+                f'inset="0,0,0,0"><w:txbxContent>{content}</w:txbxContent></v:textbox>'
+                '<w10:wrap type="topAndBottom" anchorx="margin" anchory="margin"/></v:shape>'
+                "</w:pict>")
+    namespaces = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in (
+        ("w", "http://schemas.openxmlformats.org/wordprocessingml/2006/main"),
+        ("wp", "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"),
+        ("wps", "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"),
+        ("mc", "http://schemas.openxmlformats.org/markup-compatibility/2006"),
+        ("v", "urn:schemas-microsoft-com:vml"), ("o", "urn:schemas-microsoft-com:office:office"),
+        ("w10", "urn:schemas-microsoft-com:office:word")))
+    xml = (f'<w:p {namespaces}><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" '
+           'w:lineRule="exact"/></w:pPr><w:r><mc:AlternateContent><mc:Choice Requires="wps">'
+           f"{drawing}</mc:Choice><mc:Fallback>{fallback}</mc:Fallback></mc:AlternateContent>"
+           "</w:r></w:p>")
     para = parse_xml(xml.replace("\n", ""))
     t.doc.element.body.insert(len(t.doc.element.body) - 1, para)
 

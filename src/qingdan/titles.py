@@ -28,8 +28,9 @@ WORDS = (
 
 
 def cells(text: str) -> float:
-    """Width in character cells: Chinese characters and full-width marks 1, others 1/2."""
-    return sum(1 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
+    """Width in character cells: Chinese characters and full-width marks 1, others 1/2.
+    Marks of ambiguous width (“” ‘’ … — ·) are full-width in Chinese fonts."""
+    return sum(1 if unicodedata.east_asian_width(c) in "WFA" else 0.5 for c in text)
 
 
 def penalty(text: str, i: int) -> float:
