@@ -83,18 +83,58 @@ def test_red_mark_and_red_rule(notice_docx):
         assert fonts is not None and fonts.get(qn("w:eastAsia")), run.findtext(qn("w:t"))
 
 
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+WPS = "{http://schemas.microsoft.com/office/word/2010/wordprocessingShape}"
+
+
+def end_block(document, branch: str = "Choice") -> list:
+    """The end block's paragraphs in one branch of its mc:AlternateContent: the DrawingML
+    text box (Choice) or the VML one older readers take (Fallback)."""
+    [content] = document.element.body.iter(f"{MC}AlternateContent")
+    box = content.find(f"{MC}{branch}")
+    return list(next(box.iter(qn("w:txbxContent"))))
+
+
+def text_of(p) -> str:
+    return "".join(t.text or "" for t in p.iter(qn("w:t")))
+
+
 def test_end_block_sits_in_a_box_at_the_bottom(notice_docx):
     document = docx.Document(str(notice_docx))
-    body = document.element.body
-    [anchor] = body.iter(qn("wp:anchor"))
+    [anchor] = document.element.body.iter(qn("wp:anchor"))
     position = anchor.find(qn("wp:positionV"))
     assert position.get("relativeFrom") == "margin"
     assert position.find(qn("wp:align")).text == "bottom"
-    box = [p for p in body.iter(qn("w:p")) if p.getparent().tag == qn("w:txbxContent")]
-    lines = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in box]
-    assert lines == ["抄送：县委宣传部，县委组织部。", "中共清河县粮食局委员会办公室2024年3月15日印发"]
-    for p in box:
+    assert next(anchor.iter(f"{WPS}bodyPr")).get("anchor") == "b"
+    paras = end_block(document)
+    assert [text_of(p) for p in paras] == [
+        "", "抄送：县委宣传部，县委组织部。", "", "中共清河县粮食局委员会办公室2024年3月15日印发", ""]
+    for p in paras:
         assert p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}").get(qn("w:val")) == "版记"
+    # The same end block in the VML fallback, for readers that do not take DrawingML.
+    fallback = end_block(document, "Fallback")
+    assert [text_of(p) for p in fallback] == [text_of(p) for p in paras]
+
+
+def test_end_block_rules_span_the_text_block(notice_docx):
+    """Three rules, thick-thin-thick (0.35/0.25 mm), each on an unindented paragraph (a
+    border is as wide as its paragraph), the last at the bottom of the box."""
+    paras = end_block(docx.Document(str(notice_docx)))
+    rules = []
+    for p in paras:
+        border = p.find(f"{qn('w:pPr')}/{qn('w:pBdr')}/{qn('w:bottom')}")
+        if border is None:
+            continue
+        indent = p.find(f"{qn('w:pPr')}/{qn('w:ind')}")
+        assert indent.get(qn("w:left")) == "0" and indent.get(qn("w:right")) == "0"
+        assert text_of(p) == ""
+        rules.append(border.get(qn("w:sz")))
+    assert rules == ["8", "6", "8"]
+    assert paras[-1].find(f"{qn('w:pPr')}/{qn('w:pBdr')}") is not None
+    # The text lines stand one character (4号, 14 pt) in from both sides.
+    copy = paras[1].find(f"{qn('w:pPr')}/{qn('w:ind')}")
+    assert copy.get(qn("w:right")) == "280" and copy.get(qn("w:hanging")) == "840"
+    assert copy.get(qn("w:left")) == str(280 + 840)  # wrapped lines under the first name
 
 
 def test_page_numbers_continue_through_attachments(notice_docx):
@@ -135,10 +175,8 @@ date: 2024-10-08
     assert date == "　" * 19 + " 2024年10月8日"
     assert signature == "　" * 17 + " 清河县粮食局"
     document = docx.Document(str(notice))
-    box = [p for p in document.element.body.iter(qn("w:p"))
-           if p.getparent().tag == qn("w:txbxContent")]
-    assert ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in box] == [
-        "清河县粮食局2024年10月8日印发"]
+    # No 抄送: one thick rule above the printing line and one under it.
+    assert [text_of(p) for p in end_block(document)] == ["", "清河县粮食局2024年10月8日印发", ""]
 
 
 @pytest.fixture(scope="module")
@@ -173,3 +211,73 @@ def test_end_block_is_at_the_bottom_of_the_last_page(notice_pdf):
     printed = next(ln for ln in last if "2024年3月15日印发" in ln.text.replace(" ", ""))
     assert printed.y1 == pytest.approx(BOTTOM, abs=3 * MM)
     assert any("抄送" in ln.text for ln in last)
+
+
+def test_the_package_is_qingdans_own(notice_docx):
+    """Every font the document names is in the font table with what Word and WPS need to
+    substitute it; settings, theme and properties are honest and Chinese."""
+    import zipfile
+
+    from lxml import etree
+
+    package = zipfile.ZipFile(notice_docx)
+    names = package.namelist()
+    assert "word/stylesWithEffects.xml" not in names
+    assert not any(n.startswith("customXml/") for n in names)
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    used = set()
+    for part in ("word/document.xml", "word/styles.xml", "word/footer1.xml"):
+        for fonts in etree.fromstring(package.read(part)).iter(f"{w}rFonts"):
+            used |= {v for k, v in fonts.attrib.items() if not k.endswith("hint")}
+    table = etree.fromstring(package.read("word/fontTable.xml"))
+    listed = {f.get(f"{w}name"): f for f in table.iter(f"{w}font")}
+    assert used and used <= set(listed), used - set(listed)
+    for name in used:
+        assert listed[name].find(f"{w}altName") is not None, name
+        assert listed[name].find(f"{w}charset").get(f"{w}val") == "86", name
+        assert listed[name].find(f"{w}panose1") is not None, name
+    assert listed["仿宋_GB2312"].find(f"{w}altName").get(f"{w}val") == "仿宋"
+    settings = etree.fromstring(package.read("word/settings.xml"))
+    assert settings.find(f"{w}themeFontLang").get(f"{w}eastAsia") == "zh-CN"
+    mode = [s for s in settings.iter(f"{w}compatSetting") if s.get(f"{w}name") ==
+            "compatibilityMode"]
+    assert mode[0].get(f"{w}val") == "15"
+    app = package.read("docProps/app.xml").decode()
+    assert "<Application>qingdan</Application>" in app
+    assert "Macintosh" not in app and "<Pages>" not in app
+    core = package.read("docProps/core.xml").decode()
+    assert "关于印发《清河县粮食局党委意识形态工作责任清单》" in core
+    assert "dcterms:created" not in core and "2020" not in core
+
+
+def test_sealed_notice_leaves_room_for_the_seal(tmp_path):
+    from conftest import EXAMPLE
+
+    project = tmp_path / "p"
+    project.mkdir()
+    for name in ("qingdan.yaml", "意识形态工作责任清单.yaml"):
+        (project / name).write_text((EXAMPLE / name).read_text("utf-8"), "utf-8")
+    (project / "通知.yaml").write_text("""\
+kind: notice
+mark: 清河县粮食局
+recipients: 局属各单位
+body: 现将{{ attachments }}印发给你们，请遵照执行。
+attachments: [意识形态工作责任清单]
+signature: 中共清河县粮食局委员会
+date: 2024-10-08
+seal: true
+""", "utf-8")
+    result = run_cli("build", str(project / "通知.yaml"), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    [notice] = (tmp_path / "out").glob("*.docx")
+    paras = texts(notice)
+    note = next(i for i, (s, _) in enumerate(paras) if s == "附件说明")
+    assert paras[note + 1] == paras[note + 2] == ("Normal", "")  # two lines for the seal
+    signature, date = paras[note + 3][1], paras[note + 4][1]
+    from qingdan.titles import cells
+
+    # The date four characters in from the right; the signature centred over it.
+    assert cells(date) == 24
+    date_mid = 24 - cells("2024年10月8日") / 2
+    sign_mid = cells(signature) - cells("中共清河县粮食局委员会") / 2
+    assert abs(date_mid - sign_mid) <= 0.5

@@ -36,16 +36,9 @@ from .load import display_path
 from .model import Project, ResponsibilityList, RosterUnit
 from .project import CONFIG_NAME, load_project, source_files
 from .refs import Index, build_index
-from .render.docx import (
-    Attached,
-    render_list,
-    render_measures,
-    render_notice,
-    render_sheet,
-    sheet_rows,
-    sheet_title,
-)
+from .render.docx import render_list, render_measures, render_sheet, sheet_rows, sheet_title
 from .render.engine import Rendered, compiled
+from .render.notice import Attached, render_notice
 from .units import Deviation, unit_project
 from .writer import inside, safe_filename, temporary_beside, write_atomic
 

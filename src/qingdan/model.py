@@ -240,6 +240,7 @@ class Notice:
     copy_to: Text | None = None
     printer: Text | None = None
     print_date: Text | None = None
+    seal: bool = False  # 加盖印章: the date four characters in, room left for the seal
 
 
 @dataclass(frozen=True)

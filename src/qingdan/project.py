@@ -333,7 +333,7 @@ def _build_notice(source: Source) -> Notice:
         location=source.at(()), title=_title(source, data),
         number=_text(source, data, "number", ()), copy_to=_text(source, data, "copy_to", ()),
         printer=_text(source, data, "printer", ()),
-        print_date=_text(source, data, "print_date", ()))
+        print_date=_text(source, data, "print_date", ()), seal=data.get("seal", False))
 
 
 def _unit(raw: dict[str, Any]) -> Unit:

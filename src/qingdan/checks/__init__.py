@@ -12,6 +12,7 @@ from ..refs import Index
 from .arithmetic import check_scoring
 from .coverage import check_coverage
 from .docnumber import check_documents, check_resolved_numbers
+from .layout import check_signature_page
 from .notice import check_attachments, check_titles
 from .text import lint_resolved, lint_sources
 
@@ -29,4 +30,5 @@ def check_project(project: Project, index: Index) -> list[Diagnostic]:
 
 def check_resolved(project: Project) -> list[Diagnostic]:
     """Problems only visible once placeholders are rendered."""
-    return lint_resolved(project) + check_titles(project) + check_resolved_numbers(project)
+    return (lint_resolved(project) + check_titles(project) + check_resolved_numbers(project)
+            + check_signature_page(project))

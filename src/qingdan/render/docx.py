@@ -10,14 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from markupsafe import Markup
-
 from .. import numbering
-from ..model import Measures, Node, Notice, ResponsibilityList, Unit
+from ..layout.notice import recipients_line
+from ..model import Measures, Node, ResponsibilityList, Unit
 from ..refs import measures_targets
 from ..scoring.text import number
-from ..titles import balance_title, cells
-from .engine import CompiledTemplate, Rendered, compiled
+from ..titles import balance_title
+from .engine import Rendered, compiled
 
 
 @dataclass(frozen=True)
@@ -43,12 +42,6 @@ class Block:
     kind: str  # chapter, h1, h2, lead-hei, lead-kai, para
     label: str
     text: str
-
-
-def recipients_line(value: str) -> str:
-    """主送 ends with a full-width colon, whatever the source wrote."""
-    value = value.rstrip().rstrip(":：")
-    return f"{value}："
 
 
 @dataclass(frozen=True)
@@ -139,8 +132,6 @@ def measures_blocks(doc: Measures) -> list[Block]:
 LIST_NAMES = ("清单模板可用 title、title_lines、recipients、preamble、"
               "roles（label、heading、lead、items）")
 MEASURES_NAMES = "办法模板可用 title、title_lines、preamble、blocks（kind、label、text）"
-NOTICE_NAMES = ("通知模板可用 mark、number、title_lines、recipients、body、attachments"
-                "（label、note、doc）、signature_line、date_line、copy_to、printer、print_date")
 SHEET_NAMES = ("评分表模板可用 title、title_lines、unit、groups（name、rows：no、content、"
                "criteria、points）、total")
 
@@ -153,70 +144,6 @@ def render_list(doc: ResponsibilityList, template: Path) -> Rendered:
 def render_measures(doc: Measures, template: Path) -> Rendered:
     """One measures or assessment document."""
     return compiled(template, MEASURES_NAMES).render(measures_context(doc))
-
-
-def pad(start: float) -> str:
-    """Leading space that puts the next character start cells in from the margin."""
-    whole = int(start)
-    return "　" * whole + (" " if start - whole >= 0.5 else "")
-
-
-def signature_lines(signature: str, date: str, width: int = 28) -> tuple[str, str]:
-    """署名 two characters in from the right, the date under it two characters further in;
-    when the date would then run past that, the date sits two in from the right instead
-    and the signature moves left with it (GB/T 9704-2012, 7.3.5.2)."""
-    sign, day = cells(signature), cells(date)
-    if day + 2 <= sign:
-        start = width - 2 - sign
-        return pad(start) + signature, pad(start + 2) + date
-    start = width - 2 - day
-    return pad(max(start - 2, 0)) + signature, pad(start) + date
-
-
-def full_stop(text: str) -> str:
-    return text if text.endswith(("。", "．")) else text.rstrip("，,；;") + "。"
-
-
-@dataclass(frozen=True)
-class Attached:
-    """A document a notice issues: its title, its rendering and the template it came from."""
-
-    title: str
-    rendered: Rendered
-    template: Path
-
-
-def notice_context(doc: Notice, attached: list[Attached],
-                   template: CompiledTemplate) -> dict[str, object]:
-    """The notice's plain data; each attached document's body is embedded as it rendered,
-    its styles mapped to the notice template's by name."""
-    date = numbering.date(doc.date.value)
-    printed = numbering.date(doc.print_date.value) if doc.print_date else date
-    signature, day = signature_lines(doc.signature.value, date)
-    single = len(attached) == 1
-    attachments = [
-        {"label": "附件" if single else f"附件{n}",
-         "note": (f"附件：{a.title}" if single else
-                  (f"附件：{n}.{a.title}" if n == 1 else f"{n}.{a.title}")),
-         "doc": Markup(template.adopt(a.rendered.body, compiled(a.template, "").styles))}
-        for n, a in enumerate(attached, 1)]
-    title_lines = [t.value for t in doc.title]
-    return {
-        "mark": doc.mark.value, "number": doc.number.value if doc.number else "",
-        "title": "".join(title_lines), "title_lines": balance_title(title_lines),
-        "recipients": recipients_line(doc.recipients.value),
-        "body": doc.body.paragraphs(), "attachments": attachments,
-        "signature_line": signature, "date_line": day,
-        "copy_to": full_stop(doc.copy_to.value) if doc.copy_to else "",
-        "printer": doc.printer.value if doc.printer else doc.signature.value,
-        "print_date": printed,
-    }
-
-
-def render_notice(doc: Notice, attached: list[Attached], template: Path) -> Rendered:
-    """A notice with its attached documents, each on a new page after its 附件N label."""
-    notice = compiled(template, NOTICE_NAMES)
-    return notice.render(notice_context(doc, attached, notice))
 
 
 @dataclass(frozen=True)

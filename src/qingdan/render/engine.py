@@ -18,6 +18,7 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -162,10 +163,14 @@ class CompiledTemplate:
             return xml  # nothing for docxtpl's listing pass to turn into breaks or tabs
         return DocxTemplate.resolve_listing(None, xml)  # type: ignore[arg-type]
 
-    def render(self, context: dict[str, Any]) -> Rendered:
-        """Render one document from plain data; raises Failed on a template error."""
+    def render(self, context: dict[str, Any],
+               body_filter: Callable[[str], str] | None = None) -> Rendered:
+        """Render one document from plain data; raises Failed on a template error.
+        body_filter, if given, rewrites the rendered body before it is packed."""
         rendered = {name: self._render_part(name, context) for name in self.templates}
         body = rendered[BODY_PART]
+        if body_filter is not None:
+            body = body_filter(body)
         entries = []
         for name in self.order:
             if name == BODY_PART:

@@ -1,0 +1,26 @@
+"""Layout a reader would see: a notice's signature and date on a page with body text."""
+
+from __future__ import annotations
+
+from ..diagnostics import Diagnostic
+from ..layout.notice import choose_pitch, notice_text, placements
+from ..model import Project
+
+
+def check_signature_page(resolved: Project) -> list[Diagnostic]:
+    """W631 for a notice whose signature and date would stand on a page without body text
+    under every line spacing GB/T 9704 allows qingdan to choose (7.3.5)."""
+    titles = {d.name: "".join(t.value for t in d.title) for d in resolved.issuable()}
+    found = []
+    for notice in resolved.notices:
+        attached = [titles[a.value] for a in notice.attachments if a.value in titles]
+        text = notice_text(notice, attached)
+        if choose_pitch(text) is not None:
+            continue
+        page = max(p.signature for p in placements(text))
+        found.append(Diagnostic(
+            "W631", f"通知“{notice.name}”的署名和成文日期将排在第 {page} 页，与正文不在同一页，"
+                    "调整行距也不能解决", notice.signature.location,
+            hint="增加正文（使正文延续到下一页），或删减正文、附件说明，使署名与正文同页；"
+                 "GB/T 9704-2012 7.3.5 要求署名页有正文"))
+    return found

@@ -1,0 +1,82 @@
+"""Line and page breaks computed on the grid, and the notice's signature page."""
+
+from __future__ import annotations
+
+from qingdan.layout.grid import METRICS, Line, break_lines, paginate
+from qingdan.layout.notice import NoticeText, choose_pitch, placements, signature_lines
+from qingdan.titles import cells
+
+STRICT, HANGING, FALLBACK = METRICS
+
+
+def test_a_closing_mark_is_carried_down_with_the_character_before_it():
+    text = "一" * 28 + "，二"
+    assert break_lines(text, 28, 28, STRICT) == ["一" * 27, "一，二"]
+    # Word and WPS may hang it in the margin instead.
+    assert break_lines(text, 28, 28, HANGING) == ["一" * 28 + "，", "二"]
+    # A closing quotation mark cannot start a line nor hang; the opening one before the
+    # character it would be carried down with cannot end one: all three go down.
+    assert break_lines("一" * 26 + "“二”，三", 28, 28, HANGING) == ["一" * 26, "“二”，三"]
+
+
+def test_an_opening_mark_never_ends_a_line():
+    assert break_lines("一" * 27 + "《二》", 28, 28, STRICT) == ["一" * 27, "《二》"]
+
+
+def test_latin_words_and_numbers_stay_whole_and_take_half_cells():
+    text = "一" * 26 + "2024年"
+    assert break_lines(text, 28, 28, STRICT) == ["一" * 26 + "2024", "年"]
+    # In the wider fallback digits 2024 no longer fit beside 26 characters.
+    assert break_lines(text, 28, 28, FALLBACK) == ["一" * 26, "2024年"]
+    assert break_lines("a" * 70, 28, 28, STRICT) == ["a" * 56, "a" * 14]
+
+
+def test_a_line_that_does_not_fit_starts_the_next_page():
+    assert paginate([Line(28.95)] * 23) == [1] * 22 + [2]
+    assert paginate([Line(620), Line(28.95), Line(28.95)]) == [1, 2, 2]
+
+
+def test_signature_lines_with_and_without_a_seal():
+    sign, date = signature_lines("中共清河县粮食局委员会", "2024年3月15日")
+    assert cells(sign) == 26 and cells(date) == 26 - 11 + 2 + 6.5  # two in, date two further
+    sealed_sign, sealed_date = signature_lines("中共清河县粮食局委员会", "2024年3月15日", seal=True)
+    assert cells(sealed_date) == 24  # four characters in from the right
+    date_start = 24 - 6.5
+    sign_start = cells(sealed_sign) - 11
+    assert sign_start + 11 / 2 == date_start + 6.5 / 2 or abs(
+        (sign_start + 5.5) - (date_start + 3.25)) <= 0.5  # centred over the date
+
+
+def notice(title: tuple[str, ...], body: tuple[str, ...], notes: int = 1) -> NoticeText:
+    sign, date = signature_lines("清河县粮食局", "2024年10月8日")
+    names = tuple(f"附件：{n}.某某工作责任清单" for n in range(1, notes + 1))
+    return NoticeText(title, "局属各单位：", body, names, sign, date, 1)
+
+
+FIRST = "现将《清河县粮食局党委意识形态工作责任清单》印发给你们，请遵照执行。"
+LONG = "各单位要对照责任清单逐项抓好落实，把意识形态工作纳入党建工作总体布局，与业务工作同部署、同落实。"
+
+
+def test_a_notice_that_fits_keeps_22_lines():
+    assert choose_pitch(notice(("关于印发责任清单的通知",), (FIRST,))) == 579
+
+
+def test_one_line_over_is_pulled_back_by_tightening():
+    text = notice(("关于印发责任清单的通知",), (FIRST, LONG + "执行中遇到的问题，请及时报局办公室。"))
+    assert not all(p.together for p in placements(text))
+    pitch = choose_pitch(text)
+    assert pitch is not None and 530 <= pitch < 579
+    assert all(p.together for p in placements(text, pitch))
+
+
+def test_a_body_that_ends_the_page_is_loosened_so_a_line_goes_over():
+    title = ("关于印发《清河县粮食局党委", "意识形态工作责任清单》的通知")
+    text = notice(title, (FIRST, LONG, LONG, LONG))
+    pitch = choose_pitch(text)
+    assert pitch is not None and 579 < pitch <= 637
+    assert all(p.together and p.signature == 2 for p in placements(text, pitch))
+
+
+def test_no_spacing_within_the_limits_helps():
+    title = ("关于印发《清河县粮食局党委", "意识形态工作责任清单》的通知")
+    assert choose_pitch(notice(title, (FIRST, LONG))) is None
