@@ -41,3 +41,33 @@ def style_font(document, name: str) -> tuple[str | None, float | None]:
     size = rpr.find(qn("w:sz"))
     east = fonts.get(qn("w:eastAsia")) if fonts is not None else None
     return east, (int(size.get(qn("w:val"))) / 2 if size is not None else None)
+
+
+MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def printed_text(path: Path) -> str:
+    """Every character the body prints: text and deleted text (a redline shows both),
+    text boxes included once (the mc:Choice, not its VML fallback); no footers."""
+    import zipfile
+
+    from lxml import etree
+
+    root = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml"))
+    out = []
+    for node in root.iter(f"{W}t", f"{W}delText"):
+        if any(a.tag == MC_FALLBACK for a in node.iterancestors()):
+            continue
+        out.append(node.text or "")
+    return "".join(out)
+
+
+def header_rows(path: Path) -> list[list[str]]:
+    """The cell texts of each table's repeated header row (w:tblHeader)."""
+    document = docx.Document(str(path))
+    rows = []
+    for table in document.tables:
+        first = table.rows[0]
+        if first._tr.find(f"{W}trPr/{W}tblHeader") is not None:
+            rows.append([cell.text for cell in first.cells])
+    return rows

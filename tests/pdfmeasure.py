@@ -6,6 +6,7 @@ LibreOffice makes the PDF; `pdftotext -bbox-layout` (poppler) gives every line's
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -69,6 +70,38 @@ def to_pdf(docx: Path, out_dir: Path) -> Path:
     return pdf
 
 
+def to_pdfs(docxs: list[Path], out_dir: Path, processes: int = 2) -> dict[Path, Path]:
+    """Convert many documents at once: LibreOffice takes a list of files, and two such
+    processes (each with its own profile) keep both cores busy. Returns docx -> pdf."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise FileNotFoundError("soffice")
+    staged = out_dir / "staged"
+    staged.mkdir(parents=True, exist_ok=True)
+    names = {}
+    for n, docx in enumerate(docxs):
+        copy = staged / f"{n:04d}.docx"
+        copy.write_bytes(docx.read_bytes())
+        names[docx] = copy
+    chunks = [list(names.values())[i::processes] for i in range(processes)]
+    with tempfile.TemporaryDirectory() as profiles:
+        running = []
+        for i, chunk in enumerate(c for c in chunks if c):
+            profile = Path(profiles) / str(i)
+            running.append(subprocess.Popen(
+                [soffice, f"-env:UserInstallation=file://{profile}", "--headless",
+                 "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, chunk)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                env={**os.environ, "HOME": str(profile)}))
+        for process in running:
+            process.wait(timeout=600)
+    result = {docx: out_dir / (copy.stem + ".pdf") for docx, copy in names.items()}
+    missing = [str(d) for d, pdf in result.items() if not pdf.is_file()]
+    if missing:
+        raise RuntimeError(f"LibreOffice produced no PDF for {missing}")
+    return result
+
+
 def lines(pdf: Path) -> tuple[int, list[Line]]:
     """(page count, every text line) of a PDF."""
     out = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], check=True,
@@ -83,6 +116,35 @@ def lines(pdf: Path) -> tuple[int, list[Line]]:
             box = [float(line.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")]
             found.append(Line(number, text, *box))
     return len(pages), found
+
+
+HIGH = bytes(1 if v > 200 else 0 for v in range(256))
+LOW = bytes(1 if v < 80 else 0 for v in range(256))
+RUNS = re.compile(rb"\x01+")
+
+
+def rules(pdf: Path, page: int, colour: str, dpi: int = 150) -> list[tuple[float, float, float]]:
+    """Horizontal rules of one colour ("red" or "black") on a page, as (y, x0, x1) in
+    points: pixel rows whose longest run of that colour is over half the text width."""
+    out = subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-r", str(dpi), str(pdf)],
+                         check=True, capture_output=True, timeout=60).stdout
+    parts = out.split(maxsplit=4)
+    width, height, pixels = int(parts[1]), int(parts[2]), parts[4]
+    scale = 72 / dpi
+    found: list[tuple[float, float, float]] = []
+    for y in range(height):
+        row = pixels[y * width * 3:(y + 1) * width * 3]
+        r, g, b = (int.from_bytes(row[i::3].translate(table), "big")
+                   for i, table in enumerate((HIGH if colour == "red" else LOW, LOW, LOW)))
+        mask = (r & g & b).to_bytes(width, "big")
+        longest = max(RUNS.finditer(mask), key=lambda m: m.end() - m.start(), default=None)
+        if longest and (longest.end() - longest.start()) * scale > (RIGHT - LEFT) / 2:
+            found.append((y * scale, longest.start() * scale, longest.end() * scale))
+    merged: list[tuple[float, float, float]] = []
+    for rule in found:  # adjacent pixel rows are one rule
+        if not merged or rule[0] - merged[-1][0] > 2:
+            merged.append(rule)
+    return merged
 
 
 def red_rows(pdf: Path, page: int, dpi: int = 72) -> list[float]:
