@@ -26,17 +26,17 @@ from docxtpl import DocxTemplate
 
 from qingdan.build import prepare, run_build
 from qingdan.compile import resolve_project
+from qingdan.layout.notice import notice_text
 from qingdan.render.docx import (
-    Attached,
     list_view,
     measures_context,
-    notice_context,
     render_list,
     render_measures,
     sheet_rows,
     sheet_title,
 )
 from qingdan.render.engine import compiled, environment
+from qingdan.render.notice import Attached, notice_context
 from qingdan.units import unit_project
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "checklists" / "example"
@@ -93,8 +93,9 @@ def plain_loop(project: Path, sample: int) -> tuple[float, int]:
                              templates[k])
                     for d, render, k in ((lst, render_list, "list"),
                                          (measures, render_measures, "measures"))]
-        jobs.append((templates["notice"],
-                     notice_context(notice, attached, compiled(templates["notice"], ""))))
+        text = notice_text(notice, [a.title for a in attached])
+        jobs.append((templates["notice"], notice_context(
+            notice, text, attached, compiled(templates["notice"], ""))))
     start = time.perf_counter()
     for path, context in jobs:
         tpl = DocxTemplate(path)

@@ -12,14 +12,13 @@ itself) did not change since the last build is not rendered again.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import hashlib
 import json
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -39,8 +38,9 @@ from .refs import Index, build_index
 from .render.docx import render_list, render_measures, render_sheet, sheet_rows, sheet_title
 from .render.engine import Rendered, compiled
 from .render.notice import Attached, render_notice
+from .staging import Staging, os_problem, quiet_worker, stage
 from .units import Deviation, unit_project
-from .writer import inside, safe_filename, temporary_beside, write_atomic
+from .writer import inside, safe_filename
 
 MANIFEST = ".qingdan-manifest.json"
 PARALLEL_FROM = 8  # units; below this a worker pool costs more than it saves
@@ -192,12 +192,13 @@ def render_project(project: Project) -> list[Output]:
 
 
 def unique_name(name: str, taken: set[str]) -> str:
-    """name, or name（2）, name（3）… when two documents would share a file."""
+    """name, or name（2）, name（3）… when two documents would share a file. Case does not
+    tell names apart: Windows and macOS users share these folders."""
     candidate, n = name, 1
-    while candidate in taken:
+    while candidate.casefold() in taken:
         n += 1
         candidate = f"{name}（{n}）"
-    taken.add(candidate)
+    taken.add(candidate.casefold())
     return candidate
 
 
@@ -298,17 +299,23 @@ def _work(job: Job) -> UnitResult:
     result = build_unit(prepared, job.unit, job.folder, job.key)
     if out_dir is not None and not errors(result.found):
         folder = out_dir / job.folder if job.folder else out_dir
-        for output in result.outputs:
-            target = inside(folder, output.name)
-            if target.is_file() and target.read_bytes() == output.data:
-                continue
-            tmp = temporary_beside(target, output.data)
-            result.written.append((str(target), str(tmp)))
+        try:
+            for output in result.outputs:
+                target = inside(folder, output.name)
+                tmp = stage(target, output.data)
+                if tmp is not None:
+                    result.written.append((str(target), str(tmp)))
+        except OSError as exc:  # a full disk, a link, a folder in the way: nothing stays
+            for _, tmp_name in result.written:
+                Path(tmp_name).unlink(missing_ok=True)
+            result.written = []
+            result.found.append(os_problem(exc, folder))
     result.outputs = [dataclasses.replace(o, data=b"") for o in result.outputs]
     return result
 
 
-def _results(jobs: list[Job], progress: Callable[[int], None] | None) -> Iterator[UnitResult]:
+def _results(jobs: list[Job],
+             progress: Callable[[int], None] | None) -> Generator[UnitResult, None, None]:
     """Build the jobs, on every core when there are enough of them."""
     workers = min(os.cpu_count() or 1, len(jobs))
     forking = "fork" in multiprocessing.get_all_start_methods()
@@ -319,7 +326,7 @@ def _results(jobs: list[Job], progress: Callable[[int], None] | None) -> Iterato
                 progress(1)
         return
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
+    with context.Pool(workers, initializer=quiet_worker, initargs=(os.getpid(),)) as pool:
         chunk = max(1, len(jobs) // (workers * 8))
         for result in pool.imap_unordered(_work, jobs, chunksize=chunk):
             yield result
@@ -337,7 +344,10 @@ def plan(prepared: Prepared, path: Path, out_dir: Path | None,
         jobs.append(Job("", hashlib.sha256(f"{shared}:base".encode()).hexdigest(), None))
     folders: set[str] = set()
     for unit in project.roster:
-        folder = unique_name(safe_filename(unit.unit.name), folders)
+        name = safe_filename(unit.unit.name)
+        if name.casefold().endswith(".docx"):  # a folder never takes a document's name
+            name = name[:-5] + "_docx"
+        folder = unique_name(name, folders)
         key = hashlib.sha256(f"{shared}:{unit.fingerprint}".encode()).hexdigest()
         jobs.append(Job(folder, key, unit))
     todo, done = [], []
@@ -353,7 +363,7 @@ def plan(prepared: Prepared, path: Path, out_dir: Path | None,
 
 
 def _stamp(path: Path) -> list[int]:
-    stat = path.stat()
+    stat = os.lstat(path)  # a link put in a document's place is never "intact"
     return [stat.st_size, stat.st_mtime_ns]
 
 
@@ -370,63 +380,79 @@ def run_build(path: Path, out_dir: Path | None, strict: bool = False,
               on_plan: Callable[[int], None] | None = None) -> BuildResult:
     """Check (out_dir None) or build a project; raises Failed after a full run.
 
-    Nothing is renamed into the output folder unless every unit succeeded.
+    Nothing is renamed into the output folder unless every unit succeeded; a failed or
+    interrupted build leaves the folder as it was (see staging.py).
     """
-    global _SHARED
     prepared = prepare(path)
-    settings = prepared.project.settings
     manifest = _load_manifest(out_dir) if out_dir is not None else {}
     todo, done = plan(prepared, path, out_dir, manifest)
-    new_folders = [out_dir / job.folder for job in todo
-                   if out_dir is not None and job.folder and not (out_dir / job.folder).exists()]
-    if out_dir is not None and not out_dir.exists():
-        new_folders.append(out_dir)
     for template in prepared.project.templates.values():
         compiled(template, "")  # compile once here, so forked workers share the result
+    if out_dir is None:
+        results, found = _run_jobs(prepared, None, todo, done, manifest, progress, on_plan)
+        if errors(found) or (strict and found):
+            raise Failed(found)
+        return BuildResult(warnings=found, documents=sum(len(r.outputs) for r in results),
+                           units=len(todo) + len(done))
+    with Staging(out_dir, [j.folder for j in todo], [j.folder for j in done]) as staging:
+        blocked = staging.check()  # if any, the units are still checked but nothing written
+        results, found = _run_jobs(prepared, None if blocked else out_dir, todo, done,
+                                   manifest, progress, on_plan)
+        staging.temporaries = [Path(tmp) for r in results for _, tmp in r.written]
+        found += blocked
+        if errors(found) or (strict and found):
+            raise Failed(found)
+        written: list[tuple[Path, bool]] = []
+        renames: list[tuple[str, str]] = []
+        for result in results:
+            staged = dict(result.written)
+            unit_dir = out_dir / result.folder if result.folder else out_dir
+            files = {}
+            for output in result.outputs:
+                target = inside(unit_dir, output.name)
+                written.append((target, str(target) in staged))
+                # A rename keeps the size and time, so the temporary's stamp is the file's.
+                files[output.name] = _stamp(Path(staged.get(str(target), target)))
+            renames += result.written
+            manifest[result.folder] = {"key": result.key, "files": files,
+                                       "warnings": [d.to_json() for d in result.found]}
+        data = json.dumps({"format": 1, "units": manifest}, ensure_ascii=False, indent=1,
+                          sort_keys=True).encode("utf-8")
+        try:
+            tmp = stage(out_dir / MANIFEST, data)
+        except OSError as exc:
+            raise Failed([os_problem(exc, out_dir)]) from None
+        if tmp is not None:
+            staging.temporaries.append(tmp)
+            renames.append((str(out_dir / MANIFEST), str(tmp)))
+        staging.commit(renames)  # the manifest last: it vouches for the files before it
+    documents = len(written) + sum(len(manifest[j.folder].get("files", {})) for j in done)
+    return BuildResult(warnings=found, documents=documents, written=written,
+                       skipped=len(done), units=len(todo) + len(done))
+
+
+def _run_jobs(prepared: Prepared, out_dir: Path | None, todo: list[Job], done: list[Job],
+              manifest: dict[str, ManifestEntry], progress: Callable[[int], None] | None,
+              on_plan: Callable[[int], None] | None) -> tuple[list[UnitResult], list[Diagnostic]]:
+    """Every job's result, and every problem (the skipped units' as the manifest kept them)."""
+    global _SHARED
     if on_plan:
         on_plan(len(todo))
     _SHARED = (prepared, out_dir)
     results: list[UnitResult] = []
+    running = _results(todo, progress)
     try:
-        for result in _results(todo, progress):
+        for result in running:
             results.append(result)
     finally:
+        running.close()  # on Ctrl-C: stop the workers before anything is cleaned up
         _SHARED = None
     found = list(prepared.found)
     for result in results:
         found += result.found
     for job in done:  # an unchanged unit's warnings are reported again, as last time
         found += [_diagnostic(d) for d in manifest[job.folder].get("warnings", [])]
-    found = merge_units(apply_settings(found, settings))
-    temporaries = [Path(tmp) for r in results for _, tmp in r.written]
-    if errors(found) or (strict and found):
-        for tmp in temporaries:
-            tmp.unlink(missing_ok=True)
-        for created in new_folders:  # leave the disk as it was
-            with contextlib.suppress(OSError):
-                created.rmdir()
-        raise Failed(found)
-    written: list[tuple[Path, bool]] = []
-    documents = sum(len(r.outputs) for r in results)
-    if out_dir is not None:
-        for result in results:
-            changed = {final for final, _ in result.written}
-            for final, staged in result.written:
-                os.replace(staged, final)
-            unit_dir = out_dir / result.folder if result.folder else out_dir
-            for output in result.outputs:
-                target = inside(unit_dir, output.name)
-                written.append((target, str(target) in changed))
-            manifest[result.folder] = {
-                "key": result.key,
-                "files": {o.name: _stamp(inside(unit_dir, o.name)) for o in result.outputs},
-                "warnings": [d.to_json() for d in result.found]}
-        documents += sum(len(manifest[j.folder].get("files", {})) for j in done)
-        write_atomic(out_dir / MANIFEST, json.dumps(
-            {"format": 1, "units": manifest}, ensure_ascii=False, indent=1,
-            sort_keys=True).encode("utf-8"))
-    return BuildResult(warnings=found, documents=documents, written=written,
-                       skipped=len(done), units=len(todo) + len(done))
+    return results, merge_units(apply_settings(found, prepared.project.settings))
 
 
 def _diagnostic(data: dict[str, object]) -> Diagnostic:

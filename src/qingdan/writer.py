@@ -1,10 +1,21 @@
-"""The only module that writes files: safe names, atomic replacement, reproducible zips."""
+"""The only module that writes files: safe names, atomic replacement, reproducible zips.
+
+The output folder is treated as untrusted ground: a name never leaves its folder, nothing
+is read or written through a symbolic link below it, a temporary file is flushed to disk
+before it is renamed into place, and new files get the mode the umask gives (not the
+0600 of mkstemp). Temporaries are named `.NAME.XXXXXXXX.tmp`, so a later build can sweep
+what a killed one left behind.
+"""
 
 from __future__ import annotations
 
+import errno
+import functools
+import hashlib
 import io
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 import zipfile
@@ -14,28 +25,76 @@ from pathlib import Path
 RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
             *(f"LPT{i}" for i in range(1, 10))}
 UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
-MAX_NAME = 120
+# File systems allow 255 bytes a name, and a Chinese character takes 3 in UTF-8. A name
+# keeps room for ".docx", a "（12）" that tells two documents apart, and the temporary
+# file's ".NAME.XXXXXXXX.tmp".
+MAX_NAME_BYTES = 200
+NAME_LIMIT = 255
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+# What temporary_beside and write_atomic leave when a run is killed before its rename.
+TEMPORARY = re.compile(r"^\.(.+\.(?:docx|json))\.[a-z0-9_]{8}\.tmp$")
+NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def safe_filename(name: str) -> str:
     """A file name made from a title or unit name that cannot leave its folder."""
     name = unicodedata.normalize("NFC", name)
     name = UNSAFE.sub("_", name).strip().strip(".").strip()
-    name = name[:MAX_NAME]
+    # Lone surrogates and other characters no file system can store in UTF-8.
+    name = name.encode("utf-8", "replace").decode("utf-8")
     if not name or set(name) <= {"_", "."}:
         name = "未命名"
     if name.split(".")[0].upper() in RESERVED:
         name = f"_{name}"
-    return name
+    return fit_name(name)
+
+
+def fit_name(name: str, limit: int = MAX_NAME_BYTES) -> str:
+    """name, or its start and a short hash of the whole when it is longer than limit bytes,
+    so two long titles that begin alike still get different names."""
+    if len(name.encode("utf-8")) <= limit:
+        return name
+    tail = "…" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:6]
+    room = limit - len(tail.encode("utf-8"))
+    head = name.encode("utf-8")[:room].decode("utf-8", "ignore").rstrip(" ._")
+    return head + tail
 
 
 def inside(folder: Path, name: str) -> Path:
-    """folder/name, refusing anything that would resolve outside folder."""
-    target = (folder / name).resolve()
-    if folder.resolve() not in target.parents:
+    """folder/name for a single plain name; anything that could leave folder is refused."""
+    if (not name or name in (".", "..") or "/" in name or "\\" in name or "\x00" in name
+            or Path(name).is_absolute()):
         raise ValueError(f"{name!r} escapes {folder}")
-    return target
+    return folder.absolute() / name
+
+
+@functools.cache
+def new_file_mode() -> int:
+    """The mode a new file gets under the process's umask (0644 under umask 022)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def refuse_link(path: Path) -> os.stat_result | None:
+    """path's own status (None if absent); raises OSError(ELOOP) if it is a symbolic link."""
+    try:
+        status = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(status.st_mode):
+        raise OSError(errno.ELOOP, "是符号链接", str(path))
+    return status
+
+
+def holds(path: Path, data: bytes) -> bool:
+    """Whether path is a regular file holding exactly data (never read through a link)."""
+    status = refuse_link(path)
+    if status is None or not stat.S_ISREG(status.st_mode) or status.st_size != len(data):
+        return False
+    fd = os.open(path, os.O_RDONLY | NOFOLLOW)
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read(len(data) + 1) == data
 
 
 def normalise_zip(data: bytes) -> bytes:
@@ -51,28 +110,105 @@ def normalise_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def write_atomic(path: Path, data: bytes) -> bool:
-    """Write data to path through a temporary file and a rename; False if already equal."""
-    if path.is_file() and path.read_bytes() == data:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def _prefix(name: str) -> str:
+    """The temporary's prefix for a file name, shortened if the name is near the limit."""
+    return "." + fit_name(name, NAME_LIMIT - len(".XXXXXXXX.tmp") - 2) + "."
+
+
+def temporary_beside(path: Path, data: bytes, mode: int | None = None) -> Path:
+    """Write data to a new temporary file next to path, to be renamed into place later.
+
+    The data is on disk (fsync) when this returns; a failure leaves no temporary behind."""
+    parent = path.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=_prefix(path.name), suffix=".tmp", dir=parent)
     try:
         with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), new_file_mode() if mode is None else mode)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
+
+
+def write_atomic(path: Path, data: bytes) -> bool:
+    """Write data to path through a temporary file and a rename; False if already equal.
+    A symbolic link at path is refused (OSError ELOOP), never written through."""
+    if holds(path, data):
+        return False
+    tmp = temporary_beside(path, data)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    sync_folder(path.parent)
     return True
 
 
-def temporary_beside(path: Path, data: bytes) -> Path:
-    """Write data to a new temporary file next to path, to be renamed into place later."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    return Path(tmp)
+def sync_folder(folder: Path) -> None:
+    """Flush a folder's entries (the renames in it) to disk, where the system allows it."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot sync a folder; the files themselves are synced
+    finally:
+        os.close(fd)
+
+
+def rewrite_in_place(path: Path, data: bytes) -> None:
+    """Replace a source file's content as the user asked (qingdan fmt): through a symbolic
+    link to its target, keeping the file's mode and owner, and its hard links."""
+    real = Path(os.path.realpath(path))
+    status = os.stat(real)
+    if status.st_nlink > 1:
+        # A rename would split the hard links; write the same inode instead, after making
+        # sure the new size fits on the disk.
+        fd = os.open(real, os.O_WRONLY)
+        try:
+            if hasattr(os, "posix_fallocate") and len(data) > status.st_size:
+                os.posix_fallocate(fd, 0, len(data))
+            done = 0
+            while done < len(data):
+                done += os.pwrite(fd, data[done:], done)
+            os.ftruncate(fd, len(data))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        return
+    tmp = temporary_beside(real, data, mode=stat.S_IMODE(status.st_mode))
+    try:
+        if hasattr(os, "chown"):
+            try:
+                os.chown(tmp, status.st_uid, status.st_gid)
+            except PermissionError:
+                pass  # only the owner's group or root may give a file away
+        os.replace(tmp, real)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    sync_folder(real.parent)
+
+
+def sweep(folder: Path) -> int:
+    """Remove the temporaries a killed run left in folder; returns how many."""
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        if TEMPORARY.match(entry.name) and entry.is_file(follow_symlinks=False):
+            try:
+                os.unlink(entry.path)
+                removed += 1
+            except OSError:
+                pass
+    return removed

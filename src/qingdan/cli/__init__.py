@@ -10,6 +10,7 @@ import click
 
 from ..diagnostics import (
     EXIT_INPUT,
+    EXIT_INTERRUPTED,
     Diagnostic,
     Failed,
     Severity,
@@ -59,6 +60,16 @@ class _Command(_Chinese, click.Command):
 
 class _Group(_Chinese, click.Group):
     command_class = _Command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Every command: Ctrl-C gives one Chinese line and exit 130, never a traceback
+        (the stages have removed their temporaries by the time it arrives here)."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            lead = "\n" if sys.stderr.isatty() else ""  # after the terminal's ^C
+            click.echo(f"{lead}已中断：没有写入未完成的文件。", err=True)
+            sys.exit(EXIT_INTERRUPTED)
 
 
 def _project_path(path: str | None) -> Path:
@@ -131,7 +142,8 @@ def main() -> None:
     checklists/example。
 
     退出码：0 成功；1 源文件或模板有错误（不写任何文件），或 --strict 下有警告，
-    或 fmt --check 发现需要改正之处；2 命令行用法错误。
+    或 fmt --check 发现需要改正之处；2 命令行用法错误；130 被 Ctrl-C 中断（不留下
+    未完成的文件）。
     """
 
 
