@@ -15,14 +15,17 @@ from functools import lru_cache
 from typing import Any, overload
 
 from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError, nodes
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.sandbox import SecurityError
 
 from .diagnostics import Diagnostic, Failed, did_you_mean
+from .load import NOT_XML
 from .model import Measures, Node, Notice, Project, ResponsibilityList, Text
 from .refs import Index, RefError
+from .sandbox import TEXT_LIMITS, BudgetExceeded, GuardedEnvironment
 from .scoring import text as scoring_text
 
-ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+# The sandbox with a work budget per text (sandbox.py): sources are untrusted input.
+ENV = GuardedEnvironment(TEXT_LIMITS, undefined=StrictUndefined, autoescape=False)
 
 # Whitespace next to a Chinese character or full-width mark: YAML's folded (>) style turns
 # line breaks into spaces, which Chinese text must not keep. Spaces between Latin words stay.
@@ -168,7 +171,7 @@ def render_text(text: Text, context: dict[str, Any]) -> str:
     if "{" not in text.value:
         return text.value
     try:
-        return _template(text.value).render(context)
+        value = ENV.render_within(_template(text.value), context)
     except RefError as exc:
         raise Failed([Diagnostic(exc.code, exc.message, text.locate(exc.needle),
                                  hint=exc.hint)]) from None
@@ -186,12 +189,22 @@ def render_text(text: Text, context: dict[str, Any]) -> str:
         raise Failed([Diagnostic("E302", f"占位符中的“{name or '?'}”未定义",
                                  text.locate(name.rsplit(".", 1)[-1] if name else "{{"),
                                  hint=hint)]) from None
+    except BudgetExceeded as exc:
+        raise Failed([Diagnostic("E305", f"占位符的计算量或结果超出限制：{exc}", text.locate("{"),
+                                 hint="占位符只用来填入 unit.name 等变量，不要用它生成大段文字")]) \
+            from None
     except (SecurityError, OverflowError) as exc:
         raise Failed([Diagnostic("E304", f"占位符使用了不允许的操作：{exc}", text.locate("{"),
                                  hint="占位符只用来填入 unit.name 等变量")]) from None
     except Exception as exc:  # noqa: BLE001 - any failure of user text is the user's to fix
         raise Failed([Diagnostic("E303", f"占位符无法求值：{exc}", text.locate("{"),
                                  hint="占位符只用来填入 unit.name 等变量")]) from None
+    bad = NOT_XML.search(value)
+    if bad is not None:
+        raise Failed([Diagnostic(
+            "E306", f"占位符生成了 Word 文件不允许的字符 U+{ord(bad.group(0)):04X}",
+            text.locate("{"), hint="检查占位符中的转义写法（如 \\x01）")])
+    return value
 
 
 @lru_cache(maxsize=4096)

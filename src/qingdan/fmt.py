@@ -2,7 +2,8 @@
 
 Only half-width punctuation inside Chinese text is changed, character for character at
 the offsets the loader recorded, so comments, quoting, indentation and key order stay
-exactly as the clerk wrote them.
+exactly as the clerk wrote them. The file itself stays the same file: a symbolic link's
+target is fixed (the link stays), and its mode, owner and hard links are kept.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 from .checks.text import Fix, punctuation_fixes
 from .load import display_path, load_text, read_text
 from .project import CONFIG_NAME, load_project, source_files
-from .writer import write_atomic
+from .writer import rewrite_in_place
 
 
 def apply_fixes(text: str, fixes: list[Fix]) -> str:
@@ -46,6 +47,6 @@ def format_project(path: Path, write: bool) -> list[tuple[str, int]]:
         staged.append((file, display, (bom + fixed).encode("utf-8"), len(fixes)))
     if write:
         for file, _, data, _ in staged:
-            write_atomic(file, data)
+            rewrite_in_place(file, data)  # through a link, keeping mode, owner, hard links
     return [(display, count) for _, display, _, count in staged]
 

@@ -8,7 +8,9 @@ stages can point at the exact key or value that is wrong.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,14 @@ Path_ = tuple[str | int, ...]
 
 # A guard against "billion laughs": aliases may be expanded at most this many nodes.
 MAX_NODES = 200_000
+# Bounds that keep loading fast and the parser's stack safe (README, "限制").
+MAX_SOURCE_BYTES = 8 * 1024 * 1024
+MAX_EVENTS = 250_000  # keys, values and collection marks, before aliases are expanded
+MAX_DEPTH = 64
+# Characters XML 1.0 (and so Word) does not allow in text; YAML's "\x01" or "\ud800" escapes
+# make them.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+MERGE_TAG = "tag:yaml.org,2002:merge"
 
 _STR_TAGS = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"}
 
@@ -95,21 +105,37 @@ class _Walker:
         self.source = source
         self.loader = _Loader("")
         self.budget = MAX_NODES
+        self.open: set[int] = set()
         self.problems: list[Diagnostic] = []
 
     def walk(self, node: yaml.Node, path: Path_) -> Any:
         self.budget -= 1
         if self.budget < 0:
             raise _TooBig(node)
+        if len(path) > MAX_DEPTH or id(node) in self.open:
+            raise _TooDeep(node, id(node) in self.open)
         self.source.values[path] = _span(node)
         if node.tag.startswith("!") or node.tag not in _Loader.yaml_constructors:
             raise yaml.constructor.ConstructorError(
                 None, None, f"不支持的标记 {node.tag}", node.start_mark)
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, yaml.ScalarNode):
+            value = self._scalar(node)
+            self._check_characters(value, node)
+            return value
+        self.open.add(id(node))  # an alias inside its own anchor would never end
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, path)
             return [self.walk(item, path + (i,)) for i, item in enumerate(node.value)]
-        return self._scalar(node)
+        finally:
+            self.open.discard(id(node))
+
+    def _check_characters(self, value: Any, node: yaml.Node) -> None:
+        bad = NOT_XML.search(value) if isinstance(value, str) else None
+        if bad is not None:
+            self.problems.append(Diagnostic(
+                "E104", f"文字中有 Word 文件不允许的字符 U+{ord(bad.group(0)):04X}",
+                self._loc(node), hint="删去该字符（多由 \\x01、\\u0000 等转义写法带入）"))
 
     def _scalar(self, node: yaml.Node) -> Any:
         # Dates stay as the text the clerk wrote; rendering decides their format.
@@ -126,7 +152,19 @@ class _Walker:
                     "E101", "键必须是简单的文字", self._loc(key_node),
                     hint="不要用列表或映射作键"))
                 continue
-            key = str(self._scalar(key_node))
+            if key_node.tag == MERGE_TAG:
+                self.problems.append(Diagnostic(
+                    "E107", "不支持 YAML 的合并键“<<”", self._loc(key_node),
+                    hint="把要共用的内容在各处直接写出"))
+                continue
+            raw_key = self._scalar(key_node)
+            if raw_key is None:
+                self.problems.append(Diagnostic(
+                    "E107", "键不能为空（null 或 ~）", self._loc(key_node),
+                    hint="写出键名，如 name:；要写字面的 null 请加引号：\"null\":"))
+                continue
+            self._check_characters(raw_key, key_node)
+            key = str(raw_key)
             span = _span(key_node)
             if key in first_seen:
                 first = first_seen[key]
@@ -150,6 +188,12 @@ class _TooBig(Exception):
         self.node = node
 
 
+class _TooDeep(Exception):
+    def __init__(self, node: yaml.Node, cyclic: bool):
+        self.node = node
+        self.cyclic = cyclic
+
+
 def display_path(path: Path, base: Path | None = None) -> str:
     """A path as the user should see it: relative to the working folder when possible."""
     base = base or Path.cwd()
@@ -162,7 +206,7 @@ def display_path(path: Path, base: Path | None = None) -> str:
 def read_text(path: Path, display: str) -> str:
     """Read a UTF-8 file (a BOM is allowed); anything else is a diagnostic, not a crash."""
     try:
-        raw = path.read_bytes()
+        raw = _read_bounded(path, display)
     except OSError as exc:
         raise Failed([Diagnostic("E103", f"无法读取文件：{exc.strerror or exc}",
                                  Location(display))]) from None
@@ -177,13 +221,58 @@ def read_text(path: Path, display: str) -> str:
             hint="在编辑器中以“UTF-8”编码另存（WPS、记事本的“另存为”里可选）")]) from None
 
 
+def _read_bounded(path: Path, display: str) -> bytes:
+    """A regular file's bytes, refusing one past MAX_SOURCE_BYTES (and a pipe or device,
+    which could block or never end)."""
+    with path.open("rb") as handle:
+        status = os.fstat(handle.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            raise OSError(0, "不是普通文件（是管道、设备或文件夹）")
+        raw = handle.read(MAX_SOURCE_BYTES + 1)
+    if len(raw) > MAX_SOURCE_BYTES:
+        raise Failed([Diagnostic(
+            "E105", f"源文件过大（超过 {MAX_SOURCE_BYTES // 2**20} MB）", Location(display),
+            hint="把内容拆成几个源文件；单位名册可以分成多个 kind: roster 文件")])
+    return raw
+
+
+def _shape(text: str, display: str) -> None:
+    """Refuse, before the tree is built, a document nested deeper than MAX_DEPTH or with
+    more than MAX_EVENTS parts: libyaml's composer recurses in C and would crash, and
+    composing is slow. Counting parser events is cheap and needs no recursion."""
+    depth = events = 0
+    try:
+        for event in yaml.parse(text, Loader=_CLoader):
+            events += 1
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            if depth > MAX_DEPTH or events > MAX_EVENTS:
+                break
+        else:
+            return
+    except yaml.YAMLError:
+        return  # reported by the parse that follows
+    mark = event.start_mark
+    loc = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
+    if depth > MAX_DEPTH:
+        raise Failed([Diagnostic("E106", f"嵌套超过 {MAX_DEPTH} 层", loc,
+                                 hint="检查括号是否配对、缩进是否层层加深")])
+    raise Failed([Diagnostic("E105", f"源文件的内容过多（超过 {MAX_EVENTS} 个键和值）", loc,
+                             hint="把内容拆成几个源文件")])
+
+
 def load_text(text: str, path: Path, display: str) -> Source:
     """Parse YAML text into a Source; raises Failed with every problem found."""
     source = Source(path=path, display=display, text=text, data=None)
+    _shape(text, display)
     try:
         try:
             root = yaml.compose(text, Loader=_CLoader)
         except yaml.YAMLError:
+            if len(text) > 2**20:
+                raise
             # Errors are rare: parse again in Python for its fuller messages.
             root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -203,6 +292,11 @@ def load_text(text: str, path: Path, display: str) -> Source:
     except _TooBig as big:
         raise Failed([Diagnostic("E101", "文件展开后过大（别名嵌套过多）", walker._loc(big.node),
                                  hint="不要用 YAML 别名（*name）层层引用")]) from None
+    except _TooDeep as deep:
+        message = "别名引用了它自身所在的内容" if deep.cyclic else f"嵌套超过 {MAX_DEPTH} 层"
+        raise Failed([Diagnostic("E106", message, walker._loc(deep.node),
+                                 hint="不要在锚点（&name）的内容里引用它自己（*name）"
+                                 if deep.cyclic else "检查缩进是否层层加深")]) from None
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         loc = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)

@@ -203,6 +203,10 @@ def _build_source(source: Source, registry: dict[str, CitedDocument],
                                    hint="责任清单写 kind: list，实施办法写 kind: measures，"
                                         "考核办法写 kind: assessment"))
         return None
+    if not isinstance(kind, str):
+        problems.append(Diagnostic("E202", "kind：应为文字（如 list），不能是列表或映射",
+                                   source.at(("kind",)), hint=f"可用的种类：{'、'.join(KINDS)}"))
+        return None
     if kind not in KINDS:
         problems.append(Diagnostic(
             "E204", f"kind：不认识的源文件种类“{kind}”", source.at(("kind",)),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 CAPACITY = 20  # 441 pt text width / (22 pt - 0.25 pt spacing)
@@ -35,20 +36,35 @@ def cells(text: str) -> float:
 
 def penalty(text: str, i: int) -> float:
     """The cost of breaking between text[i-1] and text[i]."""
-    if text[i] in CLOSING or text[i - 1] in OPENING:
-        return 1000
-    head = text[:i]
-    if head.endswith(GOOD_AFTER) or text.startswith(GOOD_BEFORE, i):
-        return 0
+    return penalties(text)[i]
+
+
+def penalties(text: str) -> list[float]:
+    """penalty(text, i) for every i from 0 to len(text), in one pass over the words."""
+    n = len(text)
+    inside = [False] * (n + 1)  # i falls inside a known word
+    edge = [False] * (n + 1)  # a known word ends or starts at i
     for word in WORDS:
         start = text.find(word)
         while start >= 0:
-            if start < i < start + len(word):
-                return 50
+            for i in range(start + 1, start + len(word)):
+                inside[i] = True
+            edge[start] = edge[start + len(word)] = True
             start = text.find(word, start + 1)
-    if any(head.endswith(w) or text.startswith(w, i) for w in WORDS):
-        return 1
-    return 8
+    out = [0.0] * (n + 1)
+    for i in range(1, n):
+        if text[i] in CLOSING or text[i - 1] in OPENING:
+            out[i] = 1000
+        elif any(text.startswith(w, i - len(w)) for w in GOOD_AFTER if len(w) <= i) or \
+                text.startswith(GOOD_BEFORE, i):
+            out[i] = 0
+        elif inside[i]:
+            out[i] = 50
+        elif edge[i]:
+            out[i] = 1
+        else:
+            out[i] = 8
+    return out
 
 
 def balance_title(lines: list[str]) -> list[str]:
@@ -70,31 +86,48 @@ def _balance(text: str) -> tuple[str, ...]:
 
 
 def _best(text: str, count: int) -> list[str] | None:
-    """The cheapest split of text into count lines that each fit, or None."""
-    ideal = cells(text) / count
+    """The cheapest split of text into count lines that each fit, or None.
+
+    Dynamic programming over (line, end of line). A line holds at most CAPACITY cells, so
+    only starts a line's width back are tried, and only ends from which the remaining
+    lines can still hold the rest: linear in the title's length for a given count."""
+    n = len(text)
+    total = cells(text)
+    ideal = total / count
     prefix = [0.0]
     for char in text:
         prefix.append(prefix[-1] + cells(char))
-    costs = [0.0] + [penalty(text, i) * 4 for i in range(1, len(text))] + [0.0]
-    # cost[k][i]: cheapest way to put text[:i] on k lines.
-    cost: list[dict[int, tuple[float, list[int]]]] = [{0: (0.0, [])}]
+    costs = [penalty * 4 for penalty in penalties(text)]
+    costs[0] = costs[n] = 0.0
+    previous: dict[int, float] = {0: 0.0}
+    back: list[dict[int, int]] = [{}]
     for k in range(1, count + 1):
-        row: dict[int, tuple[float, list[int]]] = {}
-        ends = [len(text)] if k == count else range(1, len(text))
+        row: dict[int, float] = {}
+        links: dict[int, int] = {}
+        low = total - (count - k) * CAPACITY  # the rest must fit on the lines left
+        ends = [n] if k == count else range(max(bisect_left(prefix, low), 1),
+                                            min(bisect_right(prefix, k * CAPACITY), n))
+        starts = sorted(previous)
+        first = 0
         for end in ends:
-            for start, (so_far, cuts) in cost[k - 1].items():
+            while first < len(starts) and prefix[end] - prefix[starts[first]] > CAPACITY:
+                first += 1
+            for start in starts[first:]:
+                if start >= end:
+                    break
                 width = prefix[end] - prefix[start]
-                if start >= end or width > CAPACITY:
-                    continue
                 step = costs[end] + abs(width - ideal) ** 2 * 0.5
                 if k == 1 and count > 1:
                     step += 0.5 if width > ideal else 0  # prefer a shorter first line
-                total = so_far + step
-                if end not in row or total < row[end][0]:
-                    row[end] = (total, cuts + [end])
-        cost.append(row)
-    final = cost[count].get(len(text))
-    if final is None:
+                cost = previous[start] + step
+                if end not in row or cost < row[end]:
+                    row[end], links[end] = cost, start
+        previous = row
+        back.append(links)
+    if n not in previous:
         return None
-    cuts = [0, *final[1]]
+    cuts = [n]
+    for k in range(count, 0, -1):
+        cuts.append(back[k][cuts[-1]])
+    cuts.reverse()
     return [text[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]

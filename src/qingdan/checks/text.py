@@ -90,7 +90,11 @@ def all_texts(project: Project) -> Iterator[Text]:
 
 
 def _prose(raw: str) -> str:
-    """raw with placeholders blanked out (same length), so offsets stay true."""
+    """raw with placeholders blanked out (same length), so offsets stay true; so is a block
+    scalar's header line (`>-  # 注释`), whose comment is not text."""
+    if raw.startswith(("|", ">")):
+        header = raw.find("\n") if "\n" in raw else len(raw)
+        raw = "\x00" * header + raw[header:]
     return JINJA.sub(lambda m: "\x00" * len(m.group(0)), raw)
 
 

@@ -24,7 +24,8 @@ from . import _fail, _project_path, main
 @click.option("-o", "--output", "out_dir", default="output/修订", show_default=True,
               type=click.Path(file_okay=False, path_type=Path),
               help="--table、--redline 的输出文件夹")
-@click.option("--author", default="qingdan", show_default=True, help="修订标记的作者")
+@click.option("--author", default="qingdan", show_default=True, help="修订标记的作者",
+              callback=lambda ctx, param, value: _author(value))
 @click.option("--date", "when", default=None, callback=lambda ctx, param, value: _date(value),
               help="修订标记的日期，例如 2024-03-15（默认今天）")
 def diff(old: str, new: str, project_path: str | None, fmt: str, table: bool, redline: bool,
@@ -64,6 +65,15 @@ def diff(old: str, new: str, project_path: str | None, fmt: str, table: bool, re
     sys.exit(EXIT_OK)
 
 
+def _author(value: str) -> str:
+    """An author name Word can store: no control characters, not empty, not too long."""
+    from ..load import NOT_XML
+
+    if not value.strip() or NOT_XML.search(value) or len(value) > 255:
+        raise click.BadParameter("作者须是 1～255 个字符的文字，不能含控制字符")
+    return value
+
+
 def _date(value: str | None) -> str | None:
     """A YYYY-MM-DD that exists, or a usage error."""
     import datetime
@@ -78,17 +88,20 @@ def _date(value: str | None) -> str | None:
 
 def _write_revisions(result, out_dir: Path, table: bool, redline: bool, author: str,
                      stamp: str) -> list[Path]:
-    """Comparison tables and redlines for every changed list (each unit's in its folder)."""
+    """Comparison tables and redlines for every changed list (each unit's in its folder),
+    all renamed into place together, or none (see staging.py)."""
     if not (table or redline):
         return []
+    from ..diagnostics import Failed
     from ..render.compare import render_comparison, render_redline
-    from ..writer import inside, safe_filename, write_atomic
+    from ..staging import Staging, os_problem, stage
+    from ..writer import inside, safe_filename
 
     templates = result.templates
     jobs = [("", result.lists, result.pairs)]
     jobs += [(safe_filename(u.unit), u.lists, result.unit_pairs.get(u.unit, {}))
              for u in result.units if u.status == "changed"]
-    written = []
+    documents: list[tuple[Path, bytes]] = []
     for folder, diffs, pairs in jobs:
         base = out_dir / folder if folder else out_dir
         for each in diffs:
@@ -97,11 +110,25 @@ def _write_revisions(result, out_dir: Path, table: bool, redline: bool, author: 
             old_doc, new_doc = pairs[each.name]
             if table:
                 path = inside(base, safe_filename(f"《{each.new_title}》修订对照表") + ".docx")
-                write_atomic(path, render_comparison(each, templates["comparison"]).data)
-                written.append(path)
+                documents.append((path, render_comparison(each, templates["comparison"]).data))
             if redline:
                 path = inside(base, safe_filename(f"{each.new_title}（修订稿）") + ".docx")
-                write_atomic(path, render_redline(old_doc, new_doc, each, templates["list"],
-                                                  author, stamp))
-                written.append(path)
-    return written
+                documents.append((path, render_redline(old_doc, new_doc, each, templates["list"],
+                                                       author, stamp)))
+    if not documents:
+        return []
+    with Staging(out_dir, [folder for folder, _, _ in jobs]) as staging:
+        blocked = staging.check()
+        if blocked:
+            raise Failed(blocked)
+        renames = []
+        for path, data in documents:
+            try:
+                tmp = stage(path, data)
+            except OSError as exc:
+                raise Failed([os_problem(exc, path)]) from None
+            if tmp is not None:
+                staging.temporaries.append(tmp)
+                renames.append((str(path), str(tmp)))
+        staging.commit(renames)
+    return [path for path, _ in documents]

@@ -110,7 +110,9 @@ class _Revisions:
     """Numbers revisions and writes their XML, all with one author and date."""
 
     def __init__(self, author: str, date: str):
-        self.author, self.date, self.next = escape(author), date, 1
+        # An attribute value: quotes escaped too, not only <, > and &.
+        self.author = escape(author, {'"': "&quot;", "'": "&apos;"})
+        self.date, self.next = escape(date, {'"': "&quot;"}), 1
 
     def attrs(self) -> str:
         ident = self.next

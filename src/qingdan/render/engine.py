@@ -14,6 +14,7 @@ equal bytes.
 
 from __future__ import annotations
 
+import io
 import re
 import struct
 import zipfile
@@ -25,10 +26,11 @@ from typing import Any
 
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment
 
 from ..diagnostics import Diagnostic, Failed, Location
 from ..load import display_path
+from ..sandbox import TEMPLATE_LIMITS, BudgetExceeded, GuardedEnvironment
+from .package import check_xml, read_package
 
 BODY_PART = "word/document.xml"
 DOS_DATE = (0 << 9) | (1 << 5) | 1  # 1980-01-01
@@ -36,9 +38,10 @@ EMPTY_RUN = re.compile(r'<w:r><w:t(?: xml:space="preserve")?></w:t></w:r>')
 STYLE_REF = re.compile(r'(<w:(?:pStyle|rStyle|tblStyle) w:val=")([^"]+)(")')
 
 
-def environment() -> SandboxedEnvironment:
-    """Template text a clerk can edit runs sandboxed, and undefined names are errors."""
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+def environment() -> GuardedEnvironment:
+    """Template text a clerk can edit runs sandboxed with a work budget (sandbox.py), and
+    undefined names are errors."""
+    return GuardedEnvironment(TEMPLATE_LIMITS, undefined=StrictUndefined, autoescape=True)
 
 
 @dataclass(frozen=True)
@@ -105,12 +108,16 @@ class CompiledTemplate:
         self.path = path
         self.hint = hint
         self.where = Location(display_path(path))
-        env = environment()
+        self.env = env = environment()
+        data, parts = read_package(path, self.where)  # names, sizes and XML checked
+        names = list(parts)
+        document = parts.get(BODY_PART, b"").decode("utf-8")
+        if "<w:body" not in document or "</w:body>" not in document:
+            raise Failed([Diagnostic(
+                "E507", "Word 模板的 document.xml 没有使用 w: 前缀（或没有正文）", self.where,
+                hint="在 Word 中打开模板并另存为 .docx")])
         try:
-            raw = zipfile.ZipFile(path)
-            names = raw.namelist()
-            parts = {name: raw.read(name) for name in names}
-            tpl = DocxTemplate(path)
+            tpl = DocxTemplate(io.BytesIO(data))
             tpl.init_docx()
             body = tpl.get_xml()
         except (zipfile.BadZipFile, KeyError, OSError, ValueError):
@@ -121,7 +128,6 @@ class CompiledTemplate:
                                      self.where, hint="模板须是 Word 保存的 .docx 文件")]) from None
         section = body.rfind("<w:sectPr")
         self.section = body[section:body.rindex("</w:body>")] if section >= 0 else ""
-        document = parts[BODY_PART].decode("utf-8")
         self.prefix = document[:document.index("<w:body")]
         self.suffix = document[document.rindex("</w:body>") + len("</w:body>"):]
         self.templates: dict[str, tuple[str, Template]] = {}
@@ -146,7 +152,10 @@ class CompiledTemplate:
     def _render_part(self, name: str, context: dict[str, Any]) -> str:
         source, template = self.templates[name]
         try:
-            xml = template.render(context)
+            xml = self.env.render_within(template, context)
+        except BudgetExceeded as exc:
+            raise Failed([Diagnostic("E504", f"Word 模板的计算量或生成内容超出限制：{exc}",
+                                     self.where, hint="检查模板中的循环和 {{ }} 标记")]) from None
         except UndefinedError as exc:
             match = re.search(r"'([^']+)' is undefined|attribute '([^']+)'", exc.message or "")
             what = next((g for g in match.groups() if g), "?") if match else "?"
@@ -154,6 +163,9 @@ class CompiledTemplate:
                                      hint=self.hint)]) from None
         except TemplateError as exc:
             raise Failed([Diagnostic("E501", f"Word 模板错误：{exc}", self.where)]) from None
+        except Exception as exc:  # noqa: BLE001 - a clerk's template may fail in any way
+            raise Failed([Diagnostic("E501", f"Word 模板无法渲染：{exc}", self.where,
+                                     hint="检查模板中的 {{ }} 和 {%p %} 标记")]) from None
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         xml = (xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%")
                .replace("%_}", "%}"))
@@ -171,15 +183,20 @@ class CompiledTemplate:
         body = rendered[BODY_PART]
         if body_filter is not None:
             body = body_filter(body)
+        rendered[BODY_PART] = self.prefix + body + self.suffix
+        return Rendered(self._pack(rendered), inner_body(body))
+
+    def _pack(self, rendered: dict[str, str]) -> bytes:
+        """The package: rendered parts (each checked to parse) and the static ones."""
         entries = []
         for name in self.order:
-            if name == BODY_PART:
-                entries.append(deflate(name, (self.prefix + body + self.suffix).encode("utf-8")))
-            elif name in rendered:
-                entries.append(deflate(name, rendered[name].encode("utf-8")))
+            if name in rendered:
+                payload = rendered[name].encode("utf-8", "surrogatepass")
+                check_xml(name, payload, self.where)
+                entries.append(deflate(name, payload))
             else:
                 entries.append(self.static[name])
-        return Rendered(assemble(entries), inner_body(body))
+        return assemble(entries)
 
     def style_id(self, name: str) -> str:
         """The id of a style named name (Word shows names; the XML refers to ids)."""
@@ -193,15 +210,10 @@ class CompiledTemplate:
         for documents built paragraph by paragraph (the tracked-changes redline); the
         template's other parts (properties, footers) are rendered with context."""
         body = f"<w:body>{content}{self.section}</w:body>"
-        entries = []
-        for name in self.order:
-            if name == BODY_PART:
-                entries.append(deflate(name, (self.prefix + body + self.suffix).encode("utf-8")))
-            elif name in self.templates:
-                entries.append(deflate(name, self._render_part(name, context).encode("utf-8")))
-            else:
-                entries.append(self.static[name])
-        return assemble(entries)
+        rendered = {name: self._render_part(name, context) for name in self.templates
+                    if name != BODY_PART}
+        rendered[BODY_PART] = self.prefix + body + self.suffix
+        return self._pack(rendered)
 
     def adopt(self, body: str, styles: dict[str, str]) -> str:
         """Another template's body, its style references mapped to this template by name."""

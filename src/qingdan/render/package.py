@@ -1,0 +1,111 @@
+"""A .docx template read as untrusted input, and every generated part checked before it is
+packed.
+
+A template is a zip the user (or someone who sent it) made. Before anything is inflated,
+its member names are checked (no `..`, no absolute paths: they would be copied into every
+output) and its declared sizes bounded, part by part and in total; a member that inflates
+past its declared size fails its check instead of filling memory. Its XML parts must be
+UTF-8 and well formed, and its document must use Word's `w:` prefix, which the renderer
+relies on. After rendering, every generated part is parsed again, so a document Word
+cannot open is never written with exit 0.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from ..diagnostics import Diagnostic, Failed, Location
+
+MAX_TEMPLATE_BYTES = 32 * 1024 * 1024  # the .docx file
+MAX_PART_BYTES = 64 * 1024 * 1024  # one member, inflated
+MAX_INFLATED_BYTES = 128 * 1024 * 1024  # all members, inflated
+MAX_MEMBERS = 2000
+PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+
+
+def read_package(path: Path, where: Location) -> tuple[bytes, dict[str, bytes]]:
+    """The template file's bytes and its members' bytes, in order; raises Failed (E503,
+    E505, E506, E507) for anything unsafe or unreadable."""
+    data = _read_file(path, where)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _failed("E503", "Word 模板无法打开：不是有效的 .docx 文件", where,
+                      "模板须是 Word 保存的 .docx 文件") from None
+    if len(infos) > MAX_MEMBERS:
+        raise _failed("E505", f"Word 模板中的部件过多（{len(infos)} 个）", where)
+    names = [info.filename for info in infos]
+    unsafe = [name for name in names if not _safe_member(name)]
+    if unsafe or len(set(names)) != len(names):
+        shown = "、".join(f"“{n}”" for n in (unsafe or names)[:3])
+        raise _failed("E506", f"Word 模板中有不安全或重复的部件名：{shown}", where,
+                      "部件名不能含有 ..、以 / 开头或重复；请在 Word 中重新另存模板")
+    total = sum(info.file_size for info in infos)
+    largest = max((info.file_size for info in infos), default=0)
+    if largest > MAX_PART_BYTES or total > MAX_INFLATED_BYTES:
+        raise _failed("E505", f"Word 模板解压后过大（共 {total // 2**20} MB）", where,
+                      f"单个部件不能超过 {MAX_PART_BYTES // 2**20} MB，总共不能超过 "
+                      f"{MAX_INFLATED_BYTES // 2**20} MB；请压缩模板中的图片")
+    parts = {}
+    try:
+        for info in infos:
+            with archive.open(info) as member:
+                parts[info.filename] = member.read(info.file_size + 1)
+            if len(parts[info.filename]) > info.file_size:
+                raise zipfile.BadZipFile("member larger than declared")
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        raise _failed("E503", "Word 模板无法打开：压缩数据损坏", where,
+                      "模板须是 Word 保存的 .docx 文件") from None
+    for name, payload in parts.items():
+        if name.endswith((".xml", ".rels")):
+            check_xml(name, payload, where, "E507", "Word 模板中的")
+    return data, parts
+
+
+def check_xml(name: str, payload: bytes, where: Location, code: str = "E508",
+              what: str = "生成的文档中") -> None:
+    """Raise Failed unless payload is well-formed UTF-8 XML."""
+    try:
+        payload.decode("utf-8")
+        etree.fromstring(payload, PARSER)
+    except UnicodeDecodeError:
+        raise _failed(code, f"{what}“{name}”不是 UTF-8 编码", where,
+                      "在 Word 中打开模板并另存为 .docx") from None
+    except etree.XMLSyntaxError as exc:
+        hint = ("在 Word 中打开模板并另存为 .docx" if code == "E507" else
+                "模板中的标记生成了无效的 XML；请检查模板中 {{ }} 的写法，或报告这个问题")
+        raise _failed(code, f"{what}“{name}”不是有效的 XML：{exc.msg}", where, hint) from None
+
+
+def _read_file(path: Path, where: Location) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise OSError("not a regular file")
+            data = handle.read(MAX_TEMPLATE_BYTES + 1)
+    except OSError:
+        raise _failed("E503", "Word 模板无法打开：不是可读的文件", where,
+                      "模板须是 Word 保存的 .docx 文件") from None
+    if len(data) > MAX_TEMPLATE_BYTES:
+        raise _failed("E505", f"Word 模板文件过大（超过 {MAX_TEMPLATE_BYTES // 2**20} MB）",
+                      where, "请压缩模板中的图片")
+    return data
+
+
+def _safe_member(name: str) -> bool:
+    """A relative name of plain parts (a folder entry's trailing "/" allowed)."""
+    parts = name[:-1].split("/") if name.endswith("/") else name.split("/")
+    return (bool(name) and not name.startswith("/") and "\\" not in name
+            and ":" not in name and "\x00" not in name
+            and all(part not in ("", ".", "..") for part in parts))
+
+
+def _failed(code: str, message: str, where: Location, hint: str | None = None) -> Failed:
+    return Failed([Diagnostic(code, message, where, hint=hint)])
