@@ -4,16 +4,25 @@ A case folder holds the project files and `expected.txt`, the whole of what
 `qingdan check .` prints (error stream, then standard output), run from inside the
 folder. An `args.txt` replaces the arguments (one per line). The expected exit code is 1
 when the output reports a failure, 0 otherwise.
-Two kinds of file are made at test time so the corpus stays plain text:
+Some files are made at test time so the corpus stays plain text and small:
   NAME.gbk          -> NAME, the same text encoded in GBK (a file that is not UTF-8);
-  NAME.docx.lines   -> NAME.docx, a Word file with one paragraph per line.
+  NAME.docx.lines   -> NAME.docx, a Word file with one paragraph per line;
+  NAME.members      -> NAME, a zip of the JSON object's members (name -> text); the key
+                       "!declared" maps members to the inflated size their headers claim;
+  NAME.link         -> NAME, a symbolic link to the path the file holds;
+  NAME.repeat       -> NAME, the text after the first line repeated as often as it says.
+Codes that only a running system can show (a full disk, a file without permission, a
+second qingdan at work, a hostile git revision) are shown by tests in test_hardening.py.
 Set QINGDAN_UPDATE_CASES=1 to rewrite expected.txt from the current output (then review).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import struct
+import zipfile
 from pathlib import Path
 
 import docx
@@ -24,6 +33,7 @@ from qingdan.diagnostics import CODES
 
 CASES = Path(__file__).parent / "cases"
 ALL = sorted(p.name for p in CASES.iterdir() if p.is_dir())
+RUNTIME = {"E108", "E414", "E415", "E416"}  # shown in test_hardening.py
 
 
 def materialise(case: Path, into: Path) -> Path:
@@ -39,7 +49,42 @@ def materialise(case: Path, into: Path) -> Path:
             document.add_paragraph(line)
         document.save(str(lines.with_suffix("")))
         lines.unlink()
+    for members in target.rglob("*.members"):
+        make_zip(members.with_suffix(""), json.loads(members.read_text("utf-8")))
+        members.unlink()
+    for link in target.rglob("*.link"):
+        link.with_suffix("").symlink_to(link.read_text("utf-8").strip())
+        link.unlink()
+    for repeat in target.rglob("*.repeat"):
+        count, _, text = repeat.read_text("utf-8").partition("\n")
+        repeat.with_suffix("").write_text(text * int(count), "utf-8")
+        repeat.unlink()
     return target
+
+
+def make_zip(path: Path, members: dict[str, object]) -> None:
+    """A zip of the members, the inflated sizes in its headers overwritten as declared."""
+    declared = members.pop("!declared", {})
+    assert isinstance(declared, dict)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in members.items():
+            archive.writestr(name, str(text))
+    data = bytearray(path.read_bytes())
+    for name, size in declared.items():
+        encoded = name.encode("utf-8")
+        local = data.find(b"PK\x03\x04")
+        while local >= 0:
+            name_length = struct.unpack_from("<H", data, local + 26)[0]
+            if bytes(data[local + 30:local + 30 + name_length]) == encoded:
+                struct.pack_into("<I", data, local + 22, size)
+            local = data.find(b"PK\x03\x04", local + 4)
+        central = data.find(b"PK\x01\x02")
+        while central >= 0:
+            name_length = struct.unpack_from("<H", data, central + 28)[0]
+            if bytes(data[central + 46:central + 46 + name_length]) == encoded:
+                struct.pack_into("<I", data, central + 24, size)
+            central = data.find(b"PK\x01\x02", central + 4)
+    path.write_bytes(bytes(data))
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -59,4 +104,5 @@ def test_case(name: str, tmp_path: Path):
 
 def test_every_code_has_a_case():
     covered = {name.split("-", 1)[0] for name in ALL}
-    assert covered == set(CODES)
+    assert covered | RUNTIME == set(CODES)
+    assert not covered & RUNTIME

@@ -38,7 +38,7 @@ from .refs import Index, build_index
 from .render.docx import render_list, render_measures, render_sheet, sheet_rows, sheet_title
 from .render.engine import Rendered, compiled
 from .render.notice import Attached, render_notice
-from .staging import Staging, os_problem, quiet_worker, stage
+from .staging import Staging, folder_problem, os_problem, quiet_worker, stage
 from .units import Deviation, unit_project
 from .writer import inside, safe_filename
 
@@ -297,8 +297,9 @@ def _work(job: Job) -> UnitResult:
     assert _SHARED is not None
     prepared, out_dir = _SHARED
     result = build_unit(prepared, job.unit, job.folder, job.key)
-    if out_dir is not None and not errors(result.found):
-        folder = out_dir / job.folder if job.folder else out_dir
+    folder = (out_dir / job.folder if job.folder else out_dir) if out_dir else None
+    # A unit folder that is a link (or a file) was reported by the parent: never written.
+    if folder is not None and not errors(result.found) and folder_problem(folder) is None:
         try:
             for output in result.outputs:
                 target = inside(folder, output.name)
@@ -395,9 +396,8 @@ def run_build(path: Path, out_dir: Path | None, strict: bool = False,
         return BuildResult(warnings=found, documents=sum(len(r.outputs) for r in results),
                            units=len(todo) + len(done))
     with Staging(out_dir, [j.folder for j in todo], [j.folder for j in done]) as staging:
-        blocked = staging.check()  # if any, the units are still checked but nothing written
-        results, found = _run_jobs(prepared, None if blocked else out_dir, todo, done,
-                                   manifest, progress, on_plan)
+        blocked = staging.check()  # those units are checked and rendered, never written
+        results, found = _run_jobs(prepared, out_dir, todo, done, manifest, progress, on_plan)
         staging.temporaries = [Path(tmp) for r in results for _, tmp in r.written]
         found += blocked
         if errors(found) or (strict and found):

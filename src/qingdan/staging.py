@@ -38,23 +38,33 @@ CLASH = {errno.EEXIST, errno.EISDIR, errno.ENOTDIR, errno.ENOTEMPTY}
 
 def os_problem(exc: OSError, where: Path) -> Diagnostic:
     """A located diagnostic for an operating-system error met while writing where."""
-    at = Location(display_path(Path(exc.filename)) if exc.filename else display_path(where))
-    reason = exc.strerror or str(exc)
+    at = Location(shown(Path(exc.filename) if exc.filename else where))
     if exc.errno == errno.ELOOP:
         return Diagnostic("E411", "输出位置是符号链接，qingdan 不会经由链接写入", at,
                           hint="删除该链接，或把输出文件夹（-o）直接指向要写入的位置")
     if exc.errno == errno.ENAMETOOLONG:
-        return Diagnostic("E412", f"输出路径过长：{reason}", at,
+        return Diagnostic("E412", "输出路径过长，超出了文件系统的限制", at,
                           hint="把输出文件夹（-o）放在较短的路径下，或缩短单位名称、标题")
     if exc.errno in CLASH:
-        return Diagnostic("E413", f"输出位置已有同名的文件或文件夹：{reason}", at,
+        return Diagnostic("E413", "输出位置已有同名的文件或文件夹", at,
                           hint="移走或改名该文件（文件夹），或换一个输出文件夹")
     if exc.errno in NO_SPACE:
-        return Diagnostic("E415", f"磁盘空间不足：{reason}", at,
+        return Diagnostic("E415", "磁盘空间不足（或超出了磁盘配额）", at,
                           hint="清理磁盘后重新生成；已有的文件没有改动")
-    hint = ("检查输出文件夹的权限，或换一个输出文件夹" if exc.errno in NO_ACCESS
-            else "检查输出文件夹是否可以写入")
-    return Diagnostic("E414", f"无法写入输出文件夹：{reason}", at, hint=hint)
+    if exc.errno == errno.EROFS:
+        reason = "所在的文件系统是只读的"
+    elif exc.errno in NO_ACCESS:
+        reason = "没有写入权限"
+    else:
+        reason = f"系统错误 {errno.errorcode.get(exc.errno or 0, exc.errno)}"
+    return Diagnostic("E414", f"无法写入输出文件夹：{reason}", at,
+                      hint="检查输出文件夹的权限，或换一个输出文件夹")
+
+
+def shown(path: Path) -> str:
+    """A path as the user should see it, a link named as itself, not as its target."""
+    path = Path(os.path.abspath(path))
+    return str(Path(display_path(path.parent)) / path.name)
 
 
 def stage(target: Path, data: bytes) -> Path | None:
@@ -62,7 +72,7 @@ def stage(target: Path, data: bytes) -> Path | None:
     Raises OSError for a link (ELOOP) or a folder (EISDIR) in target's place."""
     status = refuse_link(target)
     if status is not None and not stat.S_ISREG(status.st_mode):
-        raise OSError(errno.EISDIR, "已有同名的文件夹或特殊文件", str(target))
+        raise OSError(errno.EISDIR, "a folder or special file", str(target))
     if status is not None and holds(target, data):
         return None
     return temporary_beside(target, data)
@@ -75,7 +85,7 @@ def folder_problem(folder: Path) -> Diagnostic | None:
     except OSError as exc:
         return os_problem(exc, folder)
     if status is not None and not stat.S_ISDIR(status.st_mode):
-        return os_problem(OSError(errno.ENOTDIR, "已有同名的文件", str(folder)), folder)
+        return os_problem(OSError(errno.ENOTDIR, "a file", str(folder)), folder)
     return None
 
 
@@ -176,7 +186,7 @@ class Staging:
             if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
                 raise Failed([Diagnostic(
                     "E416", "输出文件夹正被另一个 qingdan 进程写入",
-                    Location(display_path(self.out_dir)),
+                    Location(shown(self.out_dir)),
                     hint="等另一个生成结束后再运行，或换一个输出文件夹")]) from None
             raise Failed([os_problem(exc, self.out_dir)]) from None
 

@@ -83,7 +83,7 @@ def refuse_link(path: Path) -> os.stat_result | None:
     except FileNotFoundError:
         return None
     if stat.S_ISLNK(status.st_mode):
-        raise OSError(errno.ELOOP, "是符号链接", str(path))
+        raise OSError(errno.ELOOP, "a symbolic link", str(path))
     return status
 
 
