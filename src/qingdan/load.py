@@ -224,7 +224,9 @@ def read_text(path: Path, display: str) -> str:
 def _read_bounded(path: Path, display: str) -> bytes:
     """A regular file's bytes, refusing one past MAX_SOURCE_BYTES (and a pipe or device,
     which could block or never end)."""
-    with path.open("rb") as handle:
+    # Non-blocking, so a named pipe cannot stall the open; refused just below.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
         status = os.fstat(handle.fileno())
         if not stat.S_ISREG(status.st_mode):
             raise OSError(0, "不是普通文件（是管道、设备或文件夹）")

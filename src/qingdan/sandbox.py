@@ -49,7 +49,7 @@ class Limits:
 
 TEXT_LIMITS = Limits(size=1_000_000, produced=10_000_000, output=1_000_000, steps=100_000)
 TEMPLATE_LIMITS = Limits(size=64_000_000, produced=256_000_000, output=64_000_000,
-                         steps=5_000_000)
+                         steps=1_000_000)
 
 # Filters and methods whose integer arguments are widths or counts of what they make.
 WIDTHS = {"center", "ljust", "rjust", "zfill", "indent", "expandtabs", "batch", "slice",

@@ -86,7 +86,8 @@ def check_xml(name: str, payload: bytes, where: Location, code: str = "E508",
 
 def _read_file(path: Path, where: Location) -> bytes:
     try:
-        with path.open("rb") as handle:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a pipe cannot stall
+        with os.fdopen(fd, "rb") as handle:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
                 raise OSError("not a regular file")
             data = handle.read(MAX_TEMPLATE_BYTES + 1)
