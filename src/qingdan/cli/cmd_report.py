@@ -28,6 +28,11 @@ def report(path: str | None, csv_path: Path | None) -> None:
         return
     click.echo(table_text(rows))
     if csv_path is not None:
-        write_atomic(csv_path, to_csv(rows))
+        from ..staging import os_problem
+
+        try:
+            write_atomic(csv_path, to_csv(rows))
+        except OSError as exc:  # a link, a full disk, no permission: a diagnostic
+            _fail(Failed([os_problem(exc, csv_path)]), "text", False)
         click.echo(f"已写入：{csv_path}")
     sys.exit(EXIT_OK)
