@@ -177,11 +177,11 @@ def test_3_operating_system_errors_leave_the_disk_as_it_was(project, tmp_path, m
     real = staging.temporary_beside
     calls = []
 
-    def failing(path, data):
+    def failing(path, data, **options):
         calls.append(path)
         if len(calls) == 7:  # after some temporaries and a new folder were made
             raise OSError(number, os.strerror(number), str(path))
-        return real(path, data)
+        return real(path, data, **options)
 
     monkeypatch.setattr(staging, "temporary_beside", failing)
     result = run_cli("build", str(project), "-o", str(out))
@@ -193,7 +193,7 @@ def test_3_operating_system_errors_leave_the_disk_as_it_was(project, tmp_path, m
 def test_3_a_failed_build_into_a_new_folder_creates_nothing(project, tmp_path, monkeypatch):
     import qingdan.staging as staging
 
-    def full(path, data):
+    def full(path, data, **options):
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
     monkeypatch.setattr(staging, "temporary_beside", full)
@@ -412,25 +412,38 @@ def test_10_outputs_honour_the_umask(project, tmp_path):
 
 
 def test_12_every_file_is_on_disk_before_it_is_renamed(project, tmp_path, monkeypatch):
-    synced: set[str] = set()
+    """The build's temporaries are flushed (one syncfs for the file system) before the
+    first rename; a single file (write_atomic) is fsynced itself."""
+    events: list[str] = []
+    import qingdan.staging as staging
+
+    real_sync, real_replace = staging.sync_file_system, os.replace
+    monkeypatch.setattr(staging, "sync_file_system",
+                        lambda folder: (events.append("sync"), real_sync(folder)))
+    monkeypatch.setattr(staging.os, "replace",
+                        lambda src, dst: (events.append("rename"), real_replace(src, dst)))
+    result = run_cli("build", str(project), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert events[0] == "sync" and events.count("rename") == 21  # 20 documents, the manifest
+
+
+def test_12_a_single_file_is_fsynced_before_its_rename(tmp_path, monkeypatch):
+    from qingdan.writer import write_atomic
+
+    synced: list[str] = []
     real_fsync, real_replace = os.fsync, os.replace
 
     def fsync(fd):
-        synced.add(os.readlink(f"/proc/self/fd/{fd}"))
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
         return real_fsync(fd)
 
-    renamed = []
-
     def replace(src, dst):
-        renamed.append(str(src))
-        assert str(Path(src).resolve()) in synced, src
+        assert str(src) in synced
         return real_replace(src, dst)
 
     monkeypatch.setattr("qingdan.writer.os.fsync", fsync)
-    monkeypatch.setattr("qingdan.staging.os.replace", replace)
-    result = run_cli("build", str(project), "-o", str(tmp_path / "out"))
-    assert result.exit_code == 0, result.output
-    assert len(renamed) == 21  # 20 documents and the manifest
+    monkeypatch.setattr("qingdan.writer.os.replace", replace)
+    assert write_atomic(tmp_path / "a.csv", b"x")
 
 
 def test_sweep_removes_only_qingdan_temporaries(tmp_path):

@@ -23,7 +23,13 @@ from types import TracebackType
 
 from .diagnostics import Diagnostic, Failed, Location
 from .load import display_path
-from .writer import holds, refuse_link, sweep, temporary_beside
+from .writer import (
+    holds,
+    refuse_link,
+    sweep,
+    sync_file_system,
+    temporary_beside,
+)
 
 try:
     import fcntl
@@ -75,7 +81,7 @@ def stage(target: Path, data: bytes) -> Path | None:
         raise OSError(errno.EISDIR, "a folder or special file", str(target))
     if status is not None and holds(target, data):
         return None
-    return temporary_beside(target, data)
+    return temporary_beside(target, data, sync=False)  # synced at once by commit()
 
 
 def folder_problem(folder: Path) -> Diagnostic | None:
@@ -140,11 +146,18 @@ class Staging:
         return found
 
     def commit(self, renames: list[tuple[str, str]]) -> None:
-        """Rename every staged file into place, Ctrl-C held off until the last rename."""
+        """Flush the staged files to disk, then rename each into place, Ctrl-C held off
+        until the last rename; the renames are flushed after."""
         with _holding_interrupts():
             try:
+                folders = {Path(final).parent for final, _ in renames}
+                devices = {os.stat(folder).st_dev: folder for folder in folders}
+                for folder in devices.values():  # one flush per file system
+                    sync_file_system(folder)
                 for final, staged in renames:
                     os.replace(staged, final)
+                for folder in devices.values():  # and the renames, as one flush again
+                    sync_file_system(folder)
             except OSError as exc:
                 raise Failed([os_problem(exc, self.out_dir)]) from None
             self.committed = True
