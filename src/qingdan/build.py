@@ -386,9 +386,11 @@ def run_build(path: Path, out_dir: Path | None, strict: bool = False,
     """
     prepared = prepare(path)
     manifest = _load_manifest(out_dir) if out_dir is not None else {}
-    todo, done = plan(prepared, path, out_dir, manifest)
     for template in prepared.project.templates.values():
-        compiled(template, "")  # compile once here, so forked workers share the result
+        # Compiled once here, so forked workers share it; and checked (size, names) before
+        # plan() hashes its bytes.
+        compiled(template, "")
+    todo, done = plan(prepared, path, out_dir, manifest)
     if out_dir is None:
         results, found = _run_jobs(prepared, None, todo, done, manifest, progress, on_plan)
         if errors(found) or (strict and found):
