@@ -28,8 +28,14 @@ from typing import Any, TypedDict, cast
 from . import __version__
 from .checks import check_project, check_resolved
 from .checks.coverage import assessed_items, unassessed_additions
+from .checks.docnumber import (
+    NumberUse,
+    check_unique_numbers,
+    notice_numbers,
+    registered_numbers,
+)
 from .checks.text import lint_texts
-from .compile import resolve_project
+from .compile import resolve_all, resolve_project
 from .diagnostics import Diagnostic, Failed, Location, Severity, errors
 from .diff import ProjectDiff, UnitDiff, diff_list_sets
 from .load import display_path
@@ -83,6 +89,7 @@ class UnitResult:
     outputs: list[Output] = field(default_factory=list)
     deviations: list[Deviation] = field(default_factory=list)
     written: list[tuple[str, str]] = field(default_factory=list)  # (final, temporary) names
+    numbers: list[NumberUse] = field(default_factory=list)  # its notices' 发文字号
 
 
 @dataclass
@@ -119,12 +126,10 @@ def build_unit(prepared: Prepared, unit: RosterUnit | None, folder: str = "",
                 [op.text for ops in unit.overlays.values() for op in ops if op.text])
         if errors(result.found):
             return result
-    try:
-        resolved, warnings = resolve_project(project, index)
-    except Failed as failed:
-        result.found += _for_unit(failed.diagnostics, unit)
-        return result
-    result.found += _for_unit(warnings + check_resolved(resolved), unit)
+    resolved, problems = resolve_all(project, index)
+    result.found += _for_unit(problems + check_resolved(resolved), prepared.project, unit)
+    owner = resolved.unit.name if resolved.unit else ""
+    result.numbers = notice_numbers(resolved, owner)
     if errors(result.found) or not prepared.renderable:
         return result
     try:
@@ -134,12 +139,14 @@ def build_unit(prepared: Prepared, unit: RosterUnit | None, folder: str = "",
     return result
 
 
-def _for_unit(found: list[Diagnostic], unit: RosterUnit | None) -> list[Diagnostic]:
-    """Problems met while rendering shared text for a unit name the unit."""
-    if unit is None:
+def _for_unit(found: list[Diagnostic], project: Project,
+              unit: RosterUnit | None) -> list[Diagnostic]:
+    """Problems met while rendering shared text for a unit name the unit, when there are
+    several units (merge_units then gives a problem they share one line)."""
+    if unit is None and (not project.roster or project.unit is None):
         return found
-    return [dataclasses.replace(d, message=f"{d.message}（单位：{unit.unit.name}）")
-            for d in found]
+    name = unit.unit.name if unit is not None else project.unit.name  # type: ignore[union-attr]
+    return [dataclasses.replace(d, message=f"{d.message}（单位：{name}）") for d in found]
 
 
 def render_project(project: Project) -> list[Output]:
@@ -259,7 +266,7 @@ def inputs_digest(prepared: Prepared, path: Path) -> str:
         digest.update(file.read_bytes())
     for name, template in sorted(prepared.project.templates.items()):
         digest.update(name.encode())
-        digest.update(template.read_bytes())
+        digest.update(template.read_bytes() if template.is_file() else b"")
     return digest.hexdigest()
 
 
@@ -269,6 +276,7 @@ class ManifestEntry(TypedDict):
     key: str
     files: dict[str, list[int]]  # name -> [size, mtime_ns]
     warnings: list[dict[str, Any]]
+    numbers: list[list[Any]]  # [发文字号, path, line, column, owner] of its notices
 
 
 def _load_manifest(out_dir: Path) -> dict[str, ManifestEntry]:
@@ -381,8 +389,9 @@ def run_build(path: Path, out_dir: Path | None, strict: bool = False,
                    if out_dir is not None and job.folder and not (out_dir / job.folder).exists()]
     if out_dir is not None and not out_dir.exists():
         new_folders.append(out_dir)
-    for template in prepared.project.templates.values():
-        compiled(template, "")  # compile once here, so forked workers share the result
+    if prepared.renderable:
+        for template in prepared.project.templates.values():
+            compiled(template, "")  # compile once here, so forked workers share the result
     if on_plan:
         on_plan(len(todo))
     _SHARED = (prepared, out_dir)
@@ -395,8 +404,12 @@ def run_build(path: Path, out_dir: Path | None, strict: bool = False,
     found = list(prepared.found)
     for result in results:
         found += result.found
+    numbers = registered_numbers(prepared.project) + [n for r in results for n in r.numbers]
     for job in done:  # an unchanged unit's warnings are reported again, as last time
         found += [_diagnostic(d) for d in manifest[job.folder].get("warnings", [])]
+        numbers += [NumberUse(n, Location(p, line, column), owner) for n, p, line, column, owner
+                    in manifest[job.folder].get("numbers", [])]
+    found += check_unique_numbers(numbers)
     found = merge_units(apply_settings(found, settings))
     temporaries = [Path(tmp) for r in results for _, tmp in r.written]
     if errors(found) or (strict and found):
@@ -420,7 +433,9 @@ def run_build(path: Path, out_dir: Path | None, strict: bool = False,
             manifest[result.folder] = {
                 "key": result.key,
                 "files": {o.name: _stamp(inside(unit_dir, o.name)) for o in result.outputs},
-                "warnings": [d.to_json() for d in result.found]}
+                "warnings": [d.to_json() for d in result.found],
+                "numbers": [[n.number, n.location.path, n.location.line, n.location.column,
+                             n.owner] for n in result.numbers]}
         documents += sum(len(manifest[j.folder].get("files", {})) for j in done)
         write_atomic(out_dir / MANIFEST, json.dumps(
             {"format": 1, "units": manifest}, ensure_ascii=False, indent=1,

@@ -22,6 +22,17 @@ STANDARD_ROLES: dict[str, str] = {
 }
 
 
+# Party organisation types (or their endings) whose generated headings read well:
+# 局党委…主体责任清单, 机关党支部书记…, 区委…, 总支部委员会….
+KNOWN_BODIES = ("党委", "党组", "党总支", "党支部", "党工委", "支部", "总支", "委员会", "区委",
+                "县委", "市委", "州委", "旗委", "盟委", "省委")
+
+
+def known_body(body: str) -> bool:
+    """Whether headings can be generated for an organisation of this type."""
+    return body.endswith(KNOWN_BODIES)
+
+
 # How the report names the standard roles.
 ROLE_NAMES = {"committee": "主体责任", "secretary": "书记", "deputy": "副书记",
               "members": "其他班子成员"}
@@ -37,6 +48,9 @@ class Text:
     # used to point at a placeholder inside it. Not part of the text's identity.
     raw: str = field(default="", compare=False, repr=False)
     offset: int = field(default=-1, compare=False, repr=False)  # where raw starts in the file
+    # Set on a resolved text whose placeholders could not be rendered (already reported):
+    # later checks leave it alone rather than report its leftovers.
+    broken: bool = field(default=False, compare=False, repr=False)
 
     def __str__(self) -> str:
         return self.value
@@ -142,6 +156,8 @@ class ResponsibilityList:
     topic: str = ""
     preamble: Text | None = None
     recipients: Text | None = None
+    incomplete: bool = False  # parts failed the schema and were left out
+    dropped_ids: frozenset[str] = frozenset()  # ids of the parts left out
 
     def items(self) -> list[Item]:
         return [item for role in self.roles for item in role.items]
@@ -218,6 +234,8 @@ class Measures:
     location: Location
     preamble: Text | None = None
     scoring: Scoring | None = None
+    incomplete: bool = False  # parts failed the schema and were left out
+    dropped_ids: frozenset[str] = frozenset()  # ids of the parts left out
 
     def nodes(self) -> list[Node]:
         return [n for top in self.content for n in top.walk()]
@@ -280,6 +298,8 @@ class Project:
     settings: dict[str, str] = field(default_factory=dict)  # diagnostic code -> level
     selected: str | None = None  # build only this source's documents (a file was given)
     roster: tuple[RosterUnit, ...] = ()
+    partial: bool = False  # a source, or a part of one, could not be loaded
+    lost: frozenset[str] = frozenset()  # names of sources that could not be loaded at all
 
     def issuable(self) -> list[ResponsibilityList | Measures]:
         """The documents a notice can attach: lists and measures."""

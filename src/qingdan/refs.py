@@ -7,7 +7,6 @@ to the articles after it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from . import numbering
@@ -103,6 +102,15 @@ class Index:
 
     by_doc: dict[str, dict[str, Target]] = field(default_factory=dict)
     used: set[tuple[str, str]] = field(default_factory=set)
+    # What failed the schema: ids of parts left out, names of sources not loaded at all.
+    # A reference to them is a consequence of that error, not a second one.
+    dropped: set[str] = field(default_factory=set)
+    lost: frozenset[str] = frozenset()
+
+    def _unknown(self, doc: str, ident: str) -> Target | None:
+        if doc in self.lost or ident in self.dropped or (not doc and self.lost):
+            return Target(doc, ident, "？", "？", Location(""))
+        return None
 
     def resolve(self, key: str, current: str, among: set[str] | None = None) -> Target:
         """The target of `id` (in the current document) or `文件名:id`; raises RefError.
@@ -115,6 +123,8 @@ class Index:
         doc, _, ident = key.rpartition(":")
         if doc:
             if doc not in self.by_doc:
+                if (lost := self._unknown(doc, ident)) is not None:
+                    return lost
                 raise RefError("E311", f"引用的文件“{doc}”不存在", doc,
                                did_you_mean(doc, self.by_doc))
             return self._get(doc, ident)
@@ -127,11 +137,15 @@ class Index:
         if len(holders) > 1:
             raise RefError("E311", f"编号“{ident}”在多个文件中都有，引用不明确", ident,
                            f"写成“{holders[0]}:{ident}”指明文件")
+        if (lost := self._unknown("", ident)) is not None:
+            return lost
         every = {t for targets in self.by_doc.values() for t in targets}
         raise RefError("E311", f"引用的编号“{ident}”不存在", ident, did_you_mean(ident, every))
 
     def _get(self, doc: str, ident: str) -> Target:
         targets = self.by_doc[doc]
+        if ident not in targets and (lost := self._unknown(doc, ident)) is not None:
+            return lost
         if ident not in targets:
             raise RefError("E311", f"“{doc}”中没有编号“{ident}”", ident,
                            did_you_mean(ident, targets))
@@ -141,7 +155,8 @@ class Index:
 
 def build_index(project: Project) -> tuple[Index, list[Diagnostic]]:
     """Pass one: every target of every document, with duplicate ids reported where defined."""
-    index = Index()
+    index = Index(lost=project.lost)
+    index.dropped = {i for doc in project.issuable() for i in doc.dropped_ids}
     problems: list[Diagnostic] = []
     groups: list[tuple[str, list[Target]]] = [(d.name, list_targets(d)) for d in project.lists]
     for doc in project.measures:
@@ -162,5 +177,4 @@ def build_index(project: Project) -> tuple[Index, list[Diagnostic]]:
     return index, problems
 
 
-HARD_ARTICLE = re.compile(r"(?<![》>])第([零〇一二三四五六七八九十百千]+)条")
 

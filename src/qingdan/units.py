@@ -61,6 +61,8 @@ def apply_overlays(base: ResponsibilityList, unit: RosterUnit,
     changes: list[Deviation] = []
 
     def missing(text) -> None:
+        if text.value in base.dropped_ids:
+            return  # the item failed the schema and is reported there
         problems.append(Diagnostic(
             "E811", f"单位“{unit.unit.name}”的调整：清单“{base.name}”没有条目“{text.value}”",
             text.location, hint=did_you_mean(text.value, work.ids())
