@@ -41,6 +41,7 @@ CODES: dict[str, str] = {
     "E601": "发文字号格式不对",
     "E602": "发文字号的年份与成文日期不符",
     "E603": "日期不存在",
+    "E604": "发文字号重复（两份公文用了同一个字号）",
     "E621": "通知中的文件名称与所附文件的标题不符",
     "W631": "通知的署名和成文日期将排在没有正文的一页上",
     "E701": "分值之和与总分（或上级分值）不符",
@@ -123,8 +124,28 @@ def errors(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return [d for d in diagnostics if d.severity is Severity.ERROR]
 
 
+# Codes a terminal shows at most GROUPED times per file, then counts: `qingdan fmt`
+# fixes them all at once. JSON output keeps every one.
+GROUPED = {"W901": (3, "还有 {n} 处中文中的半角标点，运行 qingdan fmt 可一次全部改正")}
+
+
 def render_text(diagnostics: Iterable[Diagnostic]) -> str:
-    return "\n".join(d.format() for d in sorted(diagnostics, key=Diagnostic.sort_key))
+    """Diagnostics for a terminal, sorted by place; long runs of a mechanical warning are
+    cut short per file with a count."""
+    lines = []
+    shown: dict[tuple[str, str], int] = {}
+    ordered = sorted(diagnostics, key=Diagnostic.sort_key)
+    for diag in ordered:
+        key = (diag.code, diag.location.path)
+        shown[key] = shown.get(key, 0) + 1
+        limit = GROUPED.get(diag.code, (None, ""))[0]
+        if limit is None or shown[key] <= limit:
+            lines.append(diag.format())
+    for (code, path), count in shown.items():
+        limit, note = GROUPED.get(code, (None, ""))
+        if limit is not None and count > limit:
+            lines.append(f"{path}: warning[{code}]: {note.format(n=count - limit)}")
+    return "\n".join(lines)
 
 
 def render_json(diagnostics: Iterable[Diagnostic]) -> str:
