@@ -153,6 +153,7 @@ class SheetRow:
     content: str
     criteria: str
     points: str
+    id: str = ""  # the indicator's node id (the .xlsx workbook keys its rows by it)
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,7 @@ def sheet_rows(doc: Measures) -> list[SheetRow]:
             rows.append(SheetRow(
                 str(len(rows) + 1), heading(group or node),
                 _text_of(node) if own else _describe(node),
-                node.criteria.value if node.criteria else "", number(node.points)))
+                node.criteria.value if node.criteria else "", number(node.points), node.id))
             return
         inner = node if node.points is not None and node is not wrapper else group
         for child in node.children:
