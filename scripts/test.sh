@@ -2,13 +2,15 @@
 # Set up everything the tests need on a fresh machine, then run every check: ruff (lint),
 # mypy (types) and pytest.
 #   bash scripts/test.sh            (from the repository root; extra arguments go to pytest)
-# System packages (LibreOffice, poppler, CJK fonts) are installed from Debian only when
-# missing; Python packages go into .venv.
+# System packages (LibreOffice Writer and Calc, poppler, CJK fonts) are installed from
+# Debian only when missing; Python packages go into .venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
+# Calc, for the round trip of a scoring workbook through LibreOffice (xlsx -> xlsx).
+[ -e /usr/lib/libreoffice/program/libsclo.so ] || missing+=(libreoffice-calc-nogui)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 { command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q .; } || missing+=(fonts-noto-cjk)
 if ((${#missing[@]})); then

@@ -4,9 +4,11 @@ A case folder holds the project files and `expected.txt`, the whole of what
 `qingdan check .` prints (error stream, then standard output), run from inside the
 folder. An `args.txt` replaces the arguments (one per line). The expected exit code is 1
 when the output reports a failure, 0 otherwise.
-Two kinds of file are made at test time so the corpus stays plain text:
+Three kinds of file are made at test time so the corpus stays plain text:
   NAME.gbk          -> NAME, the same text encoded in GBK (a file that is not UTF-8);
-  NAME.docx.lines   -> NAME.docx, a Word file with one paragraph per line.
+  NAME.docx.lines   -> NAME.docx, a Word file with one paragraph per line;
+  NAME.xlsx.fill    -> NAME.xlsx, a scoring workbook made by `qingdan sheets` for the
+                       case's project and filled in as the file says (see scorebooks.py).
 Set QINGDAN_UPDATE_CASES=1 to rewrite expected.txt from the current output (then review).
 """
 
@@ -21,6 +23,7 @@ import pytest
 
 from conftest import run_cli
 from qingdan.diagnostics import CODES
+from scorebooks import materialise_fills
 
 CASES = Path(__file__).parent / "cases"
 ALL = sorted(p.name for p in CASES.iterdir() if p.is_dir())
@@ -39,6 +42,7 @@ def materialise(case: Path, into: Path) -> Path:
             document.add_paragraph(line)
         document.save(str(lines.with_suffix("")))
         lines.unlink()
+    materialise_fills(target, target)
     return target
 
 

@@ -77,9 +77,9 @@ def test_a_failed_build_leaves_earlier_output_untouched(tmp_path):
 def test_sources_are_never_rewritten(tmp_path):
     project = tmp_path / "project"
     shutil.copytree(EXAMPLE, project)
-    before = {p.name: p.read_bytes() for p in project.iterdir()}
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
     run_cli("build", str(project), "-o", str(tmp_path / "out"))
-    assert {p.name: p.read_bytes() for p in project.iterdir()} == before
+    assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before
 
 
 def test_every_code_is_documented_in_the_readme():

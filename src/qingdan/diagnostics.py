@@ -50,6 +50,21 @@ CODES: dict[str, str] = {
     "E704": "等次之间有空档（有的分数不属于任何等次）",
     "E705": "等次之间有重叠（有的分数属于两个等次）",
     "E706": "等次未覆盖从 0 分到满分的全部分数，或上下限颠倒",
+    "E721": "评分工作簿无法读取（不是有效的 .xlsx 文件、已加密或损坏，或超过大小限制）",
+    "E722": "工作簿不是 qingdan sheets 生成的评分表",
+    "E723": "评分工作簿的被考核单位不在单位名册中",
+    "E724": "评分工作簿的指标与当前考核办法不一致（来自另一版本的考核办法）",
+    "E725": "评分工作簿中缺少得分",
+    "E726": "得分超出范围（超过该项分值或为负数）",
+    "E727": "应填数字的单元格中是文字",
+    "E728": "得分不是 0.5 的倍数",
+    "E729": "填分的单元格中是公式",
+    "E730": "一票否决事项填写的不是“是”或“否”",
+    "E731": "同一单位有多份评分工作簿",
+    "E732": "名册中的单位没有评分工作簿",
+    "E733": "项目中没有可评分的考核办法（没有写分值的指标）",
+    "E734": "一票否决事项所写的等次不存在，或不起限制作用",
+    "E735": "考核结果通报所指的考核办法不存在，或结果位置写法不对",
     "W801": "责任清单条目未被任何考核指标考核",
     "E811": "单位调整的目标条目不存在",
     "E812": "单位调整没有带来任何变化",
@@ -68,14 +83,35 @@ EXIT_USAGE = 2  # the command line was wrong (click's own code)
 
 @dataclass(frozen=True)
 class Location:
-    """Where a value sits in a source file; line and column count from 1."""
+    """Where a value sits in a source file; line and column count from 1.
+
+    In a workbook, sheet names the worksheet and line, column are the cell's row and
+    column, printed as Excel does: 文件.xlsx!评分表!F7 (文件.xlsx!评分表 when line is 0;
+    文件.xlsx alone when sheet is empty, for the workbook as a whole).
+    """
 
     path: str
     line: int = 1
     column: int = 1
+    sheet: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}"
+        if self.sheet is None:
+            return f"{self.path}:{self.line}:{self.column}"
+        if not self.sheet:
+            return self.path
+        if self.line <= 0:
+            return f"{self.path}!{self.sheet}"
+        return f"{self.path}!{self.sheet}!{column_letters(self.column)}{self.line}"
+
+
+def column_letters(column: int) -> str:
+    """1 -> A, 27 -> AA: a spreadsheet column's name."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 @dataclass(frozen=True)
@@ -109,6 +145,8 @@ class Diagnostic:
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
         data["severity"] = self.severity.value
+        if self.location.sheet is None:
+            del data["location"]["sheet"]  # a source file's location, as before
         return data
 
 

@@ -211,6 +211,18 @@ class Band:
 
 
 @dataclass(frozen=True)
+class Veto:
+    """一票否决: a unit that meets the condition may get at most the cap grade, or, with
+    exclude, is not graded at all (不作为考核对象)."""
+
+    id: str
+    condition: Text
+    location: Location
+    cap: Text | None = None
+    exclude: bool = False
+
+
+@dataclass(frozen=True)
 class Scoring:
     """The arithmetic of an assessment: total points, weights, formula, grade bands."""
 
@@ -220,6 +232,7 @@ class Scoring:
     components: tuple[Component, ...] = ()
     formula: Text | None = None
     bands: tuple[Band, ...] = ()
+    vetoes: tuple[Veto, ...] = ()
 
 
 @dataclass(frozen=True)

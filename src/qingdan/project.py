@@ -25,7 +25,7 @@ from .sources import (
 CONFIG_NAME = "qingdan.yaml"
 # Source kind -> the schema that describes it.
 KINDS = {"list": "list", "measures": "measures", "assessment": "measures", "notice": "notice",
-         "roster": "roster"}
+         "roster": "roster", "results": "results"}
 def _templates_dir() -> Path:
     """The bundled templates: beside the package in a source checkout (pip install -e .),
     else where a regular installation put them (share/qingdan/templates)."""
@@ -234,6 +234,8 @@ def _build_source(source: Source, registry: dict[str, CitedDocument],
         return build_notice(reader)
     if kind == "roster":
         return build_roster(reader)
+    if kind == "results":
+        return ()  # 考核结果通报: built by `qingdan score` (scoring/source.py), not by build
     return build_measures(reader)
 
 

@@ -31,6 +31,7 @@ from .model import (
     Scoring,
     Text,
     Unit,
+    Veto,
 )
 from .schema import Checked
 
@@ -185,10 +186,15 @@ def build_scoring(reader: Reader, raw: dict[str, Any]) -> Scoring:
              lower=g.get("min", g.get("above")), lower_inclusive="above" not in g,
              upper=g.get("max", g.get("below")), upper_inclusive="below" not in g)
         for i, g in enumerate(raw.get("grades", [])) if reader.ok(path + ("grades", i)))
+    vetoes = tuple(
+        Veto(id=v["id"], condition=reader.t(v["condition"], path + ("vetoes", i, "condition")),
+             location=at(path + ("vetoes", i, "id")),
+             cap=reader.text(v, "cap", path + ("vetoes", i)), exclude=v.get("exclude", False))
+        for i, v in enumerate(raw.get("vetoes", [])) if reader.ok(path + ("vetoes", i)))
     return Scoring(location=at(path, key=True), total=raw.get("total"),
                    total_location=at(path + ("total",)) if "total" in raw else None,
                    components=components, formula=reader.text(raw, "formula", path),
-                   bands=bands)
+                   bands=bands, vetoes=vetoes)
 
 
 def build_notice(reader: Reader) -> Notice | None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..diagnostics import Diagnostic, Location
+from ..diagnostics import Diagnostic, Location, did_you_mean
 from ..model import Band, Measures, Node, Scoring
-from ..scoring.text import band_range, number, total
+from ..scoring.text import band_range, number, ranked_bands, total
 
 EPSILON = 1e-9
 PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％﹪]")
@@ -25,6 +25,7 @@ def check_scoring(doc: Measures) -> list[Diagnostic]:
         found += check_formula(doc.scoring)
         found += check_bands(doc.scoring)
         found += check_stated(doc, doc.scoring)
+        found += check_vetoes(doc.scoring)
     return found
 
 
@@ -197,3 +198,31 @@ def _between(lower: Interval, upper: Interval, top: float) -> list[Diagnostic]:
                     f"{number(b)} 分同属两个等次", where,
             hint=f"把“{lower.band.name}”的上限写成 below: {number(b)}")]
     return []
+
+
+def check_vetoes(scoring: Scoring) -> list[Diagnostic]:
+    """Each veto's cap names a grade of the bands, and one that keeps some grade from the
+    unit (a cap at the highest grade would change nothing); veto ids are unique."""
+    names = [b.name for b in scoring.bands]
+    best = ranked_bands(scoring)[0] if scoring.bands else None
+    found = []
+    seen: dict[str, Location] = {}
+    for veto in scoring.vetoes:
+        if veto.id in seen:
+            found.append(Diagnostic("E301", f"一票否决事项的编号“{veto.id}”重复", veto.location,
+                                    hint=f"另一处在 {seen[veto.id]}"))
+        seen.setdefault(veto.id, veto.location)
+        cap = veto.cap
+        if cap is None:
+            continue
+        if cap.value not in names:
+            listed = "、".join(names) if names else "（grades 中没有写等次）"
+            found.append(Diagnostic(
+                "E734", f"一票否决事项“{veto.id}”的 cap 为“{cap.value}”，但没有这个等次",
+                cap.location, hint=did_you_mean(cap.value, names) or f"可用的等次：{listed}"))
+        elif best is not None and cap.value == best.name:
+            found.append(Diagnostic(
+                "E734", f"一票否决事项“{veto.id}”的 cap 为最高等次“{cap.value}”，不起限制作用",
+                cap.location, hint="cap 写发生该情形时最高可评的等次：“不得评为优秀”写下一等次"))
+    return found
+
