@@ -452,3 +452,58 @@ def fuzz_books(tmp_path_factory):
     books.mkdir()
     (books / "甲.xlsx").write_bytes(filled_book(project, "a"))
     return project, books, filled_book(project, "b")
+
+
+def test_the_results_line_must_stand_alone(tmp_path):
+    project = make_project(tmp_path / "项目")
+    source = project / "通报.yaml"
+    source.write_text(source.read_text("utf-8").replace(
+        "现通报如下：\n  {{ results }}", "现通报如下：{{ results }}"), "utf-8")
+    books = tmp_path / "评分"
+    books.mkdir()
+    for unit in SCORES:
+        (books / f"{unit}.xlsx").write_bytes(filled_book(project, unit))
+    result = run_cli("score", str(books), "--project", str(project), "-o", str(tmp_path / "o"),
+                     cwd=tmp_path)
+    assert result.exit_code == 1
+    assert "项目/通报.yaml:7:" in result.stderr
+    assert "error[E735]: {{ results }} 须单独写成一行（一段）" in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_without_a_roster_the_project_unit_is_assessed(tmp_path):
+    project = make_project(tmp_path / "项目")
+    (project / "名册.yaml").unlink()
+    (project / "通报.yaml").unlink()
+    result = run_cli("sheets", str(project), "-o", str(tmp_path / "表"))
+    assert result.exit_code == 0, result.output
+    [book] = (tmp_path / "表").iterdir()
+    assert book.name == "清河县粮食局.xlsx"
+    book.write_bytes(fill(book.read_bytes(), {
+        "indicator:zhize": 50, "indicator:zuzhi": 40, "component:ceping": 80,
+        "veto:shigu": "否", "veto:chufen": "否"}))
+    result = run_cli("score", str(tmp_path / "表"), "--project", str(project),
+                     "-o", str(tmp_path / "果"))
+    assert result.exit_code == 0, result.output
+    assert "1  清河县粮食局" in result.stdout and "87  良好" in result.stdout
+    assert "没有考核结果通报源文件" in result.stderr
+    assert [p.name for p in (tmp_path / "果").iterdir()] == ["考核结果汇总表.xlsx"]
+
+
+def test_many_units_are_charted_as_a_distribution():
+    """A bar per unit while bars stay readable; past BAR_LIMIT, units per score interval."""
+    from qingdan.scoring import chart
+    from qingdan.scoring.grade import Graded
+
+    def unit(i: int) -> Graded:
+        score = Decimal(60 + i % 40)
+        grade = "优秀" if score >= 90 else "良好"
+        return Graded(f"u{i}", f"第{i}站", "", {}, score, (), score, grade, grade, (), False, i)
+
+    few = chart.score_chart([unit(i) for i in range(4)], ["优秀", "良好"], 100, [(90, "优秀")])
+    many = chart.score_chart([unit(i) for i in range(200)], ["优秀", "良好"], 100,
+                             [(90, "优秀")])
+    assert few is not None and many is not None
+    assert few[0].startswith(b"\x89PNG") and many[0].startswith(b"\x89PNG")
+    assert few[1] == pytest.approx((1.5 + 0.3 * 4) / chart.WIDTH_IN)
+    assert many[1] == pytest.approx(3.8 / chart.WIDTH_IN)  # not 200 bars squeezed onto a page

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..build import Prepared, apply_settings, merge_units, prepare
+from ..build import Prepared, apply_settings, merge_units, prepare, unique_name
 from ..compile import resolve_project
-from ..diagnostics import Diagnostic, Failed, Location, Severity, errors
+from ..diagnostics import Diagnostic, Failed, Location, errors
 from ..load import display_path
 from ..model import Measures, Project, RosterUnit, Unit
 from ..project import CONFIG_NAME
@@ -157,10 +157,6 @@ def write_all(outputs: list[tuple[Path, bytes]]) -> list[tuple[Path, bool]]:
     return [(target, target in changed) for target, _ in outputs]
 
 
-def warnings_of(found: list[Diagnostic]) -> list[Diagnostic]:
-    return [d for d in found if d.severity is Severity.WARNING]
-
-
 @dataclass
 class Scored(Written):
     """What `score` found: the units in result order, besides what it wrote."""
@@ -223,9 +219,8 @@ def score(paths: list[Path], project_path: Path | None, out_dir: Path) -> Scored
         elif each is not None:
             filled[unit_id] = (each, file)
     chosen = chosen or next(iter(shapes))
-    scored_ids = {meta_id for meta_id in filled}
     if not errors(problems):
-        problems += [_missing(u, project) for u in units if u.id not in scored_ids]
+        problems += [_missing(u, project) for u in units if u.id not in filled]
     if errors(problems):
         raise Failed(problems)
     return _write_results(prepared, docs[chosen], shapes[chosen],
@@ -256,6 +251,7 @@ def _write_results(prepared: Prepared, doc: Measures, shape: Form, filled: list[
                 results_workbook(shape, scoring, graded, roster_order))]
     problems: list[Diagnostic] = []
     chart_missing = False
+    taken: set[str] = set()
     every = results_sources(project.root)
     for source in every:
         problems += check_source(source, assessments(project))
@@ -276,8 +272,8 @@ def _write_results(prepared: Prepared, doc: Measures, shape: Form, filled: list[
             problems += failed.diagnostics
             continue
         chart_missing = chart_missing or not drawn
-        title = "".join(t.value for t in notice.title)
-        outputs.append((inside(out_dir, safe_filename(title) + ".docx"), data))
+        title = unique_name(safe_filename("".join(t.value for t in notice.title)), taken)
+        outputs.append((inside(out_dir, title + ".docx"), data))
     found = merge_units(apply_settings(problems, project.settings))
     if errors(found):
         raise Failed(found)
