@@ -21,7 +21,7 @@ META = "qingdan"
 FORMAT = "1"
 # Columns of 评分表 (1-based): 序号, 考核项目, 考核内容, 评分标准, 分值, 得分, 备注, key.
 NO, GROUP, CONTENT, CRITERIA, POINTS, SCORE, REMARKS, KEY = range(1, 9)
-WIDTHS = {NO: 6, GROUP: 16, CONTENT: 44, CRITERIA: 44, POINTS: 8, SCORE: 10, REMARKS: 18,
+WIDTHS = {NO: 6, GROUP: 18, CONTENT: 43, CRITERIA: 43, POINTS: 8, SCORE: 10, REMARKS: 18,
           KEY: 12}
 HEADER = ("序号", "考核项目", "考核内容", "评分标准", "分值", "得分", "备注")
 UNIT_CELL = (2, NO)  # 被考核单位：……
