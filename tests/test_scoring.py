@@ -507,3 +507,15 @@ def test_many_units_are_charted_as_a_distribution():
     assert few[0].startswith(b"\x89PNG") and many[0].startswith(b"\x89PNG")
     assert few[1] == pytest.approx((1.5 + 0.3 * 4) / chart.WIDTH_IN)
     assert many[1] == pytest.approx(3.8 / chart.WIDTH_IN)  # not 200 bars squeezed onto a page
+
+
+def test_fmt_fixes_the_results_source_too(tmp_path):
+    project = tmp_path / "example"
+    shutil.copytree(EXAMPLE, project)
+    source = project / "考核结果通报.yaml"
+    source.write_text(source.read_text("utf-8").replace("通报如下：", "通报如下:"), "utf-8")
+    books = project / "考核评分"
+    result = run_cli("score", str(books), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0 and "warning[W901]" in result.stderr
+    assert run_cli("fmt", str(project)).exit_code == 0
+    assert "通报如下：" in source.read_text("utf-8")

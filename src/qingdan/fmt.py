@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from .checks.text import Fix, punctuation_fixes
+from .checks.text import Fix, half_width, punctuation_fixes
 from .diagnostics import Failed
 from .load import display_path, load_text, read_text
 from .project import CONFIG_NAME, load_project, source_files
@@ -73,7 +73,7 @@ def format_project(path: Path, write: bool) -> list[tuple[str, int]]:
     by_display = {display_path(f): f for f in everything}
     grouped: dict[str, list[Fix]] = defaultdict(list)
     only = display_path(path) if path.is_file() else None
-    for fix in punctuation_fixes(project):
+    for fix in punctuation_fixes(project) + _results_fixes(root):
         if only in (None, fix.path):
             grouped[fix.path].append(fix)
     for file, count in colons.items():
@@ -92,3 +92,12 @@ def format_project(path: Path, write: bool) -> list[tuple[str, int]]:
             write_atomic(file, data)
     return [(display, count) for _, display, _, count in staged]
 
+
+
+def _results_fixes(root: Path) -> list[Fix]:
+    """The same fixes in results notices (kind: results), which build does not read."""
+    from .scoring.source import results_sources, source_texts
+
+    return [Fix(text.location.path, text.offset + index, old, new)
+            for results in results_sources(root) for text in source_texts(results)
+            if text.raw and text.offset >= 0 for index, old, new in half_width(text)]

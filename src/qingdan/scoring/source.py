@@ -82,9 +82,7 @@ def check_source(results: ResultsSource, assessments: list[Measures]) -> list[Di
     found = check_date(notice.date) + check_date(notice.print_date)
     if notice.number is not None and "{" not in notice.number.value:
         found += check_number(notice.number, notice.date)
-    texts = [notice.mark, notice.recipients, notice.body, notice.signature, *notice.title,
-             *(t for t in (notice.copy_to, notice.printer, results.attachment) if t)]
-    found += lint_texts(texts)
+    found += lint_texts(source_texts(results))
     names = [m.name for m in assessments]
     if results.assessment is not None and results.assessment.value not in names:
         found.append(Diagnostic(
@@ -97,6 +95,14 @@ def check_source(results: ResultsSource, assessments: list[Measures]) -> list[Di
             "E735", "项目中有多份考核办法，考核结果通报须写明 assessment",
             results.notice.location, hint=f"assessment 写其中之一：{'、'.join(names)}"))
     return found
+
+
+def source_texts(results: ResultsSource) -> list[Text]:
+    """The texts a clerk wrote in a results source, for lints and `qingdan fmt`."""
+    notice = results.notice
+    return [notice.mark, notice.recipients, notice.body, notice.signature, *notice.title,
+            *(t for t in (notice.number, notice.copy_to, notice.printer, results.attachment)
+              if t)]
 
 
 def reports_on(results: ResultsSource, assessment: str) -> bool:
