@@ -10,6 +10,7 @@ fails is reported as E721 at the file, never a traceback.
 from __future__ import annotations
 
 import datetime
+import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -106,28 +107,41 @@ def read_cells(path: Path) -> tuple[dict[str, str], dict[str, Cell], Location] |
     refused = _guard(path)
     if refused is not None:
         return refused
-    from openpyxl import load_workbook
 
     display = display_path(path)
+    with warnings.catch_warnings():
+        # openpyxl warns about parts it drops (Excel's validation extensions, say): the
+        # reader needs none of them, and a clerk should not see a Python warning.
+        warnings.simplefilter("ignore")
+        read = _read(path, display)
+    if isinstance(read, str):
+        return (_refuse(path, read) if read != META else Diagnostic(
+            "E722", "这不是 qingdan sheets 生成的评分工作簿（缺少评分表或其标识）",
+            _whole(path), hint="用 qingdan sheets 生成评分工作簿；不要另建表格或重命名工作表"))
+    meta, inputs = read
+    unit_at = Location(display, UNIT_CELL[0], UNIT_CELL[1], sheet=SHEET)
+    return meta, inputs, unit_at
+
+
+def _read(path: Path, display: str) -> tuple[dict[str, str], dict[str, Cell]] | str:
+    """The hidden sheet's entries and the input cells; or why not (META: not ours)."""
+    from openpyxl import load_workbook
+
     try:
         book = load_workbook(path, read_only=True, data_only=False, keep_links=False)
     except Exception:  # noqa: BLE001 - any failure to parse untrusted input is the file's
-        return _refuse(path, "文件已损坏或格式不对")
+        return "文件已损坏或格式不对"
     try:
         if META not in book.sheetnames or SHEET not in book.sheetnames:
-            return Diagnostic(
-                "E722", "这不是 qingdan sheets 生成的评分工作簿（缺少评分表或其标识）",
-                _whole(path), hint="用 qingdan sheets 生成评分工作簿；不要另建表格或重命名工作表")
+            return META
         meta = {str(row[0]): "" if row[1] is None else str(row[1])
                 for row in book[META].iter_rows(max_row=20, max_col=2, values_only=True)
                 if row and row[0] is not None and len(row) > 1}
-        inputs = dict(_inputs(book[SHEET], display))
+        return meta, dict(_inputs(book[SHEET], display))
     except Exception:  # noqa: BLE001
-        return _refuse(path, "文件已损坏或格式不对")
+        return "文件已损坏或格式不对"
     finally:
         book.close()
-    unit_at = Location(display, UNIT_CELL[0], UNIT_CELL[1], sheet=SHEET)
-    return meta, inputs, unit_at
 
 
 def _inputs(sheet: Any, display: str) -> Iterator[tuple[str, Cell]]:
@@ -140,7 +154,8 @@ def _inputs(sheet: Any, display: str) -> Iterator[tuple[str, Cell]]:
         cell = cells.get(SCORE)
         value = getattr(cell, "value", None)
         formula = getattr(cell, "data_type", "") == "f"
-        yield mark.value, Cell(value, formula, Location(display, number, SCORE, sheet=SHEET))
+        row_number = getattr(mark, "row", None) or number
+        yield mark.value, Cell(value, formula, Location(display, row_number, SCORE, sheet=SHEET))
 
 
 def check_identity(meta: dict[str, str], unit_at: Location, known_units: dict[str, str],
