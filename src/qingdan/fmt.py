@@ -73,7 +73,7 @@ def format_project(path: Path, write: bool) -> list[tuple[str, int]]:
     by_display = {display_path(f): f for f in everything}
     grouped: dict[str, list[Fix]] = defaultdict(list)
     only = display_path(path) if path.is_file() else None
-    for fix in punctuation_fixes(project) + _results_fixes(root):
+    for fix in punctuation_fixes(project) + _results_fixes(root, texts):
         if only in (None, fix.path):
             grouped[fix.path].append(fix)
     for file, count in colons.items():
@@ -94,10 +94,10 @@ def format_project(path: Path, write: bool) -> list[tuple[str, int]]:
 
 
 
-def _results_fixes(root: Path) -> list[Fix]:
+def _results_fixes(root: Path, texts: dict[Path, str]) -> list[Fix]:
     """The same fixes in results notices (kind: results), which build does not read."""
     from .scoring.source import results_sources, source_texts
 
     return [Fix(text.location.path, text.offset + index, old, new)
-            for results in results_sources(root) for text in source_texts(results)
+            for results in results_sources(root, texts) for text in source_texts(results)
             if text.raw and text.offset >= 0 for index, old, new in half_width(text)]

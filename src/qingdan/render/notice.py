@@ -10,6 +10,7 @@ paragraphs inside it get that exact line spacing.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from .. import numbering
 from ..layout.grid import PITCH_TWIPS
 from ..layout.notice import NoticeText, choose_pitch, notice_text
 from ..model import Notice
-from .engine import CompiledTemplate, Rendered, compiled
+from .engine import CompiledTemplate, Part, Rendered, compiled
 
 NOTICE_NAMES = ("通知模板可用 mark、number、title_lines、recipients、body、attachments"
                 "（label、note、doc）、signature_gap、signature_line、date_line、copy_to、"
@@ -70,13 +71,15 @@ def notice_context(doc: Notice, text: NoticeText, attached: list[Attached],
     }
 
 
-def render_notice(doc: Notice, attached: list[Attached], template: Path) -> Rendered:
-    """A notice with its attached documents, each on a new page after its 附件N label."""
+def render_notice(doc: Notice, attached: list[Attached], template: Path,
+                  parts: Sequence[Part] = ()) -> Rendered:
+    """A notice with its attached documents, each on a new page after its 附件N label;
+    parts are package parts its attachments refer to (a chart)."""
     notice = compiled(template, NOTICE_NAMES)
     text = notice_text(doc, [a.title for a in attached])
     pitch = choose_pitch(text)
     spacing = None if pitch in (None, PITCH_TWIPS) else pitch
-    return notice.render(notice_context(doc, text, attached, notice),
+    return notice.render(notice_context(doc, text, attached, notice), parts,
                          body_filter=(lambda xml: respace_flow(xml, notice.prefix, spacing))
                          if spacing else None)
 

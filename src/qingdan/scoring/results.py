@@ -1,6 +1,6 @@
 """What `score` writes: the results workbook and the 考核结果通报.
 
-The notice goes through the notice template like any other (render.docx.notice_context,
+The notice goes through the notice template like any other (render.notice.render_notice,
 engine.CompiledTemplate): its body lists the units by grade, and its attachment holds
 the chart of the scores (a PNG part added to the package) and the table of results.
 """
@@ -19,8 +19,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..model import Notice, Scoring
-from ..render.docx import NOTICE_NAMES, Attached, notice_context
 from ..render.engine import CompiledTemplate, Part, Rendered, compiled
+from ..render.notice import Attached, render_notice
 from .chart import score_chart
 from .grade import Graded, by_grade
 from .layout import Form, dec, show
@@ -194,9 +194,7 @@ def render_results_notice(notice: Notice, attachment: str, form: Form, scoring: 
         parts.append(Part(CHART_PART, png, "image/png", CHART_ID))
     body += _table(target, form, scoring, graded)
     attached = [Attached(attachment, Rendered(b"", body), template)]
-    notice_template = compiled(template, NOTICE_NAMES)
-    context = notice_context(notice, attached, notice_template)
-    return notice_template.render(context, parts).data, chart is not None
+    return render_notice(notice, attached, template, parts).data, chart is not None
 
 
 def run(text: str, face: str, half_points: int = 0) -> str:

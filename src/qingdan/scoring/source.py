@@ -19,7 +19,7 @@ from ..checks.docnumber import check_date, check_number
 from ..checks.text import lint_texts
 from ..compile import one_paragraph, render_text
 from ..diagnostics import Diagnostic, Failed, did_you_mean
-from ..load import load_file
+from ..load import display_path, load_file, load_text
 from ..model import Measures, Notice, Text
 from ..project import source_files
 from ..sources import Reader
@@ -38,14 +38,16 @@ class ResultsSource:
     attachment: Text | None
 
 
-def results_sources(root: Path) -> list[ResultsSource]:
-    """Every kind: results source of the project; raises Failed on a broken one."""
+def results_sources(root: Path, texts: dict[Path, str] | None = None) -> list[ResultsSource]:
+    """Every kind: results source of the project; raises Failed on a broken one.
+    texts: file contents to use instead of what is on disk (fmt's corrected text)."""
     _, files = source_files(root)
     found: list[ResultsSource] = []
     problems: list[Diagnostic] = []
     for file in files:
         try:
-            source = load_file(file)
+            source = (load_text(texts[file], file, display_path(file)) if texts and file in texts
+                      else load_file(file))
         except Failed as failed:
             problems += failed.diagnostics
             continue
