@@ -181,6 +181,9 @@ class Node:
     points: float | None = None
     assesses: tuple[Text, ...] = ()
     criteria: Text | None = None
+    plain: bool = False  # an unnumbered paragraph (a closing paragraph; 款 in an article)
+    run_in: bool | None = None  # its heading's form, when the node says
+    continues: bool = False  # its children's numbers continue from the previous sibling's
 
     def walk(self) -> list[Node]:
         """This node and every node under it, in document order."""
@@ -247,6 +250,8 @@ class Measures:
     location: Location
     preamble: Text | None = None
     scoring: Scoring | None = None
+    headings: dict[int, str] = field(default_factory=dict)  # level -> "line" or "run-in"
+    continuous: frozenset[int] = frozenset()  # levels numbered across their parents
     incomplete: bool = False  # parts failed the schema and were left out
     dropped_ids: frozenset[str] = frozenset()  # ids of the parts left out
 

@@ -151,11 +151,16 @@ def build_measures(reader: Reader) -> Measures | None:
                     for i, raw in enumerate(data["content"]) if reader.ok(("content", i)))
     scoring = (build_scoring(reader, data["scoring"])
                if "scoring" in data and reader.ok(("scoring",)) else None)
+    headings = ({int(level): form for level, form in data.get("headings", {}).items()}
+                if reader.ok(("headings",)) else {})
+    continuous = (frozenset(data.get("continuous", [])) if reader.ok(("continuous",))
+                  else frozenset[int]())
     return Measures(name=reader.source.path.stem, kind=data["kind"], title=reader.title(data),
                     numbering=data.get("numbering", "articles"), content=content,
                     location=reader.source.at(()), preamble=reader.text(data, "preamble", ()),
                     scoring=scoring, incomplete=reader.incomplete,
-                    dropped_ids=frozenset(reader.dropped_ids))
+                    dropped_ids=frozenset(reader.dropped_ids), headings=headings,
+                    continuous=continuous)
 
 
 def build_node(reader: Reader, raw: dict[str, Any], path: Path_) -> Node:
@@ -163,13 +168,17 @@ def build_node(reader: Reader, raw: dict[str, Any], path: Path_) -> Node:
                      for i, child in enumerate(raw.get("items", []))
                      if reader.ok(path + ("items", i)))
     chapter = reader.text(raw, "chapter", path)
+    plain = "paragraph" in raw
+    where = path + ("id",) if "id" in raw else path + ("paragraph",)
     return Node(
-        id=raw["id"], location=reader.source.at(path + ("id",)),
+        id=raw.get("id", ""), location=reader.source.at(where),
         heading=chapter or reader.text(raw, "heading", path),
-        text=reader.text(raw, "text", path), children=children, chapter=chapter is not None,
-        points=raw.get("points"), criteria=reader.text(raw, "criteria", path),
+        text=reader.text(raw, "paragraph" if plain else "text", path), children=children,
+        chapter=chapter is not None, points=raw.get("points"),
+        criteria=reader.text(raw, "criteria", path),
         assesses=tuple(reader.t(ref, path + ("assesses", i))
-                       for i, ref in enumerate(raw.get("assesses", []))))
+                       for i, ref in enumerate(raw.get("assesses", []))),
+        plain=plain, run_in=raw.get("run_in"), continues=raw.get("continue", False))
 
 
 def build_scoring(reader: Reader, raw: dict[str, Any]) -> Scoring:

@@ -90,15 +90,29 @@ def _heading_inline(heading: str) -> str:
     return heading if heading[-1:] in "。：；？！" else f"{heading}。"
 
 
+def heading_form(doc: Measures, node: Node, depth: int) -> str:
+    """"line" (a heading on a line of its own) or "run-in" (the text follows it in the
+    same paragraph): the node's own choice, else the document's for the level, else a
+    line for 一、 and run-in below, as 实施意见 and 考核办法 are printed."""
+    if node.run_in is not None:
+        return "run-in" if node.run_in else "line"
+    return doc.headings.get(depth, "line" if depth == 1 else "run-in")
+
+
 def measures_blocks(doc: Measures) -> list[Block]:
     """The document as paragraphs, with literal labels (第一条　, 一、, （一）, 1.)."""
     labels = {t.id: t.label for t in measures_targets(doc)[0]}
     blocks: list[Block] = []
 
     def node(n: Node, depth: int) -> None:
-        label = labels[n.id]
-        heading = n.heading.value if n.heading else ""
         texts = n.text.paragraphs() if n.text else []
+        if n.plain:  # an unnumbered paragraph, or a 款 with its 项 under it
+            blocks.extend(Block("para", "", t) for t in texts)
+            for c in n.children:
+                node(c, depth)
+            return
+        label = labels.get(n.id, "")
+        heading = n.heading.value if n.heading else ""
         if n.points is not None:
             if heading or not texts:
                 heading = _with_points(heading, n.points)
@@ -110,8 +124,10 @@ def measures_blocks(doc: Measures) -> list[Block]:
             first = texts.pop(0) if texts else ""
             head = f"{label}　{heading}" + ("　" if heading and first else "")
             blocks.append(Block("lead-hei", head, first))
-        elif doc.numbering == "outline" and depth <= 2 and heading:
-            blocks.append(Block("h1" if depth == 1 else "h2", label, heading))
+        elif heading and (not texts or heading_form(doc, n, depth) == "line"):
+            kind = {1: "h1", 2: "h2"}.get(depth)
+            blocks.append(Block(kind, label, heading) if kind
+                          else Block("para", "", f"{label}{heading}"))
         else:
             kind = {1: "lead-hei", 2: "lead-kai"}.get(depth, "para")
             run_in = _heading_inline(heading) if heading else ""

@@ -1,0 +1,73 @@
+"""The structures real documents use, built and read back paragraph by paragraph.
+
+tests/fixtures/structures holds an outline 实施意见 (a line heading, run-in headings, 1.–4.
+numbered across （一）（二）（三）, a closing paragraph, a part without a heading, a node
+that chooses its own form) and an article-numbered 实施细则 (款 as paragraphs of an
+article, 项 under a 款, references to both). expected/ has the text a reader sees, with
+each paragraph's style, written out by hand and reviewed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from conftest import REPO, run_cli
+
+FIXTURE = REPO / "tests" / "fixtures" / "structures"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("structures")
+    result = run_cli("build", str(FIXTURE), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.mark.parametrize("title", ["关于加强意识形态工作的实施意见", "意识形态工作责任制实施细则"])
+def test_paragraphs_match_the_expected_text(built: Path, title: str):
+    document = docx.Document(str(built / f"{title}.docx"))
+    got = [f"{p.style.name} | {p.text}" for p in document.paragraphs if p.text]
+    expected = (FIXTURE / "expected" / f"{title}.txt").read_text("utf-8").splitlines()
+    assert got == expected
+
+
+def test_a_run_in_heading_keeps_its_face_and_its_full_stop(built: Path):
+    document = docx.Document(str(built / "关于加强意识形态工作的实施意见.docx"))
+    para = next(p for p in document.paragraphs if p.text.startswith("（一）坚持正确方向"))
+    faces = [(r.text, r._r.find(f"{qn('w:rPr')}/{qn('w:rFonts')}").get(qn("w:eastAsia")))
+             for r in para.runs if r.text]
+    assert faces == [("（一）坚持正确方向。", "楷体_GB2312"),
+                     ("始终把政治建设摆在首位，一是强化理论武装，二是严明政治纪律。", "仿宋_GB2312")]
+
+
+def test_unnumbered_paragraphs_and_clauses_are_addressable(tmp_path: Path):
+    """A closing paragraph's id can be cited by overlays and diff, but it has no number for
+    ref(); a 款 has one."""
+    from qingdan.build import prepare
+
+    prepared = prepare(FIXTURE)
+    opinion = prepared.index.by_doc["实施意见"]
+    assert opinion["jiexu"].label == "" and opinion["jiexu"].ref == ""
+    assert opinion["choucha"].label == "4."  # numbered on across （二） and （三）
+    rules = prepared.index.by_doc["实施细则"]
+    assert rules["shuji"].ref == "第三条第二款"
+    assert rules["chuzhi"].ref == "第三条第二款第（二）项"
+    assert rules["baogao"].ref == "第三条第（二）项"
+
+
+def test_ref_to_an_unnumbered_paragraph_is_an_error(tmp_path: Path):
+    import shutil
+
+    project = tmp_path / "p"
+    shutil.copytree(FIXTURE, project)
+    source = project / "实施意见.yaml"
+    source.write_text(source.read_text("utf-8").replace("ref('choucha')", "ref('jiexu')"),
+                      "utf-8")
+    result = run_cli("check", str(project))
+    assert result.exit_code == 1
+    assert "error[E311]: “jiexu”是不编序号的段，没有序号可引用" in result.stderr
