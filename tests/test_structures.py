@@ -71,3 +71,39 @@ def test_ref_to_an_unnumbered_paragraph_is_an_error(tmp_path: Path):
     result = run_cli("check", str(project))
     assert result.exit_code == 1
     assert "error[E311]: “jiexu”是不编序号的段，没有序号可引用" in result.stderr
+
+
+REVISION = REPO / "tests" / "fixtures" / "structures-revision"
+OPINION = "关于加强意识形态工作的实施意见"
+
+
+def test_measures_are_compared_node_by_node(tmp_path: Path):
+    """2025 adds an item under （二）, rewords （三）, and moves the closing paragraph to the
+    end of the document: the move is a move, the numbers after the new item renumber."""
+    import json
+
+    from revisions import settle
+
+    result = run_cli("diff", str(REVISION / "2024"), str(REVISION / "2025"), "--format", "json",
+                     "--table", "--redline", "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    [opinion] = data["lists"]
+    kinds = {c["new"]["id"] if c["new"] else c["old"]["id"]: c["kinds"]
+             for c in opinion["changes"]}
+    assert kinds == {"fushuji": ["added"], "jiancha": ["reworded"], "ziping": ["renumbered"],
+                     "choucha": ["renumbered"], "renwu": ["reworded"], "jiexu": ["moved"]}
+    notes = {c["new"]["id"]: c["note"] for c in opinion["changes"] if c["new"]}
+    assert notes["jiexu"] == "由“一、总体要求”移至“正文”。"
+    assert notes["choucha"] == "序号由4调整为5。"
+    table = docx.Document(str(tmp_path / "out" / f"《{OPINION}》修订对照表.docx")).tables[0]
+    assert len(table.rows) == 1 + 6
+    redline = tmp_path / "out" / f"{OPINION}（修订稿）.docx"
+
+    def built(version: str) -> list[str]:
+        out = tmp_path / version
+        assert run_cli("build", str(REVISION / version), "-o", str(out)).exit_code == 0
+        return [p.text for p in docx.Document(str(out / f"{OPINION}.docx")).paragraphs if p.text]
+
+    assert settle(redline, accept=True) == built("2025")
+    assert settle(redline, accept=False) == built("2024")

@@ -39,7 +39,7 @@ from .compile import resolve_all, resolve_project
 from .diagnostics import Diagnostic, Failed, Location, Severity, errors
 from .diff import ProjectDiff, UnitDiff, diff_list_sets
 from .load import display_path
-from .model import Project, ResponsibilityList, RosterUnit
+from .model import Measures, Project, ResponsibilityList, RosterUnit
 from .project import CONFIG_NAME, load_project, source_files
 from .refs import Index, build_index
 from .render.docx import render_list, render_measures, render_sheet, sheet_rows, sheet_title
@@ -468,8 +468,10 @@ def deviations(path: Path) -> list[Deviation]:
 
 
 
-def _resolved_lists(prepared: Prepared, unit: RosterUnit | None) -> tuple[ResponsibilityList, ...]:
-    """A version's lists as readers see them: overlays applied, placeholders filled."""
+def _resolved_lists(prepared: Prepared, unit: RosterUnit | None,
+                    ) -> tuple[ResponsibilityList | Measures, ...]:
+    """A version's lists and measures as readers see them: overlays applied, placeholders
+    filled."""
     project, index, found = prepared.project, prepared.index, list(prepared.found)
     if unit is not None:
         project, problems, _ = unit_project(project, unit)
@@ -479,14 +481,14 @@ def _resolved_lists(prepared: Prepared, unit: RosterUnit | None) -> tuple[Respon
     if errors(found):
         raise Failed(merge_units(found))
     resolved, _ = resolve_project(project, index)
-    return resolved.lists
+    return (*resolved.lists, *resolved.measures)
 
 
 def compare(old: Path, new: Path) -> ProjectDiff:
     """The lists of two versions compared item by item, and each unit's when both have a
     roster; raises Failed when either version has errors."""
     before, after = prepare(old), prepare(new)
-    empty: tuple[ResponsibilityList, ...] = ()
+    empty: tuple[ResponsibilityList | Measures, ...] = ()
     result = diff_list_sets(
         _resolved_lists(before, None) if before.project.unit else empty,
         _resolved_lists(after, None) if after.project.unit else empty)

@@ -101,7 +101,7 @@ def _write_revisions(result, out_dir: Path, table: bool, redline: bool, author: 
                 written.append(path)
             if redline:
                 path = inside(base, safe_filename(f"{each.new_title}（修订稿）") + ".docx")
-                write_atomic(path, render_redline(old_doc, new_doc, each, templates["list"],
+                write_atomic(path, render_redline(old_doc, new_doc, each, templates[each.kind],
                                                   author, stamp))
                 written.append(path)
     return written

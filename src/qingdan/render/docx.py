@@ -7,7 +7,7 @@ computed here as literal text (一、 1. 第一条), never Word list numbering.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from .. import numbering
@@ -42,6 +42,7 @@ class Block:
     kind: str  # chapter, h1, h2, lead-hei, lead-kai, para
     label: str
     text: str
+    key: str = ""  # the node it comes from and its place there, for the redline
 
 
 @dataclass(frozen=True)
@@ -104,12 +105,14 @@ def measures_blocks(doc: Measures) -> list[Block]:
     labels = {t.id: t.label for t in measures_targets(doc)[0]}
     blocks: list[Block] = []
 
-    def node(n: Node, depth: int) -> None:
+    def node(n: Node, depth: int, key: str) -> None:
         texts = n.text.paragraphs() if n.text else []
+        first_block = len(blocks)
         if n.plain:  # an unnumbered paragraph, or a 款 with its 项 under it
             blocks.extend(Block("para", "", t) for t in texts)
-            for c in n.children:
-                node(c, depth)
+            keyed(first_block, key)
+            for i, c in enumerate(n.children, 1):
+                node(c, depth, c.id or f"{key}#{i}")
             return
         label = labels.get(n.id, "")
         heading = n.heading.value if n.heading else ""
@@ -137,11 +140,16 @@ def measures_blocks(doc: Measures) -> list[Block]:
             else:
                 blocks.append(Block(kind, f"{label}{run_in}", first))
         blocks.extend(Block("para", "", t) for t in texts)
-        for c in n.children:
-            node(c, depth + 1)
+        keyed(first_block, key)
+        for i, c in enumerate(n.children, 1):
+            node(c, depth + 1, c.id or f"{key}#{i}")
 
-    for top in doc.content:
-        node(top, 0 if top.chapter else 1)  # a chapter's articles sit at depth 1
+    def keyed(start: int, key: str) -> None:
+        for k in range(start, len(blocks)):
+            blocks[k] = replace(blocks[k], key=f"{key}:{k - start}")
+
+    for i, top in enumerate(doc.content, 1):
+        node(top, 0 if top.chapter else 1, top.id or f"#{i}")  # a chapter's articles: depth 1
     return blocks
 
 
