@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
+import fastjsonschema
 import jsonschema
 from jsonschema.exceptions import ValidationError
 
@@ -35,6 +37,22 @@ def schema(kind: str) -> dict[str, Any]:
 @cache
 def _validator(kind: str) -> jsonschema.protocols.Validator:
     return jsonschema.Draft202012Validator(schema(kind))
+
+
+@cache
+def _gate(kind: str) -> Callable[[Any], Any]:
+    """The schema compiled to Python by fastjsonschema: about thirty times faster than
+    jsonschema at saying "valid", which almost every source is. Only an invalid source
+    goes through jsonschema, for every error with its path."""
+    return fastjsonschema.compile(schema(kind))
+
+
+def is_valid(kind: str, data: Any) -> bool:
+    try:
+        _gate(kind)(data)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
 
 
 # Keys whose values are entries named by the user (a role, a registered document, a
@@ -79,6 +97,8 @@ def _part(path: tuple[Any, ...]) -> tuple[Any, ...]:
 def validate(source: Source, kind: str) -> Checked:
     """Every schema violation in a source, as diagnostics pointing at the offending value,
     with the parts they make unusable."""
+    if is_valid(kind, source.data):
+        return Checked([], frozenset())
     found: list[Diagnostic] = []
     cuts: set[tuple[Any, ...]] = set()
     for error in _validator(kind).iter_errors(source.data):

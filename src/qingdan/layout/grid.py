@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 BLOCK_HEIGHT_PT = 225 * 72 / 25.4  # the text block: 637.8 pt
 PITCH_TWIPS = 579  # 28.95 pt: 22 lines in the block
@@ -50,10 +51,17 @@ METRICS = (
 )
 
 
+@cache
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in "WFA"
+
+
 def width(token: str, metrics: Metrics) -> float:
     """Cells a token takes: full-width characters one each (“” … — are full-width in
     Chinese fonts), others metrics.half."""
-    return sum(1.0 if unicodedata.east_asian_width(c) in "WFA" else metrics.half for c in token)
+    if len(token) == 1:
+        return 1.0 if _wide(token) else metrics.half
+    return sum(1.0 if _wide(c) else metrics.half for c in token)
 
 
 def tokens(text: str) -> list[str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .. import numbering
 from ..model import Notice
@@ -150,12 +151,14 @@ def placements(text: NoticeText, pitch_twips: int = PITCH_TWIPS) -> list[Placeme
             for m in METRICS for rule in RULE_EXTRA_PT]
 
 
+@lru_cache(maxsize=256)
 def choose_pitch(text: NoticeText) -> int | None:
     """The flow's line pitch in twips that keeps the signature and date with the body under
     every renderer: PITCH_TWIPS when nothing needs changing, else the nearest pitch between
-    24 and 20 lines a page that does it, None when none does."""
-    cases = [(_letterhead(text, rule), flow_tags(text, m)) for m in METRICS
-             for rule in RULE_EXTRA_PT]
+    24 and 20 lines a page that does it, None when none does. (Remembered: the check and
+    the renderer both ask, and every unit of a roster often has the same notice.)"""
+    tags = [flow_tags(text, m) for m in METRICS]
+    cases = [(_letterhead(text, rule), each) for each in tags for rule in RULE_EXTRA_PT]
     for pitch in sorted(range(MIN_PITCH, MAX_PITCH + 1), key=lambda p: abs(p - PITCH_TWIPS)):
         if all(place(head, tags, pitch).together for head, tags in cases):
             return pitch
