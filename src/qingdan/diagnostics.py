@@ -79,6 +79,7 @@ CODES: dict[str, str] = {
 EXIT_OK = 0
 EXIT_INPUT = 1  # the sources (or the template) have errors; nothing was written
 EXIT_USAGE = 2  # the command line was wrong (click's own code)
+EXIT_INTERRUPTED = 130  # stopped with Ctrl-C (128 + SIGINT, as shells report it)
 
 
 @dataclass(frozen=True)

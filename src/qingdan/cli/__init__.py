@@ -136,4 +136,11 @@ def main() -> None:
 
 
 # Each module registers its commands on `main`.
-from . import cmd_build, cmd_diff, cmd_fmt, cmd_report, cmd_sheets  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    cmd_build,
+    cmd_diff,
+    cmd_fmt,
+    cmd_report,
+    cmd_serve,
+    cmd_sheets,
+)
