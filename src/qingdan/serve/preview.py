@@ -20,7 +20,8 @@ from pathlib import Path
 from ..build import Prepared, apply_settings, build_unit, inputs_digest, merge_units, prepare
 from ..build import unique_name as _unique
 from ..compile import resolve_project
-from ..diagnostics import Diagnostic, Failed, Severity, errors
+from ..diagnostics import Diagnostic, Failed, Location, Severity, errors
+from ..load import display_path
 from ..model import Project, RosterUnit
 from ..refs import build_index
 from ..render.html import HtmlDocument, project_html
@@ -128,6 +129,8 @@ class Preview:
                 found, units = self._check()
             except Failed as failed:
                 found, units = list(failed.diagnostics), None
+            except OSError as exc:  # a file went away between two reads: the next save
+                found, units = [_unreadable(exc, self.path)], None  # will bring it back
             failed_now = bool(errors(found)) or units is None
             pages = previous.units if failed_now or units is None else self._publish(units)
             changed = _changed(previous.units, pages)
@@ -177,6 +180,11 @@ class Preview:
                 documents.append(Document(doc_id, unit_id, source, part, html, docx, version))
             out.append(UnitPages(unit_id, name, tuple(documents)))
         return tuple(out)
+
+
+def _unreadable(exc: OSError, path: Path) -> Diagnostic:
+    where = display_path(Path(exc.filename)) if exc.filename else display_path(path)
+    return Diagnostic("E103", f"无法读取文件：{exc.strerror or exc}", Location(where))
 
 
 def _changed(before: tuple[UnitPages, ...], after: tuple[UnitPages, ...]) -> list[str]:

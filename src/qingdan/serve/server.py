@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import socket
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -150,12 +151,14 @@ async def watch(site: Site, stop: asyncio.Event, say: Say) -> None:
         async for changes in awatch(*folders, stop_event=stop, recursive=False, step=50,
                                     watch_filter=lambda _, path: _relevant(site, path)):
             names = "、".join(sorted({Path(p).name for _, p in changes}))
-            update = await asyncio.to_thread(site.preview.refresh)
+            try:
+                update = await asyncio.to_thread(site.preview.refresh)
+            except Exception:  # noqa: BLE001 - a bug in a stage must not stop the preview
+                traceback.print_exc()
+                say(f"已保存 {names}：检查时出现内部错误（见上面的信息），预览继续运行")
+                continue
             site.announce(update)
-            say(f"{update_time(site)} 已保存 {names}：{describe(update)}")
+            say(f"{site.preview.state.checked} 已保存 {names}：{describe(update)}")
             if watched_folders(site) != folders:
                 break
 
-
-def update_time(site: Site) -> str:
-    return site.preview.state.checked
