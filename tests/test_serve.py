@@ -7,12 +7,15 @@ import os
 import re
 import shutil
 import socket
+import string
 import time
 from html import unescape
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from conftest import EXAMPLE, REPO, run_cli
@@ -202,3 +205,35 @@ def test_libreoffice_page_images_arrive_in_the_background(tmp_path):
         assert first.content.startswith(b"\x89PNG")
     finally:
         site.close()
+
+
+def test_index_links_the_files_an_earlier_build_wrote(tmp_path):
+    out = tmp_path / "output"
+    (out / "单位").mkdir(parents=True)
+    (out / "单位" / "清单.docx").write_bytes(b"PK")
+    (out / ".qingdan-manifest.json").write_text("{}", "utf-8")
+    web, _ = client(project(tmp_path), out_dir=out)
+    page = web.get("/").text
+    assert f'href="/output/{quote("单位/清单.docx")}"' in page and "manifest" not in page
+    assert web.get(f"/output/{quote('单位/清单.docx')}").content == b"PK"
+
+
+def test_help_is_chinese():
+    result = run_cli("serve", "--help")
+    assert result.exit_code == 0
+    assert "在浏览器中预览" in result.output and "显示本帮助并退出" in result.output
+
+
+yaml_ish = st.text(alphabet=string.printable + "：，。“”{}%-[]:&*!|>'\"\t中文清单<>", max_size=200)
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=yaml_ish)
+def test_any_source_text_gives_a_page_not_a_crash(text, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("fuzz")
+    shutil.copy(EXAMPLE / "qingdan.yaml", folder / "qingdan.yaml")
+    (folder / "清单.yaml").write_text("kind: list\n" + text, "utf-8")
+    web, _ = client(folder)
+    for path in ("/", "/doc/-/清单", f"/source/{quote('清单.yaml')}"):
+        assert web.get(path).status_code in (200, 404)

@@ -112,7 +112,9 @@ def create_app(site: Site, allowed_hosts: set[str] | None = None) -> ASGIApp:
         return html(request, "missing.html", status=404, what=what, kind="missing")
 
     async def index(request: Request) -> Response:
-        return html(request, "index.html", kind="index")
+        built = await asyncio.to_thread(built_files, site.out_dir)
+        return html(request, "index.html", kind="index", built=built,
+                    out_dir=str(site.out_dir or ""))
 
     async def document(request: Request) -> Response:
         doc = site.preview.state.document(request.path_params["doc"])
@@ -235,6 +237,20 @@ def create_app(site: Site, allowed_hosts: set[str] | None = None) -> ASGIApp:
     ]
     app = Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found})
     return HostCheck(app, allowed_hosts)
+
+
+def built_files(out_dir: Path | None, limit: int = 200) -> list[str]:
+    """The documents an earlier `qingdan build` left in the output folder."""
+    if out_dir is None or not out_dir.is_dir():
+        return []
+    found = []
+    for path in sorted(out_dir.rglob("*.docx")):
+        rel = path.relative_to(out_dir)
+        if not any(p.startswith(".") for p in rel.parts) and contained(out_dir, rel.as_posix()):
+            found.append(rel.as_posix())
+            if len(found) == limit:
+                break
+    return found
 
 
 def _digest(data: bytes) -> str:
