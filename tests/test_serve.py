@@ -3,11 +3,15 @@ re-renders. The real browser and the real server are in test_serve_browser.py.""
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import shutil
+import signal
 import socket
 import string
+import subprocess
+import sys
 import time
 from html import unescape
 from pathlib import Path
@@ -237,3 +241,24 @@ def test_any_source_text_gives_a_page_not_a_crash(text, tmp_path_factory):
     web, _ = client(folder)
     for path in ("/", "/doc/-/清单", f"/source/{quote('清单.yaml')}"):
         assert web.get(path).status_code in (200, 404)
+
+
+def test_another_host_warns_that_the_preview_is_exposed(tmp_path):
+    """127.0.0.2 stands in for a network address: still this computer, not loopback's name."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "qingdan", "serve", str(project(tmp_path)), "--host", "127.0.0.2",
+         "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        assert server.stderr is not None and server.stdout is not None
+        warning = server.stderr.readline()
+        assert warning.startswith("警告：预览监听 127.0.0.2，网络中的其他人也能打开它")
+        address = next(line for line in server.stdout if "预览地址" in line)
+        port = int(re.search(r"127\.0\.0\.2:(\d+)/", address)[1])  # type: ignore[index]
+        connection = http.client.HTTPConnection("127.0.0.2", port, timeout=10)
+        connection.request("GET", "/")  # any host name is accepted once exposed
+        assert connection.getresponse().status == 200
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.communicate(timeout=15)
+    assert server.returncode == 130
