@@ -151,6 +151,7 @@ async def watch(site: Site, stop: asyncio.Event, say: Say) -> None:
         async for changes in awatch(*folders, stop_event=stop, recursive=False, step=50,
                                     watch_filter=lambda _, path: _relevant(site, path)):
             names = "、".join(sorted({Path(p).name for _, p in changes}))
+            site.hub.publish("checking", {"files": names})
             try:
                 update = await asyncio.to_thread(site.preview.refresh)
             except Exception:  # noqa: BLE001 - a bug in a stage must not stop the preview

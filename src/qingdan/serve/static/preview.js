@@ -189,6 +189,13 @@ function listen() {
     const data = JSON.parse(event.data);
     if (String(data.generation) !== document.body.dataset.generation) reload(true);
   });
+  events.addEventListener("checking", () => {
+    const status = document.getElementById("qv-status");
+    if (status) {
+      status.className = "qv-status qv-busy";
+      status.textContent = "正在检查……";
+    }
+  });
   events.addEventListener("update", (event) => {
     const data = JSON.parse(event.data);
     const mine = doc() === undefined || data.changed.includes(doc());
