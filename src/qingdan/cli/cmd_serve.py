@@ -66,8 +66,8 @@ def serve(path: str | None, port: int, host: str, out_dir: Path, revision: str |
             _say("未找到 LibreOffice：只显示 HTML 版式"
                  "（安装 LibreOffice 后可看到它排版的页面图）。")
         address = url(host, sock.getsockname()[1])
-        _say(f"预览地址：{address}  （按 Ctrl-C 停止）")
-        run_server(Site(preview, out_dir=out_dir, revision=revision), sock, host, _say)
+        run_server(Site(preview, out_dir=out_dir, revision=revision), sock, host, _say,
+                   ready=lambda: _say(f"预览地址：{address}  （按 Ctrl-C 停止）"))
     except KeyboardInterrupt:
         click.echo("已停止预览。", err=True)
         sys.exit(EXIT_INTERRUPTED)

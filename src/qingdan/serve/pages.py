@@ -40,7 +40,7 @@ def docx_to_pdf(data: bytes, profile: Path) -> bytes:
     command = soffice()
     if command is None:
         raise RuntimeError("LibreOffice is not installed")
-    with tempfile.TemporaryDirectory(prefix="qingdan-pdf-") as work:
+    with tempfile.TemporaryDirectory(prefix="qingdan-serve-pdf-") as work:
         source = Path(work) / "document.docx"
         source.write_bytes(data)
         _run([command, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
@@ -77,7 +77,7 @@ def stop_converters() -> None:
 
 def pdf_to_pngs(pdf: bytes, dpi: int = DPI) -> list[bytes]:
     """Every page of a PDF as a PNG."""
-    with tempfile.TemporaryDirectory(prefix="qingdan-png-") as work:
+    with tempfile.TemporaryDirectory(prefix="qingdan-serve-png-") as work:
         source = Path(work) / "document.pdf"
         source.write_bytes(pdf)
         _run(["pdftoppm", "-png", "-r", str(dpi), str(source), str(Path(work) / "p")])
@@ -111,7 +111,8 @@ class PageImages:
         self._wake = threading.Condition()
         self._stopping = False
         self._thread: threading.Thread | None = None
-        self._profile = tempfile.TemporaryDirectory(prefix="qingdan-office-")
+        self._profile = tempfile.TemporaryDirectory(prefix="qingdan-serve-office-",
+                                                    ignore_cleanup_errors=True)
 
     def status(self, data: bytes) -> tuple[str, Images | None]:
         """("ready", images), ("pending", None), or ("off", None) without LibreOffice."""

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import signal
 import socket
+import threading
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -86,22 +88,43 @@ class _Server(uvicorn.Server):
     def __init__(self, config: uvicorn.Config, on_exit: Callable[[], None]):
         super().__init__(config)
         self.on_exit = on_exit
+        self.interrupted = False
 
     def handle_exit(self, sig: int, frame: object) -> None:  # type: ignore[override]
+        self.interrupted = self.interrupted or sig == signal.SIGINT
         super().handle_exit(sig, frame)  # type: ignore[arg-type]
         self.on_exit()
 
 
-def serve(site: Site, sock: socket.socket, host: str, say: Say) -> None:
-    """Serve until Ctrl-C (which then propagates as KeyboardInterrupt)."""
+def serve(site: Site, sock: socket.socket, host: str, say: Say,
+          ready: Callable[[], None] = lambda: None) -> None:
+    """Serve until Ctrl-C (which then propagates as KeyboardInterrupt); ready is called
+    once the sources are watched and requests are answered."""
     app = create_app(site, None if exposed(host) else set(LOOPBACK))
     config = uvicorn.Config(app, log_level="warning", log_config=None, access_log=False,
                             lifespan="off", timeout_graceful_shutdown=2,
                             server_header=False)
-    asyncio.run(_main(site, config, sock, say))
+    # A plain loop rather than asyncio.run: asyncio.run answers SIGINT by cancelling the
+    # task, which would cut the cleanup below short; here uvicorn's handler takes Ctrl-C and
+    # the KeyboardInterrupt it leaves runs through the cleanup like any exception.
+    # uvicorn also stops on SIGTERM and then raises it again; as an exception (not the
+    # default instant exit) it too lets the cleanup run: temporary folders, LibreOffice.
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminated)
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(_main(site, config, sock, say, ready))
+    finally:
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()
 
 
-async def _main(site: Site, config: uvicorn.Config, sock: socket.socket, say: Say) -> None:
+def _terminated(sig: int, frame: object) -> None:
+    raise SystemExit(128 + sig)
+
+
+async def _main(site: Site, config: uvicorn.Config, sock: socket.socket, say: Say,
+                ready: Callable[[], None]) -> None:
     loop = asyncio.get_running_loop()
     site.hub.loop = loop
     stop = asyncio.Event()
@@ -112,14 +135,26 @@ async def _main(site: Site, config: uvicorn.Config, sock: socket.socket, say: Sa
 
     server = _Server(config, on_exit)
     watcher = asyncio.create_task(watch(site, stop, say))
+
+    async def started() -> None:
+        while not server.started and not stop.is_set():
+            await asyncio.sleep(0.02)
+        if server.started:
+            ready()
+
+    announce = asyncio.create_task(started())
     try:
         await server.serve(sockets=[sock])
+        if server.interrupted:
+            # uvicorn raises SIGINT again once stopped, which only gives KeyboardInterrupt
+            # where SIGINT was not ignored when Python started (a background job ignores it).
+            raise KeyboardInterrupt
     finally:
+        announce.cancel()
         stop.set()
-        site.hub.stop()
+        site.close()  # first: it ends the event streams and any LibreOffice still running
         watcher.cancel()
-        await asyncio.gather(watcher, return_exceptions=True)
-        site.close()
+        await asyncio.gather(watcher, announce, return_exceptions=True)
 
 
 def watched_folders(site: Site) -> list[Path]:
