@@ -136,11 +136,4 @@ def main() -> None:
 
 
 # Each module registers its commands on `main`.
-from . import (  # noqa: E402, F401
-    cmd_build,
-    cmd_diff,
-    cmd_fmt,
-    cmd_report,
-    cmd_serve,
-    cmd_sheets,
-)
+from . import cmd_build, cmd_diff, cmd_fmt, cmd_report, cmd_serve, cmd_sheets  # noqa: E402, F401

@@ -13,21 +13,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from .. import numbering
+from ..layout.grid import PITCH_TWIPS
+from ..layout.notice import choose_pitch, notice_text
 from ..model import Measures, Notice, Project, ResponsibilityList, Unit
-from .docx import (
-    NOTICE_NAMES,
-    list_view,
-    measures_context,
-    notice_context,
-    sheet_rows,
-    sheet_title,
-)
-from .engine import compiled
+from ..scoring.text import number
+from .docx import list_view, measures_context, sheet_rows, sheet_title
+from .notice import full_stop
 
 ENV = Environment(loader=PackageLoader("qingdan.render", "html_templates"),
                   autoescape=select_autoescape(default=True, default_for_string=True),
@@ -88,29 +84,31 @@ def sheet_html(doc: Measures, unit: Unit) -> HtmlDocument:
         groups[-1][1].append(row)
     total = sum(float(r.points) for r in rows)
     title = sheet_title(doc)
-    from ..scoring.text import number
-
     return HtmlDocument("sheet", title, _flow(
         "sheet", title_lines=[title], unit=unit.name, groups=groups, wide=wide,
         total=number(total)), landscape=wide)
 
 
-def notice_html(doc: Notice, attached: list[HtmlDocument], template: Path) -> HtmlDocument:
+def notice_html(doc: Notice, attached: list[HtmlDocument]) -> HtmlDocument:
     """A notice: letterhead, number and red rule, title, body, attachment note, signature,
-    each attached document on a new page after its 附件N label, and the end block."""
-    context = notice_context(doc, [], compiled(template, NOTICE_NAMES))
+    each attached document on a new page after its 附件N label, and the end block. The
+    strings and the flow's line pitch are layout.notice's, as the .docx has them."""
+    text = notice_text(doc, [a.title for a in attached])
+    pitch = choose_pitch(text)
     single = len(attached) == 1
-    # The same labels and notes notice_context gives the .docx for its attachments.
-    attachments = [
-        {"label": "附件" if single else f"附件{n}",
-         "note": (f"附件：{a.title}" if single else
-                  (f"附件：{n}.{a.title}" if n == 1 else f"{n}.{a.title}")),
-         "doc": a.markup}
-        for n, a in enumerate(attached, 1)]
-    mark = str(context["mark"])
-    size = 36 if len(mark) <= 12 else 28 if len(mark) <= 15 else 22
-    return HtmlDocument("notice", str(context["title"]), _flow(
-        "notice", **(context | {"attachments": attachments, "mark_size": size})))
+    attachments = [{"label": "附件" if single else f"附件{n}", "note": note, "doc": a.markup}
+                   for n, (a, note) in enumerate(zip(attached, text.notes, strict=True), 1)]
+    date = numbering.date(doc.date.value)
+    mark = doc.mark.value
+    return HtmlDocument("notice", "".join(text.title_lines), _flow(
+        "notice", mark=mark, mark_size=36 if len(mark) <= 12 else 28 if len(mark) <= 15 else 22,
+        number=doc.number.value if doc.number else "", title_lines=list(text.title_lines),
+        recipients=text.recipients, body=list(text.body), attachments=attachments,
+        gap=text.gap, signature_line=text.signature_line, date_line=text.date_line,
+        pitch=f"{pitch / 20:g}" if pitch not in (None, PITCH_TWIPS) else "",
+        copy_to=full_stop(doc.copy_to.value) if doc.copy_to else "",
+        printer=doc.printer.value if doc.printer else doc.signature.value,
+        print_date=numbering.date(doc.print_date.value) if doc.print_date else date))
 
 
 def project_html(project: Project) -> list[tuple[str, str, HtmlDocument]]:
@@ -136,6 +134,5 @@ def project_html(project: Project) -> list[tuple[str, str, HtmlDocument]]:
     for notice in project.notices:
         if keep(notice.name):
             attached = [issued[a.value] for a in notice.attachments if a.value in issued]
-            out.append((notice.name, "", notice_html(notice, attached,
-                                                     project.templates["notice"])))
+            out.append((notice.name, "", notice_html(notice, attached)))
     return out

@@ -67,6 +67,11 @@ function paginate(stage) {
   const flow = measure && measure.querySelector(".qd-flow");
   if (!flow || !pages) return;
   measure.classList.add("qv-measuring");
+  // A notice whose signature would stand alone gets another line pitch (layout.notice).
+  for (const part of flow.querySelectorAll("[data-pitch]")) {
+    part.style.setProperty("--qd-pitch", `${part.dataset.pitch}pt`);
+    part.style.lineHeight = `${part.dataset.pitch}pt`;
+  }
   const grid = gridOf(flow);
   settle(flow, grid);
   const count = Math.max(1, Math.ceil((flow.getBoundingClientRect().height - 0.5) / grid.page));
