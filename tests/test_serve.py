@@ -4,6 +4,7 @@ re-renders. The real browser and the real server are in test_serve_browser.py.""
 from __future__ import annotations
 
 import http.client
+import io
 import os
 import re
 import shutil
@@ -17,13 +18,13 @@ from html import unescape
 from pathlib import Path
 from urllib.parse import quote
 
+import docx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from conftest import EXAMPLE, REPO, run_cli
-from docxread import paragraphs
 from qingdan.serve.app import LOOPBACK, Site, create_app
 from qingdan.serve.pages import PageImages, available
 from qingdan.serve.preview import Preview
@@ -65,28 +66,37 @@ def text_of(html: str) -> str:
 
 
 def shown_paragraphs(page: str) -> list[str]:
-    """The non-empty paragraphs of a document page's flow (the 版记 aside), as text."""
-    flow = page.split('class="qv-measure">', 1)[1].split('<div class="qv-pages">')[0]
-    flow = flow.split('<div class="qd-end', 1)[0]
+    """The non-empty paragraphs of a document's flow (the 版记 aside), as text."""
+    flow = page.split('<div class="qd-flow', 1)[1].split('<div class="qd-end', 1)[0]
     found = [text_of(p) for p in re.findall(r"<p class=\"qd-[^\"]*\"[^>]*>(.*?)</p>", flow, re.S)]
     return [t for t in found if t.strip()]
 
 
-@pytest.mark.parametrize("doc, docx", [(LIST_DOC, "example_docx"),
-                                       ("/doc/-/印发通知", "notice_docx")])
-def test_document_page_shows_the_same_text_and_labels_as_the_docx(doc, docx, tmp_path,
-                                                                  request):
+@pytest.mark.parametrize("folder", [EXAMPLE, REPO / "tests" / "fixtures" / "structures"],
+                         ids=["example", "structures"])
+def test_every_page_shows_the_text_and_labels_of_its_docx(folder):
+    """Lists, measures (articles, outline, run-in headings, 款), sheets and notices: the
+    HTML view's paragraphs are the .docx's, labels and signature spacing included."""
+    preview = Preview(folder)
+    preview.refresh()
+    documents = [d for d in preview.state.documents() if d.unit == "-"]
+    assert documents and all(d.docx for d in documents)
+    for doc in documents:
+        shown = shown_paragraphs(str(doc.html.flow()))
+        printed = [p.text.replace("\t", "") for p in docx.Document(io.BytesIO(doc.docx)).paragraphs
+                   if p.text.strip()]
+        assert shown == printed, doc.id
+
+
+def test_document_page_is_the_html_view_of_the_list(tmp_path):
     web, _ = client(project(tmp_path))
-    page = web.get(doc)
+    page = web.get(LIST_DOC)
     assert page.status_code == 200
     shown = shown_paragraphs(page.text)
-    printed = [p.text for p in paragraphs(request.getfixturevalue(docx)) if p.text.strip()]
-    assert shown == printed
-    if doc == LIST_DOC:
-        assert "一、局党委意识形态工作主体责任清单" in shown
-        assert any(t.startswith("1.牢牢掌握意识形态工作的领导权") for t in shown)
-    else:  # the attached list inside the notice, after its label
-        assert shown.index("附件1") < shown.index("一、局党委意识形态工作主体责任清单")
+    assert "一、局党委意识形态工作主体责任清单" in shown
+    assert any(t.startswith("1.牢牢掌握意识形态工作的领导权") for t in shown)
+    notice = shown_paragraphs(web.get("/doc/-/印发通知").text)
+    assert notice.index("附件1") < notice.index("一、局党委意识形态工作主体责任清单")
 
 
 def test_index_lists_every_units_documents_and_the_warnings_with_their_line(tmp_path):
