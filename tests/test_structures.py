@@ -107,3 +107,52 @@ def test_measures_are_compared_node_by_node(tmp_path: Path):
 
     assert settle(redline, accept=True) == built("2025")
     assert settle(redline, accept=False) == built("2024")
+
+
+def test_units_adjust_measures_by_node_id(tmp_path: Path):
+    """A unit's overlays on a measures document: replace, add (a numbered item and an
+    unnumbered paragraph), move a closing paragraph to the top level, remove; numbers and
+    references follow; a missing id is E811."""
+    import shutil
+
+    project = tmp_path / "p"
+    shutil.copytree(FIXTURE, project)
+    (project / "名册.yaml").write_text("""\
+kind: roster
+units:
+  - id: ku
+    name: 清河县储备粮库
+    short: 库
+    body: 党总支
+    superior: 局党委
+    overlays:
+      实施意见:
+        - replace: fangxiang
+          text: 始终把政治建设摆在首位。
+        - add: peixun
+          to: zongti
+          text: 加强业务培训。
+        - remove: ziping
+        - move: jiexu
+          to: 正文
+        - add: shuoming
+          after: baozhang
+          paragraph: true
+          text: 本意见由库党总支负责解释。
+""", "utf-8")
+    out = tmp_path / "out"
+    result = run_cli("build", str(project), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    document = docx.Document(str(out / "清河县储备粮库" / "关于加强意识形态工作的实施意见.docx"))
+    texts = [p.text for p in document.paragraphs if p.text]
+    assert "（一）坚持正确方向。始终把政治建设摆在首位。" in texts
+    assert "（四）加强业务培训。" in texts
+    assert "3.局党委抽查。" in texts  # 各单位自查 removed: numbering closes up
+    assert "二、各单位按照（一）和3的要求，抓好落实。" in texts  # references follow
+    # The closing paragraph went to the end first; the new one went after 三、.
+    assert texts[-2:] == ["本意见由库党总支负责解释。", "对落实不力的单位，取消当年评先资格。"]
+    roster = project / "名册.yaml"
+    roster.write_text(roster.read_text("utf-8").replace("remove: ziping", "remove: zipin"),
+                      "utf-8")
+    broken = run_cli("check", str(project))
+    assert "error[E811]: 单位“清河县储备粮库”的调整：“实施意见”没有编号“zipin”" in broken.stderr

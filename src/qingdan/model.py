@@ -288,6 +288,7 @@ class Overlay:
     text: Text | None = None
     after: Text | None = None
     to: Text | None = None
+    paragraph: bool = False  # add an unnumbered paragraph (measures only)
 
 
 @dataclass(frozen=True)

@@ -260,4 +260,4 @@ def overlay(reader: Reader, raw: dict[str, Any], path: Path_) -> Overlay:
     op = next(key for key in ("replace", "add", "remove", "move") if key in raw)
     return Overlay(op=op, target=reader.t(raw[op], path + (op,)),
                    text=reader.text(raw, "text", path), after=reader.text(raw, "after", path),
-                   to=reader.text(raw, "to", path))
+                   to=reader.text(raw, "to", path), paragraph=raw.get("paragraph", False))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .diagnostics import Diagnostic, did_you_mean
 from .model import ROLE_NAMES, Item, Overlay, Project, ResponsibilityList, Role, RosterUnit
+from .overlays import apply_measures_overlays
 
 OP_NAMES = {"replace": "替换", "add": "新增", "remove": "删除", "move": "移动"}
 
@@ -171,16 +172,17 @@ def _role_name(base: ResponsibilityList, role_id: str) -> str:
 
 def unit_project(project: Project, unit: RosterUnit) -> tuple[Project, list[Diagnostic],
                                                                  list[Deviation]]:
-    """The project as one unit sees it: its variables, its lists with its overlays."""
+    """The project as one unit sees it: its variables, its lists and measures with its
+    overlays."""
     problems: list[Diagnostic] = []
     changes: list[Deviation] = []
-    names = {lst.name for lst in project.lists}
+    names = {doc.name for doc in project.issuable()}
     for name in unit.overlays:
         if name not in names:
             problems.append(Diagnostic(
-                "E813", f"单位“{unit.unit.name}”的调整：项目中没有清单“{name}”",
+                "E813", f"单位“{unit.unit.name}”的调整：项目中没有清单或办法“{name}”",
                 unit.list_locations[name], hint=did_you_mean(name, names)
-                or f"写责任清单的源文件名（不含 .yaml）：{'、'.join(sorted(names))}"))
+                or f"写源文件名（不含 .yaml）：{'、'.join(sorted(names))}"))
     lists = []
     for lst in project.lists:
         ops = unit.overlays.get(lst.name, ())
@@ -189,5 +191,13 @@ def unit_project(project: Project, unit: RosterUnit) -> tuple[Project, list[Diag
             problems += found
             changes += deviations
         lists.append(lst)
-    return (dataclasses.replace(project, unit=unit.unit, lists=tuple(lists), roster=()),
-            problems, changes)
+    measures = []
+    for doc in project.measures:
+        ops = unit.overlays.get(doc.name, ())
+        if ops:
+            doc, found, deviations = apply_measures_overlays(doc, unit, ops, Deviation)
+            problems += found
+            changes += deviations
+        measures.append(doc)
+    return (dataclasses.replace(project, unit=unit.unit, lists=tuple(lists),
+                                measures=tuple(measures), roster=()), problems, changes)
