@@ -54,10 +54,12 @@ PARALLEL_FROM = 8  # units; below this a worker pool costs more than it saves
 
 @dataclass(frozen=True)
 class Output:
-    """One rendered document: its file name inside its folder and its bytes."""
+    """One rendered document: its file name inside its folder, its bytes, and the name of
+    the source it came from (a scoring sheet's is its assessment's)."""
 
     name: str
     data: bytes
+    source: str = ""
 
 
 @dataclass
@@ -168,7 +170,7 @@ def render_project(project: Project) -> list[Output]:
             return None
         if project.selected in (None, source):
             name = f"{unique_name(safe_filename(title), names)}.docx"
-            outputs.append(Output(name, result.data))
+            outputs.append(Output(name, result.data, source))
         return result
 
     templates = project.templates
@@ -442,6 +444,13 @@ def run_build(path: Path, out_dir: Path | None, strict: bool = False,
             sort_keys=True).encode("utf-8"))
     return BuildResult(warnings=found, documents=documents, written=written,
                        skipped=len(done), units=len(todo) + len(done))
+
+
+def recorded_documents(out_dir: Path) -> list[Path]:
+    """Every document the manifest in out_dir records, unchanged units' included."""
+    return [inside(out_dir / folder if folder else out_dir, name)
+            for folder, entry in sorted(_load_manifest(out_dir).items())
+            for name in sorted(entry.get("files", {}))]
 
 
 def _diagnostic(data: dict[str, object]) -> Diagnostic:
