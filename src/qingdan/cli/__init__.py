@@ -88,12 +88,13 @@ def _fail(failed: Failed, fmt: str, strict: bool) -> None:
 class _Progress:
     """A progress bar on the error stream, shown only on a terminal and for real work."""
 
-    def __init__(self) -> None:
+    def __init__(self, label: str = "生成文档") -> None:
         self.bar: Any = None
+        self.label = label
 
     def start(self, total: int) -> None:
         if total >= 4 and sys.stderr.isatty():
-            self.bar = click.progressbar(length=total, label="生成文档", file=sys.stderr)
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
             self.bar.__enter__()
 
     def step(self, count: int) -> None:
@@ -136,4 +137,12 @@ def main() -> None:
 
 
 # Each module registers its commands on `main`.
-from . import cmd_build, cmd_diff, cmd_fmt, cmd_report, cmd_serve, cmd_sheets  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    cmd_build,
+    cmd_diff,
+    cmd_fmt,
+    cmd_proof,
+    cmd_report,
+    cmd_serve,
+    cmd_sheets,
+)

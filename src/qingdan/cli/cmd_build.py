@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..diagnostics import EXIT_INPUT, EXIT_OK
-from . import _report, _run, format_option, main, path_argument, strict_option
+from ..diagnostics import EXIT_INPUT, EXIT_OK, Failed
+from . import _fail, _Progress, _report, _run, format_option, main, path_argument, strict_option
+
+if TYPE_CHECKING:
+    from ..pdfbuild import PdfResult
+    from ..render.pdf import Office
 
 
 @main.command()
@@ -28,30 +33,68 @@ def check(path: str | None, strict: bool, fmt: str) -> None:
 @path_argument
 @click.option("-o", "--output", "out_dir", default="output", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="输出文件夹")
+@click.option("--pdf", "make_pdf", is_flag=True,
+              help="同时在每份 Word 文档旁生成 PDF（用 LibreOffice 转换）")
 @strict_option
 @format_option
-def build(path: str | None, out_dir: Path, strict: bool, fmt: str) -> None:
+def build(path: str | None, out_dir: Path, make_pdf: bool, strict: bool, fmt: str) -> None:
     """检查并生成 Word 文档；有任何错误时不改动输出文件夹。
 
     有单位名册时，每个单位的文档生成在“输出文件夹/单位名称/”下；输入没有变化的单位不会
-    重新生成。
+    重新生成。加 --pdf 时再用 LibreOffice 把每份文档转换为同名 PDF，文档没有变化的不再转换。
     """
-    from ..load import display_path
-
+    office = _office(path, fmt, strict) if make_pdf else None
     try:
         result = _run(path, out_dir, fmt, strict)
+        pdfs = _pdfs(out_dir, office, fmt) if office is not None else None
     except OSError as exc:
         click.echo(f"失败：无法写入输出文件夹“{out_dir}”：{exc.strerror or exc}", err=True)
         sys.exit(EXIT_INPUT)
     _report(result.warnings, fmt)
     if fmt == "text":
-        changed = [target for target, new in result.written if new]
-        if len(result.written) <= 20:
-            for target, new in result.written:
-                click.echo(f"{'已生成' if new else '未变化'}：{display_path(target)}")
-        else:
-            same = len(result.written) - len(changed)
-            click.echo(f"已生成 {len(changed)} 份文档，{same} 份未变化。")
+        _list(result.written, "份文档")
+        if pdfs is not None:
+            _list(pdfs.written, "份 PDF")
         if result.skipped:
             click.echo(f"{result.skipped} 个单位的输入没有变化，沿用上次生成的文档。")
     sys.exit(EXIT_OK)
+
+
+def _list(written: list[tuple[Path, bool]], what: str) -> None:
+    from ..load import display_path
+
+    if len(written) <= 20:
+        for target, new in written:
+            click.echo(f"{'已生成' if new else '未变化'}：{display_path(target)}")
+    else:
+        changed = sum(1 for _, new in written if new)
+        click.echo(f"已生成 {changed} {what}，{len(written) - changed} {what[1:]}未变化。")
+
+
+def _office(path: str | None, fmt: str, strict: bool) -> Office:
+    """LibreOffice, found before anything is written; a missing one fails the build."""
+    from ..pdfbuild import config_location
+    from ..render.pdf import require_office
+    from . import _project_path
+
+    try:
+        return require_office(config_location(_project_path(path)))
+    except Failed as failed:
+        _fail(failed, fmt, strict)
+        raise  # unreachable: _fail exits
+
+
+def _pdfs(out_dir: Path, office: Office, fmt: str) -> PdfResult:
+    from ..pdfbuild import build_pdfs
+
+    progress = _Progress("转换 PDF")
+    try:
+        return build_pdfs(out_dir, office, progress=progress.step, on_plan=progress.start)
+    except Failed as failed:
+        progress.close()
+        _report(failed.diagnostics, fmt)
+        click.echo(f"失败：{len(failed.diagnostics)} 份文档无法转换为 PDF，没有改动任何 PDF。",
+                   err=True)
+        sys.exit(EXIT_INPUT)
+    finally:
+        progress.close()
