@@ -70,11 +70,12 @@ def _current(docx: Path, entry: Any, digest: str) -> bool:
         return False
 
 
-def build_pdfs(out_dir: Path, office: pdf.Office,
+def build_pdfs(out_dir: Path, office: pdf.Office, where: Location,
                progress: Callable[[int], None] | None = None,
                on_plan: Callable[[int], None] | None = None) -> PdfResult:
     """Convert the documents of the last build in out_dir whose PDF is missing or stale;
-    raises Failed (E422, located at the .docx) when any could not be converted."""
+    raises Failed when any could not be converted (E422, located at the .docx) or
+    LibreOffice would not start (E424, located at where)."""
     recorded = _load(out_dir, office)
     documents = [d for d in recorded_documents(out_dir) if d.is_file()]
     names = {d: d.relative_to(out_dir.resolve()).as_posix() for d in documents}
@@ -88,13 +89,13 @@ def build_pdfs(out_dir: Path, office: pdf.Office,
         failures = []
         if jobs:
             with pdf.converter(office) as converter:
-                failures = converter.convert(jobs, progress)
+                failures = pdf.reported(where, converter.convert, jobs, progress)
         if failures:
             raise Failed([Diagnostic(
                 "E422", f"LibreOffice 无法把它转换为 PDF：{f.error}",
                 Location(display_path(f.src)),
                 f"用 LibreOffice 打开这份文档查看；转换较慢时可用环境变量 {pdf.ENV_TIMEOUT} "
-                "放宽每份文档的时限（秒）。没有改动任何 PDF") for f in failures])
+                "放宽每份文档的时限（秒）") for f in failures])
         try:
             for docx, scratch_pdf in jobs:
                 target = docx.with_suffix(".pdf")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -46,18 +46,26 @@ def build(path: str | None, out_dir: Path, make_pdf: bool, strict: bool, fmt: st
     office = _office(path, fmt, strict) if make_pdf else None
     try:
         result = _run(path, out_dir, fmt, strict)
-        pdfs = _pdfs(out_dir, office, fmt) if office is not None else None
     except OSError as exc:
-        click.echo(f"失败：无法写入输出文件夹“{out_dir}”：{exc.strerror or exc}", err=True)
-        sys.exit(EXIT_INPUT)
+        _unwritable(out_dir, exc)
     _report(result.warnings, fmt)
     if fmt == "text":
         _list(result.written, "份文档")
-        if pdfs is not None:
-            _list(pdfs.written, "份 PDF")
         if result.skipped:
             click.echo(f"{result.skipped} 个单位的输入没有变化，沿用上次生成的文档。")
+    if office is not None:
+        try:
+            pdfs = _pdfs(path, out_dir, office, fmt)
+        except OSError as exc:
+            _unwritable(out_dir, exc)
+        if fmt == "text":
+            _list(pdfs.written, "份 PDF")
     sys.exit(EXIT_OK)
+
+
+def _unwritable(out_dir: Path, exc: OSError) -> NoReturn:
+    click.echo(f"失败：无法写入输出文件夹“{out_dir}”：{exc.strerror or exc}", err=True)
+    sys.exit(EXIT_INPUT)
 
 
 def _list(written: list[tuple[Path, bool]], what: str) -> None:
@@ -84,17 +92,18 @@ def _office(path: str | None, fmt: str, strict: bool) -> Office:
         raise  # unreachable: _fail exits
 
 
-def _pdfs(out_dir: Path, office: Office, fmt: str) -> PdfResult:
-    from ..pdfbuild import build_pdfs
+def _pdfs(path: str | None, out_dir: Path, office: Office, fmt: str) -> PdfResult:
+    from ..pdfbuild import build_pdfs, config_location
+    from . import _project_path
 
     progress = _Progress("转换 PDF")
     try:
-        return build_pdfs(out_dir, office, progress=progress.step, on_plan=progress.start)
+        return build_pdfs(out_dir, office, config_location(_project_path(path)),
+                          progress=progress.step, on_plan=progress.start)
     except Failed as failed:
         progress.close()
         _report(failed.diagnostics, fmt)
-        click.echo(f"失败：{len(failed.diagnostics)} 份文档无法转换为 PDF，没有改动任何 PDF。",
-                   err=True)
+        click.echo(f"失败：发现 {len(failed.diagnostics)} 个错误，没有改动任何 PDF。", err=True)
         sys.exit(EXIT_INPUT)
     finally:
         progress.close()

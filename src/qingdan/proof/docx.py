@@ -23,6 +23,7 @@ class Paragraph:
     style: str
     boxed: bool  # inside a text box (the notice's end block is one)
     header: bool = False  # in a table's heading row, which repeats on every page
+    pitch: float | None = None  # an exact line spacing of its own, in points
 
 
 def _own(paragraph: etree._Element) -> list[etree._Element]:
@@ -36,6 +37,16 @@ def _own(paragraph: etree._Element) -> list[etree._Element]:
 
 def _on(flag: etree._Element | None) -> bool:
     return flag is not None and flag.get(f"{W}val", "true") not in ("0", "false", "off")
+
+
+def _pitch(paragraph: etree._Element) -> float | None:
+    spacing = paragraph.find(f"{W}pPr/{W}spacing")
+    if spacing is None or spacing.get(f"{W}lineRule") != "exact":
+        return None
+    try:
+        return float(spacing.get(f"{W}line", "")) * TWIP
+    except ValueError:
+        return None
 
 
 def paragraphs(data: bytes) -> list[Paragraph]:
@@ -57,7 +68,7 @@ def paragraphs(data: bytes) -> list[Paragraph]:
         header = any(a.tag == f"{W}tr" and _on(a.find(f"{W}trPr/{W}tblHeader"))
                      for a in ancestors)
         found.append(Paragraph(text, style.get(f"{W}val", "") if style is not None else "",
-                               boxed, header))
+                               boxed, header, _pitch(p)))
     return found
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from ..diagnostics import Location
 from ..model import Text
 
+MIN_HELD = 4  # a shorter paragraph ("20", "合计") is found in too many texts to say
 WINDOWS = (12, 8, 5, 3)  # characters of context tried around a character, longest first
 
 
@@ -56,7 +57,7 @@ class Locator:
     def _holder(self, paragraph: str) -> Text | None:
         """The Text that holds most of the paragraph (at least half of its pieces)."""
         if paragraph not in self.cache:
-            pieces = _pieces(paragraph)
+            pieces = _pieces(paragraph) if len(paragraph) >= MIN_HELD else []
             best: tuple[int, Text] | None = None
             for text, squeezed in self.texts:
                 held = sum(1 for piece in pieces if piece in squeezed)

@@ -88,8 +88,8 @@ def run_proof(path: Path, strict: bool = False,
         if on_plan:
             on_plan(len(documents))
         with pdf.converter(office) as converter:
-            failures = {f.src: f.error for f in converter.convert(
-                [(d.docx, d.pdf) for d in documents], progress)}
+            failures = {f.src: f.error for f in pdf.reported(
+                where, converter.convert, [(d.docx, d.pdf) for d in documents], progress)}
         done = [d for d in documents if d.docx not in failures]
         for doc in documents:
             if doc.docx in failures:

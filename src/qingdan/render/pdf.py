@@ -26,12 +26,13 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import uuid
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..diagnostics import Diagnostic, Failed, Location
 
@@ -137,12 +138,41 @@ def require_office(where: Location) -> Office:
         raise Failed([Diagnostic(error.code, error.message, where, error.hint)]) from None
 
 
+T = TypeVar("T")
+
+
+def reported(where: Location, call: Callable[..., T], *args: Any) -> T:
+    """call(*args), with LibreOffice failing to start reported at where (raises Failed)."""
+    try:
+        return call(*args)
+    except OfficeError as error:
+        raise Failed([Diagnostic(error.code, error.message, where, error.hint)]) from None
+
+
 def timeout() -> float:
     """Seconds one document may take before its worker is restarted."""
     try:
         return max(float(os.environ.get(ENV_TIMEOUT, TIMEOUT)), 0.001)
     except ValueError:
         return TIMEOUT
+
+
+def _running(group: int) -> bool:
+    """Whether a process of the group is still running (zombies aside: where nothing reaps
+    orphans, they stay). Without /proc, whether the group exists at all."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        try:
+            os.killpg(group, 0)
+        except OSError:
+            return False
+        return True
+    for stat in proc.glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == group and fields[0] != "Z":
+                return True
+    return False
 
 
 class _Dead(Exception):
@@ -154,9 +184,9 @@ class _Worker:
 
     def __init__(self, office: Office):
         self.profile = tempfile.mkdtemp(prefix="qingdan-office-")
-        pipe = f"qingdan-{os.getpid()}-{uuid.uuid4().hex[:16]}"
+        self.pipe = f"qingdan-{os.getpid()}-{uuid.uuid4().hex[:16]}"
         self.process = subprocess.Popen(
-            [office.python, str(BRIDGE), office.soffice, pipe, self.profile],
+            [office.python, str(BRIDGE), office.soffice, self.pipe, self.profile],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             text=True, encoding="utf-8", start_new_session=True)
         self.answers: queue.Queue[dict[str, Any] | None] = queue.Queue()
@@ -211,7 +241,8 @@ class _Worker:
         self.kill()
 
     def kill(self) -> None:
-        """End the bridge and its soffice: the process group this worker started."""
+        """End the bridge and its soffice (the process group this worker started), then
+        remove the profile and the sockets a killed soffice leaves behind."""
         if sys.platform != "win32":
             with contextlib.suppress(OSError):
                 os.killpg(self.process.pid, signal.SIGKILL)
@@ -219,7 +250,24 @@ class _Worker:
             self.process.kill()
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=10)
+        if sys.platform != "win32":
+            deadline = time.monotonic() + 5
+            while _running(self.process.pid) and time.monotonic() < deadline:
+                time.sleep(0.05)  # until soffice.bin has gone too
+            for socket in self._sockets():
+                with contextlib.suppress(OSError):
+                    if socket.is_socket():
+                        socket.unlink()
         shutil.rmtree(self.profile, ignore_errors=True)
+
+    def _sockets(self) -> list[Path]:
+        """Where LibreOffice puts its sockets: the UNO pipe, and the single-instance pipe
+        named after an MD5 of the profile's URL (UTF-16, bytes as unpadded hex)."""
+        url = Path(self.profile).as_uri()
+        digest = hashlib.md5(url.encode("utf-16-le"), usedforsecurity=False).digest()
+        ipc = "SingleOfficeIPC_" + "".join(format(b, "x") for b in digest)
+        return [Path(root, f"OSL_PIPE_{os.getuid()}_{name}")
+                for root in ("/tmp", "/var/tmp") for name in (self.pipe, ipc)]
 
 
 @dataclass(frozen=True)
@@ -237,6 +285,7 @@ class Converter:
         self.office = office
         self.size = max(1, workers or os.cpu_count() or 1)
         self.idle: list[_Worker] = []
+        self.live: list[_Worker] = []  # every worker started and not yet stopped
         self.lock = threading.Lock()
 
     def __enter__(self) -> Converter:
@@ -247,7 +296,7 @@ class Converter:
 
     def close(self) -> None:
         with self.lock:
-            workers, self.idle = self.idle, []
+            workers, self.idle, self.live = self.idle, [], []
         for worker in workers:
             worker.stop()
 
@@ -255,7 +304,19 @@ class Converter:
         with self.lock:
             if self.idle:
                 return self.idle.pop()
-        return _Worker(self.office)
+        return self._start()
+
+    def _start(self) -> _Worker:
+        worker = _Worker(self.office)
+        with self.lock:
+            self.live.append(worker)
+        return worker
+
+    def _drop(self, worker: _Worker) -> None:
+        worker.kill()
+        with self.lock:
+            if worker in self.live:
+                self.live.remove(worker)
 
     def convert(self, jobs: list[tuple[Path, Path]],
                 progress: Callable[[int], None] | None = None) -> list[Failure]:
@@ -311,9 +372,9 @@ class Converter:
                     dst.write_bytes(normalise(dst.read_bytes()))
                 return worker, problem
             except _Dead as dead:
-                worker.kill()
+                self._drop(worker)
                 try:
-                    worker = _Worker(self.office)
+                    worker = self._start()
                 except OfficeError as error:
                     return None, error.message
                 if attempt == 2:
