@@ -2,8 +2,10 @@
 
 A case folder holds the project files and `expected.txt`, the whole of what
 `qingdan check .` prints (error stream, then standard output), run from inside the
-folder. An `args.txt` replaces the arguments (one per line). The expected exit code is 1
-when the output reports a failure, 0 otherwise.
+folder. An `args.txt` replaces the arguments (one per line), an `env.txt` adds environment
+variables (NAME=value lines). The expected exit code is 1 when the output reports a
+failure, 0 otherwise. Cases that run `proof` or `build --pdf` are skipped where LibreOffice
+is missing (never in CI).
 Three kinds of file are made at test time so the corpus stays plain text:
   NAME.gbk          -> NAME, the same text encoded in GBK (a file that is not UTF-8);
   NAME.docx.lines   -> NAME.docx, a Word file with one paragraph per line;
@@ -21,7 +23,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from conftest import run_cli
+from conftest import office_missing, run_cli
 from qingdan.diagnostics import CODES
 from scorebooks import materialise_fills
 
@@ -52,7 +54,12 @@ def test_case(name: str, tmp_path: Path):
     project = materialise(case, tmp_path)
     args_file = case / "args.txt"
     args = args_file.read_text("utf-8").split() if args_file.exists() else ["check", "."]
-    result = run_cli(*args, cwd=project)
+    env_file = case / "env.txt"
+    env = dict(line.split("=", 1) for line in env_file.read_text("utf-8").splitlines()
+               if line) if env_file.exists() else None
+    if ("proof" in args or "--pdf" in args) and office_missing():
+        pytest.skip(office_missing())
+    result = run_cli(*args, cwd=project, env=env)
     expected_file = case / "expected.txt"
     if os.environ.get("QINGDAN_UPDATE_CASES"):
         expected_file.write_text(result.stderr + result.stdout, "utf-8")
