@@ -19,7 +19,7 @@ def test_help_is_chinese():
     assert "退出码" in result.output
     assert result.output.startswith("用法：qingdan") and "选项:" in result.output
     assert "命令:" in result.output and "显示本帮助并退出" in result.output
-    for command in ("check", "build", "fmt", "report", "diff"):
+    for command in ("check", "build", "fmt", "report", "diff", "proof"):
         help_text = run_cli(command, "--help")
         assert help_text.exit_code == 0
         assert "显示本帮助并退出" in help_text.output and "Show this message" not in help_text.output
