@@ -99,7 +99,7 @@ def build_pdfs(out_dir: Path, office: pdf.Office, where: Location,
         try:
             for docx, scratch_pdf in jobs:
                 target = docx.with_suffix(".pdf")
-                data = scratch_pdf.read_bytes()
+                data = scratch_pdf.read_bytes()  # each exists: the converter checked
                 if target.is_file() and target.read_bytes() == data:
                     continue
                 staged.append((target, temporary_beside(target, data)))

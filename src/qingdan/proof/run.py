@@ -7,6 +7,7 @@ that is removed afterwards; nothing is written to the output folder or the sourc
 from __future__ import annotations
 
 import os
+import subprocess
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -25,7 +26,7 @@ from ..units import unit_project
 from . import docx as docx_text
 from .checks import Printed, check
 from .locate import Locator
-from .pages import ENV_PDFTOTEXT, find_pdftotext, read_lines
+from .pages import ENV_PDFTOTEXT, Line, find_pdftotext, read_lines
 
 
 @dataclass
@@ -101,15 +102,30 @@ def run_proof(path: Path, strict: bool = False,
                     f"{pdf.ENV_TIMEOUT} 放宽每份文档的时限（秒）"))
         workers = max(1, min(os.cpu_count() or 1, len(done)))
         with ThreadPoolExecutor(workers) as pool:
-            read = list(pool.map(lambda d: read_lines(d.pdf, pdftotext), done))
+            read = list(pool.map(lambda d: _read(d, pdftotext), done))
     pages = 0
-    for doc, (sizes, lines) in zip(done, read, strict=True):
+    for doc, pages_read in zip(done, read, strict=True):
+        if isinstance(pages_read, str):
+            model = _model(doc.model, doc.source)
+            found.append(Diagnostic("E422", f"无法读取“{doc.name}”的页面：{pages_read}",
+                                    model.location if model is not None else where,
+                                    "确认 poppler-utils 能正常运行"))
+            continue
+        sizes, lines = pages_read
         pages += len(sizes)
         found += _check(doc, sizes, lines, where)
     found = apply_settings(found, prepared.project.settings)
     if errors(found) or (strict and found):
         raise Failed(found)
     return ProofResult(found, len(documents), pages)
+
+
+def _read(doc: _Document, pdftotext: str) -> tuple[list[tuple[float, float]], list[Line]] | str:
+    """The PDF's pages and lines, or why pdftotext could not read them."""
+    try:
+        return read_lines(doc.pdf, pdftotext)
+    except (OSError, subprocess.SubprocessError) as error:
+        return str(error)
 
 
 def _render(prepared: Prepared, jobs: list[Job], scratch: Path) -> list[_Document]:
@@ -129,7 +145,7 @@ def _render(prepared: Prepared, jobs: list[Job], scratch: Path) -> list[_Documen
     return documents
 
 
-def _check(doc: _Document, sizes: list[tuple[float, float]], lines: list[Any],
+def _check(doc: _Document, sizes: list[tuple[float, float]], lines: list[Line],
            where: Location) -> list[Diagnostic]:
     model = _model(doc.model, doc.source)
     fallback = model.location if model is not None else where

@@ -3,23 +3,17 @@
 Each worker is `unobridge.py` run by a Python that can `import uno`; it starts its own
 soffice (headless, a private profile in a temporary folder, listening on a named pipe that
 only this user can open) and converts on request. A worker that dies or hangs is killed
-with its soffice and started again, and the document is tried once more.
-
-LibreOffice's PDFs differ from run to run (a creation date, a random document ID, and a
-per-process counter inside embedded Type 1 fonts); `normalise` removes those, so the same
-.docx gives the same bytes.
+with its soffice and started again, and the document is tried once more. Every PDF is
+made byte-stable (pdfnorm.py). Finding LibreOffice is office.py's.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
-import io
 import json
 import os
 import queue
-import re
 import shutil
 import signal
 import subprocess
@@ -28,125 +22,31 @@ import tempfile
 import threading
 import time
 import uuid
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from ..diagnostics import Diagnostic, Failed, Location
+from .office import (
+    BRIDGE,
+    ENV_PYTHON,
+    ENV_SOFFICE,
+    INSTALL_HINT,
+    Office,
+    OfficeError,
+    find_office,
+    reported,
+    require_office,
+)
+from .pdfnorm import normalise
 
-BRIDGE = Path(__file__).with_name("unobridge.py")
-ENV_SOFFICE = "QINGDAN_SOFFICE"  # the soffice program to use
-ENV_PYTHON = "QINGDAN_UNO_PYTHON"  # a Python that can import uno
+__all__ = ["ENV_PYTHON", "ENV_SOFFICE", "ENV_TIMEOUT", "Converter", "Failure", "Office",
+           "OfficeError", "converter", "find_office", "kept_open", "normalise", "reported",
+           "require_office"]
+
 ENV_TIMEOUT = "QINGDAN_PDF_TIMEOUT"  # seconds one document may take
 TIMEOUT = 120.0
 START_TIMEOUT = 90.0
-INSTALL_HINT = ("Debian、Ubuntu 执行 sudo apt-get install libreoffice-writer-nogui python3-uno；"
-                "Windows、macOS 从 https://zh-cn.libreoffice.org 下载安装 LibreOffice")
-
-
-class OfficeError(Exception):
-    """LibreOffice is missing or unusable: a code, a Chinese message and a hint."""
-
-    def __init__(self, code: str, message: str, hint: str):
-        super().__init__(message)
-        self.code, self.message, self.hint = code, message, hint
-
-
-@dataclass(frozen=True)
-class Office:
-    """A LibreOffice installation and the Python that drives it."""
-
-    soffice: str
-    python: str
-
-    @functools.cached_property
-    def identity(self) -> str:
-        """Changes when LibreOffice is upgraded or qingdan's PDF code changes."""
-        digest = hashlib.sha256()
-        program = Path(os.path.realpath(self.soffice))
-        for file in (program, program.with_name("soffice.bin"), BRIDGE, Path(__file__)):
-            with contextlib.suppress(OSError):
-                stat = file.stat()
-                digest.update(f"{file}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-        digest.update(BRIDGE.read_bytes() + Path(__file__).read_bytes())
-        return digest.hexdigest()
-
-
-def _candidates() -> list[str]:
-    found = [shutil.which(name) for name in ("soffice", "libreoffice")]
-    if sys.platform == "darwin":
-        found.append("/Applications/LibreOffice.app/Contents/MacOS/soffice")
-    elif sys.platform == "win32":
-        for root in (os.environ.get("PROGRAMFILES"), os.environ.get("PROGRAMFILES(X86)")):
-            if root:
-                found.append(str(Path(root, "LibreOffice", "program", "soffice.exe")))
-    return [f for f in found if f and Path(f).is_file()]
-
-
-def _pythons(soffice: str) -> list[str]:
-    """Pythons that may import uno: LibreOffice's own (Windows, macOS), then the system's."""
-    program = Path(os.path.realpath(soffice)).parent
-    own = [program / "python.exe", program / "python", program.parent / "Resources" / "python"]
-    system = ["/usr/bin/python3", shutil.which("python3") or ""]
-    return [str(p) for p in own if p.is_file()] + [p for p in system if p and Path(p).is_file()]
-
-
-def _imports_uno(python: str) -> bool:
-    try:
-        return subprocess.run([python, "-c", "import uno"], capture_output=True,
-                              timeout=60).returncode == 0
-    except (OSError, subprocess.SubprocessError):
-        return False
-
-
-def find_office() -> Office:
-    """The LibreOffice to convert with; raises OfficeError (E421) with the install command."""
-    return _find(os.environ.get(ENV_SOFFICE, ""), os.environ.get(ENV_PYTHON, ""))
-
-
-@functools.lru_cache(maxsize=8)
-def _find(soffice_given: str, python_given: str) -> Office:
-    if soffice_given:
-        if not Path(soffice_given).is_file():
-            raise OfficeError("E421", f"找不到 LibreOffice：环境变量 {ENV_SOFFICE} 所指的"
-                              f"“{soffice_given}”不存在，无法生成 PDF", INSTALL_HINT)
-        soffice = soffice_given
-    else:
-        found = _candidates()
-        if not found:
-            raise OfficeError("E421", "找不到 LibreOffice（soffice），无法生成 PDF",
-                              f"{INSTALL_HINT}；已安装在别处时，用环境变量 {ENV_SOFFICE} "
-                              "指出 soffice 的位置")
-        soffice = found[0]
-    pythons = [python_given] if python_given else _pythons(soffice)
-    for python in pythons:
-        if _imports_uno(python):
-            return Office(soffice, python)
-    raise OfficeError("E421", "找到了 LibreOffice，但找不到能调用它的 Python 接口（uno），"
-                      "无法生成 PDF",
-                      "Debian、Ubuntu 执行 sudo apt-get install python3-uno；"
-                      f"也可用环境变量 {ENV_PYTHON} 指出能 import uno 的 Python")
-
-
-def require_office(where: Location) -> Office:
-    """find_office, with a missing LibreOffice reported at where (raises Failed)."""
-    try:
-        return find_office()
-    except OfficeError as error:
-        raise Failed([Diagnostic(error.code, error.message, where, error.hint)]) from None
-
-
-T = TypeVar("T")
-
-
-def reported(where: Location, call: Callable[..., T], *args: Any) -> T:
-    """call(*args), with LibreOffice failing to start reported at where (raises Failed)."""
-    try:
-        return call(*args)
-    except OfficeError as error:
-        raise Failed([Diagnostic(error.code, error.message, where, error.hint)]) from None
 
 
 def timeout() -> float:
@@ -341,7 +241,12 @@ class Converter:
                     src, dst = todo.get_nowait()
                 except queue.Empty:
                     break
-                again, problem = self._one(worker, src, dst, wait)
+                try:
+                    again, problem = self._one(worker, src, dst, wait)
+                except Exception as error:  # never lose a document with its thread
+                    self._drop(worker)
+                    failures.append(Failure(src, f"{type(error).__name__}: {error}"))
+                    return
                 if problem is not None:
                     failures.append(Failure(src, problem))
                 if progress:
@@ -359,6 +264,8 @@ class Converter:
             thread.join()
         if not todo.empty() and start_errors:
             raise start_errors[0]
+        while not todo.empty():  # every worker gave up: what is left is not converted
+            failures.append(Failure(todo.get_nowait()[0], "LibreOffice 无法继续转换"))
         return sorted(failures, key=lambda f: str(f.src))
 
     def _one(self, worker: _Worker, src: Path, dst: Path,
@@ -369,7 +276,10 @@ class Converter:
             try:
                 problem = worker.convert(src, dst, wait)
                 if problem is None:
-                    dst.write_bytes(normalise(dst.read_bytes()))
+                    try:
+                        dst.write_bytes(normalise(dst.read_bytes()))
+                    except Exception as error:  # no file, or not a PDF pikepdf can read
+                        problem = f"LibreOffice 生成的 PDF 无法读取（{error}）"
                 return worker, problem
             except _Dead as dead:
                 self._drop(worker)
@@ -406,64 +316,3 @@ def kept_open(office: Office) -> Iterator[Converter]:
         finally:
             _KEPT.remove(conv)
 
-
-# --- byte-stable output -------------------------------------------------------------------
-
-_EEXEC_KEY, _C1, _C2 = 55665, 52845, 22719
-_UNIQUE_ID = re.compile(rb"/UniqueID \d+ def")
-
-
-def _decrypt(data: bytes) -> bytes:
-    r, out = _EEXEC_KEY, bytearray(len(data))
-    for i, c in enumerate(data):
-        out[i] = c ^ (r >> 8)
-        r = ((c + r) * _C1 + _C2) & 0xFFFF
-    return bytes(out)
-
-
-def _encrypt(data: bytes) -> bytes:
-    r, out = _EEXEC_KEY, bytearray(len(data))
-    for i, p in enumerate(data):
-        c = p ^ (r >> 8)
-        out[i] = c
-        r = ((c + r) * _C1 + _C2) & 0xFFFF
-    return bytes(out)
-
-
-def _fixed_id(match: re.Match[bytes]) -> bytes:
-    """The same UniqueID for every font, with as many digits (lengths stay the same)."""
-    digits = len(match.group()) - len(b"/UniqueID  def")
-    return b"/UniqueID 4" + b"0" * (digits - 1) + b" def"
-
-
-def _stable_type1(data: bytes, clear: int, secret: int) -> bytes:
-    """A Type 1 font file with LibreOffice's per-process UniqueID counter set to one value,
-    in the clear part and inside the eexec-encrypted part."""
-    head, body, tail = data[:clear], data[clear:clear + secret], data[clear + secret:]
-    plain = _decrypt(body)
-    fixed = _UNIQUE_ID.sub(_fixed_id, plain)
-    body = body if fixed == plain else _encrypt(fixed)
-    return _UNIQUE_ID.sub(_fixed_id, head) + body + tail
-
-
-def normalise(data: bytes) -> bytes:
-    """LibreOffice's PDF without what changes between runs: the creation date, the
-    document ID (made from the content instead) and Type 1 fonts' UniqueID counter."""
-    import pikepdf
-
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        for obj in pdf.objects:
-            if isinstance(obj, pikepdf.Stream) and "/Length2" in obj and "/Length1" in obj:
-                font = obj.read_bytes()
-                stable = _stable_type1(font, int(obj.Length1), int(obj.Length2))
-                if stable != font:
-                    obj.write(zlib.compress(stable, 6), filter=pikepdf.Name.FlateDecode)
-        for key in ("/CreationDate", "/ModDate"):
-            if key in pdf.docinfo:
-                del pdf.docinfo[key]
-        for key in ("/ID", "/DocChecksum"):
-            if key in pdf.trailer:
-                del pdf.trailer[key]
-        out = io.BytesIO()
-        pdf.save(out, deterministic_id=True)
-        return out.getvalue()
