@@ -16,19 +16,13 @@ _EEXEC_KEY, _C1, _C2 = 55665, 52845, 22719
 _UNIQUE_ID = re.compile(rb"/UniqueID \d+ def")
 
 
+PRIVATE = 4096  # the Private dictionary, with its UniqueID, opens the encrypted part
+
+
 def _decrypt(data: bytes) -> bytes:
     r, out = _EEXEC_KEY, bytearray(len(data))
     for i, c in enumerate(data):
         out[i] = c ^ (r >> 8)
-        r = ((c + r) * _C1 + _C2) & 0xFFFF
-    return bytes(out)
-
-
-def _encrypt(data: bytes) -> bytes:
-    r, out = _EEXEC_KEY, bytearray(len(data))
-    for i, p in enumerate(data):
-        c = p ^ (r >> 8)
-        out[i] = c
         r = ((c + r) * _C1 + _C2) & 0xFFFF
     return bytes(out)
 
@@ -39,14 +33,36 @@ def _fixed_id(match: re.Match[bytes]) -> bytes:
     return b"/UniqueID 4" + b"0" * (digits - 1) + b" def"
 
 
+def _restamped(secret: bytes) -> bytes:
+    """The eexec-encrypted part with its UniqueID fixed: bytes before it stay as they are,
+    every later byte is decrypted and encrypted again in one pass (the cipher chains)."""
+    match = _UNIQUE_ID.search(_decrypt(secret[:PRIVATE]))
+    if match is None or _fixed_id(match) == match.group():
+        return secret
+    start, fixed = match.start(), _fixed_id(match)
+    old = _EEXEC_KEY
+    for c in secret[:start]:
+        old = ((c + old) * _C1 + _C2) & 0xFFFF
+    new = old
+    out = bytearray(secret)
+    for i, p in enumerate(fixed, start):
+        old = ((secret[i] + old) * _C1 + _C2) & 0xFFFF
+        out[i] = e = p ^ (new >> 8)
+        new = ((e + new) * _C1 + _C2) & 0xFFFF
+    for i in range(start + len(fixed), len(secret)):
+        c = secret[i]
+        p = c ^ (old >> 8)
+        old = ((c + old) * _C1 + _C2) & 0xFFFF
+        out[i] = e = p ^ (new >> 8)
+        new = ((e + new) * _C1 + _C2) & 0xFFFF
+    return bytes(out)
+
+
 def _stable_type1(data: bytes, clear: int, secret: int) -> bytes:
     """A Type 1 font file with LibreOffice's per-process UniqueID counter set to one value,
     in the clear part and inside the eexec-encrypted part."""
     head, body, tail = data[:clear], data[clear:clear + secret], data[clear + secret:]
-    plain = _decrypt(body)
-    fixed = _UNIQUE_ID.sub(_fixed_id, plain)
-    body = body if fixed == plain else _encrypt(fixed)
-    return _UNIQUE_ID.sub(_fixed_id, head) + body + tail
+    return _UNIQUE_ID.sub(_fixed_id, head) + _restamped(body) + tail
 
 
 def normalise(data: bytes) -> bytes:
