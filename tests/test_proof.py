@@ -87,3 +87,21 @@ def test_proof_writes_nothing(tmp_path):
     assert "校对通过：1 份文档" in result.stdout
     assert {p: p.read_bytes() for p in project.iterdir()} == before
     assert not (tmp_path / "output").exists() and not (project / "output").exists()
+
+
+@needs_office
+def test_an_organ_mark_that_reads_like_the_signature(tmp_path):
+    """The mark at the top of page 1 may be the organ's name, as the signature is: the
+    signature is the one the date follows."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("qingdan.yaml", "意识形态工作责任清单.yaml"):
+        (project / name).write_bytes((EXAMPLE / name).read_bytes())
+    (project / "通知.yaml").write_text(
+        "kind: notice\nmark: 中共清河县粮食局委员会\nnumber: 清粮党发〔2024〕3号\n"
+        "recipients: 机关各科室党支部\nbody: |\n  现将{{ attachments }}印发给你们，请认真贯彻落实。\n"
+        "attachments: [意识形态工作责任清单]\nsignature: 中共清河县粮食局委员会\n"
+        "date: 2024-03-15\n", "utf-8")
+    code, found = proof(project)
+    assert not only(found, "E956"), found
+    assert code == 0, found

@@ -247,8 +247,13 @@ class _Pages:
     def signature(self, notice: Notice) -> None:
         name = "".join(notice.signature.value.split())
         date = numbering.date(notice.date.value)
-        sign = next((i for i, p in enumerate(self.doc.paragraphs)
-                     if self.texts[i] == name and not p.boxed), None)
+        # The signature paragraph is the one the date follows: the organ mark at the top
+        # may read the same.
+        named = [i for i, p in enumerate(self.doc.paragraphs)
+                 if self.texts[i] == name and not p.boxed]
+        dated = [i for i in named
+                 if next((t for t in self.texts[i + 1:] if t), None) == date]
+        sign = dated[0] if dated else (named[-1] if named else None)
         if sign is None or not self._paragraph_pages(sign):
             return
         page, first = self._paragraph_pages(sign)[0]
