@@ -37,9 +37,15 @@ def make_project(folder: Path, units: int) -> Path:
     """The bundled example with a generated roster of `units` units."""
     project = folder / "project"
     shutil.copytree(EXAMPLE, project)
-    entries = [{"id": f"u{i:04d}", "name": f"清河县第{i + 1}基层单位", "short": "单位",
-                "body": BODIES[i % 4], "superior": "局党委", "channels": f"第{i + 1}号公众号"}
-               for i in range(units)]
+    entries = []
+    for i in range(units):
+        organ = f"中共清河县第{i + 1}基层单位委员会"
+        entries.append({
+            "id": f"u{i:04d}", "name": f"清河县第{i + 1}基层单位", "short": "单位",
+            "body": BODIES[i % 4], "superior": "局党委", "channels": f"第{i + 1}号公众号",
+            "vars": {"发文机关标志": organ, "发文机关署名": organ,
+                     "发文字号": f"清基{i + 1}发〔2024〕1号", "主送": "各党小组",
+                     "抄送": "局党委", "印发机关": organ}})
     (project / "单位名册.yaml").write_text(
         json.dumps({"kind": "roster", "units": entries}, ensure_ascii=False), "utf-8")
     return project
