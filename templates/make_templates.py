@@ -254,6 +254,9 @@ def landscape(t: Builder) -> None:
     section.page_width, section.page_height = Mm(297), Mm(210)
     section.top_margin, section.bottom_margin = Mm(28), Mm(26)
     section.left_margin, section.right_margin = Mm(37), Mm(35)
+    # The page number 7 mm under the text block, as on portrait pages: the 26 mm bottom
+    # margin less 7 mm and the 4号 line (about 6 mm) leaves 13 mm to the edge.
+    section.footer_distance = Mm(13)
 
 
 def grid_table(t: Builder, columns: list[tuple[str, int]], rows: list[list[str]],

@@ -36,8 +36,6 @@ def only(found: list[dict], code: str) -> list[dict]:
 
 
 @needs_office
-@pytest.mark.xfail(strict=False, reason="issue 9 (rendering fidelity): on this branch the "
-                   "landscape scoring sheet's page number overlaps the text block (E958)")
 def test_proof_on_the_example_passes():
     result = run_cli("proof")
     assert result.exit_code == 0, result.stderr
