@@ -141,6 +141,7 @@ from . import (  # noqa: E402, F401
     cmd_build,
     cmd_diff,
     cmd_fmt,
+    cmd_import,
     cmd_proof,
     cmd_report,
     cmd_serve,
