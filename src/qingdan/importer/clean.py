@@ -9,6 +9,7 @@ import re
 
 from ..checks.text import HALF_TO_FULL, HALF_WIDTH, TYPO, TYPOS
 from .labels import parse_label
+from .notice import NUMBER_LINE
 from .read import Para
 from .report import Note, Report
 
@@ -104,8 +105,11 @@ def _join_broken(paras: list[Para], display: str, report: Report) -> list[Para]:
 
 
 def _stands_alone(text: str) -> bool:
-    """Lines that are never half a sentence: a title with its document type, a date."""
+    """Lines that are never half a sentence: a title with its document type, a date, a
+    document number, an organ's name, the start of a notice's title."""
     return bool(PIECE.match(text) or re.search(r"\d{4}年\d{1,2}月\d{1,2}日$", text)
+                or NUMBER_LINE.match(text) or text.startswith("关于")
+                or re.search(r"(办公室|委员会|党委|党组|党工委|政府|管委会|文件)$", text)
                 or re.search(r"(清单|办法|细则|意见|方案|通知|规定|决定|通报)$", text)
                 and len(text) <= 40 and not text.startswith("关于印发"))
 

@@ -162,7 +162,9 @@ def document(paras: list[Para], given: str, display: str, report: Report) -> Doc
 def _made_title(paras: list[Para]) -> str:
     """A title for a document without one: its topic (…工作) and what it is called."""
     text = "".join(p.text for p in paras[:40])
-    topics = re.findall(r"([\u4e00-\u9fff]{2,6}工作)(?:责任|主体)", text)
-    topic = max(set(topics), key=topics.count) if topics else ""
+    found = re.findall(r"([\u4e00-\u9fff]{2,8})工作(?:责任|主体)", text)
+    suffixes = [m[-n:] for m in found for n in range(2, len(m) + 1)]
+    best = max(suffixes, key=lambda s: (suffixes.count(s), len(s))) if suffixes else ""
+    topic = f"{best}工作" if best else ""
     kind = "责任清单" if "清单" in text[:200] else "实施办法"
     return f"{topic}{kind}"

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 Comments = dict[tuple[Any, ...], list[str]]
-SPACED = {"roles", "content", "scoring", "documents", "attachments"}  # a blank line before
+SPACED = {"roles", "content", "scoring", "documents"}  # a blank line before
 
 
 def scalar(value: Any, indent: int) -> str:

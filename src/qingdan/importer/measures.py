@@ -60,6 +60,8 @@ def _ids(nodes: list[Node]) -> None:
     ids = Ids()
     for node in (n for top in nodes for n in top.walk()):
         if node.kind == "plain":
+            if node.children:  # a 款 with its 项: ref() can name it
+                node.id = ids.make(node.texts[0] if node.texts else "kuan")
             continue
         if node.heading:
             node.id = ids.make(node.heading, 6)
@@ -88,6 +90,8 @@ def _node(node: Node, path: tuple[Any, ...], forms: dict[int, str], continuous: 
         comments[path] = list(node.notes)
     if node.kind == "plain":
         entry: dict[str, Any] = {"paragraph": "\n".join(node.texts)}
+        if node.id:
+            entry["id"] = node.id
     elif node.kind == "chapter":
         entry = {"id": node.id, "chapter": node.heading or node.raw}
     else:

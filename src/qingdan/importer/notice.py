@@ -30,7 +30,7 @@ class NoticeParts:
 
 def iso(text: str) -> str | None:
     match = DATE.match(text)
-    return f"{match.group(1)}-{int(match.group(2))}-{int(match.group(3))}" if match else None
+    return f"{match.group(1)}-{int(match.group(2)):02d}-{int(match.group(3)):02d}" if match else None
 
 
 def is_notice(paras: list[Para]) -> bool:

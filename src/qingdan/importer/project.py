@@ -207,6 +207,8 @@ def _config_comments(flat: list[tuple[str, Doc]]) -> dict[tuple[Any, ...], list[
     unit, sure = _unit(flat)
     if sure:
         return {("unit",): ["导入：按文件的署名填写，请核对"]}
+    if unit["name"] != "本单位":
+        return {("unit",): ["导入：按文件的署名推测，请改为本单位的全称和党组织类型"]}
     return {("unit",): ["导入：原文没有写明本单位，请改为本单位的全称和党组织类型"]}
 
 

@@ -108,9 +108,16 @@ def build(paras: list[Para], scheme: str, display: str, report: Report,
         else:
             parent = stack[-1]
             plain = parent.children[-1] if parent.children else None
+            if (parent.kind == "article" and label.number == 1 and plain is not None
+                    and plain.kind == node.kind and len(plain.texts) > 1):
+                # A 款 after the 项: the paragraph that a restart at （一） follows.
+                moved = Node("plain", plain.where, texts=[plain.texts.pop()])
+                parent.children.append(moved)
+                plain = moved
             # 项 after a 款 that restart at （一） belong to that 款.
             if (plain is not None and plain.kind == "plain" and parent.kind == "article"
-                    and label.number == 1):
+                    and label.number == len([c for c in plain.children
+                                             if c.kind == node.kind]) + 1):
                 plain.children.append(node)
             else:
                 parent.children.append(node)
@@ -146,7 +153,8 @@ def _node(label: Label, para: Para, display: str) -> Node:
     else:
         head, _, body = rest.partition("。")
         bare = POINTS.sub(r"\g<body>", head)
-        if body and 0 < len(bare) <= 16 and not re.search(r"[，、；：,]", bare):
+        if (body and not POINTS.match(body.strip()) and 0 < len(bare) <= 16
+                and not re.search(r"[，、；：,]", bare)):
             node.heading = head
             node.texts.append(body.strip())
             node.form = "run-in"
