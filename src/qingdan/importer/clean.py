@@ -32,6 +32,7 @@ FURNITURE = [
 ]
 # 某某考核办法 篇3: a page that collects several documents under one name.
 PIECE = re.compile(r"^(?P<title>.{2,60}?)\s*篇\s*(?P<n>[0-9一二三四五六七八九十]+)$")
+PLAIN_STYLES = ("", "Normal", "正文", "Body Text", "Plain Text")
 SENTENCE_END = "。；！？：…”’）》」』"
 LABEL_ONLY = re.compile(r"^[一二三四五六七八九十]+$")
 
@@ -68,7 +69,7 @@ def clean(paras: list[Para], display: str, report: Report, join: bool) -> list[P
         text = normalise(para.text, report)
         if not text:
             continue
-        reason = furniture(text)
+        reason = "表格的表头" if para.style == "表头" else furniture(text)
         if reason:
             report.add(f"{display} {para.where}", text, f"已去除：{reason}")
             continue
@@ -92,7 +93,8 @@ def _join_broken(paras: list[Para], display: str, report: Report) -> list[Para]:
     out: list[Para] = []
     for para in paras:
         prev = out[-1] if out else None
-        if (prev is not None and len(prev.text) >= 15 and prev.text[-1] not in SENTENCE_END
+        if (prev is not None and prev.style in PLAIN_STYLES and para.style in PLAIN_STYLES
+                and len(prev.text) >= 15 and prev.text[-1] not in SENTENCE_END
                 and not _stands_alone(prev.text) and not _stands_alone(para.text)
                 and "\u4e00" <= para.text[0] <= "\u9fff" and "\u4e00" <= prev.text[-1] <= "\u9fff"
                 and parse_label(para.text) is None):

@@ -14,6 +14,8 @@ from .read import MAX_PART, Para, failed
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+HEADER_CELLS = {"序号", "编号", "内容", "责任内容", "责任事项", "工作内容", "责任主体", "备注",
+                "主要内容", "职责", "具体内容", "工作职责", "项目", "考核内容", "分值"}
 HEADING_FACES = ("黑体", "楷体", "方正小标宋", "小标宋", "SimHei", "KaiTi")
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                          huge_tree=False, remove_comments=True)
@@ -173,6 +175,9 @@ class _Reader:
                 cells.append("\n".join(t for t in texts if t))
             where = f"表格{number}第{row_no}行"
             filled = [c for c in cells if c]
+            if filled and all(c in HEADER_CELLS for c in filled):
+                self.out.append(Para("　".join(filled), where, "表头"))
+                continue
             if len(filled) >= 2 and _bare_number(filled[0]):
                 filled = [f"{filled[0].rstrip('.、．')}.{filled[1]}", *filled[2:]]
             for cell_text in filled:

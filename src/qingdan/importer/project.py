@@ -21,7 +21,7 @@ from ..writer import inside, safe_filename, write_atomic
 from .documents import Doc, read_documents
 from .emit import dump
 from .ids import Ids
-from .read import HTML_SUFFIXES, TEXT_SUFFIXES, read_file
+from .read import read_file
 from .report import Report
 
 CITATION = re.compile(r"《(?P<title>[^《》]{2,80})》[（(](?P<number>[^（）()]{4,30})[）)]")
@@ -65,8 +65,7 @@ def import_files(paths: list[Path], out: Path, force: bool = False,
         except Failed as failed:
             problems.extend(failed.diagnostics)
             continue
-        join = path.suffix.lower() in (*TEXT_SUFFIXES, *HTML_SUFFIXES)
-        found = read_documents(paras, display, result.report, join)
+        found = read_documents(paras, display, result.report, True)
         if not found:
             problems.append(Diagnostic("E437", "没有找到可以导入的公文内容", Location(display),
                                        hint="文件是空的，或者只有网页的标题、导航等附加内容"))

@@ -42,8 +42,9 @@ class Para:
     lead: str = ""  # the leading run(s) set in a heading face (黑体/楷体), when read from Word
 
 
-def failed(code: str, message: str, display: str, hint: str, line: int = 1) -> Failed:
-    return Failed([Diagnostic(code, message, Location(display, line, 1), hint=hint)])
+def failed(code: str, message: str, display: str, hint: str, line: int = 1,
+           column: int = 1) -> Failed:
+    return Failed([Diagnostic(code, message, Location(display, line, column), hint=hint)])
 
 
 def read_file(path: Path, display: str, soffice: str | None = None) -> list[Para]:
@@ -105,8 +106,10 @@ def _controls(text: str, display: str) -> str:
     bad = CONTROL.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - text.rfind("\n", 0, bad.start())
         raise failed("E435", f"第 {line} 行含有不可打印的控制字符 U+{ord(bad.group()):04X}",
-                     display, "删除这个字符（通常是从其他程序复制时带进来的）后再导入", line)
+                     display, "删除这个字符（通常是从其他程序复制时带进来的）后再导入", line,
+                     column)
     return text
 
 
