@@ -219,10 +219,9 @@ def test_a_foreign_document_keeps_every_sentence_and_label(tmp_path: Path, name:
     _literal(out)
     built = "".join(printed_text(p) for p in _built(out, tmp_path / "out"))
     from qingdan.importer.clean import clean
+    from qingdan.importer.documents import read_documents
     from qingdan.importer.read import read_file
     from qingdan.importer.report import Report
-
-    from qingdan.importer.documents import read_documents
 
     report = Report()
     read_documents(read_file(SAMPLE[name], "x"), "x", report, True)

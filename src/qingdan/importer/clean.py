@@ -131,7 +131,8 @@ def split_pieces(paras: list[Para], display: str, report: Report) -> list[tuple[
         match = PIECE.match(paras[start].text)
         assert match is not None
         report.add(f"{display} {paras[start].where}", paras[start].text,
-                   f"合集中的第 {match.group('n')} 篇，作为一份文件导入，标题取“{match.group('title')}”")
+                   f"合集中的第 {match.group('n')} 篇，作为一份文件导入，"
+                   f"标题取“{match.group('title')}”")
         pieces.append((match.group("title"), paras[start + 1: end]))
     return pieces
 

@@ -75,9 +75,11 @@ def split_documents(paras: list[Para]) -> list[list[Para]]:
     for para in paras:
         current = docs[-1]
         starts = labelled and (_title_like(para) or PREAMBLE.match(para.text))
-        if starts and not (para.style == "公文标题" and current and current[-1].style == "公文标题"):
+        title_goes_on = para.style == "公文标题" and current and current[-1].style == "公文标题"
+        if starts and not title_goes_on:
             moved = []
-            if current and current[-1].text.endswith("：") and parse_label(current[-1].text) is None:
+            last = current[-1].text if current else ""
+            if last.endswith("：") and parse_label(last) is None:
                 moved = [current.pop()]
             docs.append(moved)
             labelled = False
@@ -139,7 +141,8 @@ def document(paras: list[Para], given: str, display: str, report: Report) -> Doc
             comments.update(role_comments)
             if closing:
                 data["preamble"] = "\n".join([*preamble, *closing])
-                report.add(f"{display} {last}", closing[0], "文末的署名、日期没有对应字段，放在导语中")
+                report.add(f"{display} {last}", closing[0],
+                           "文末的署名、日期没有对应字段，放在导语中")
             if front or closing:
                 comments[("preamble",)] = ["导入：标题下的署名、日期没有对应字段，放在导语中"]
             return Doc(title[0], "list", data, comments, start, signature)
@@ -155,7 +158,8 @@ def document(paras: list[Para], given: str, display: str, report: Report) -> Doc
         comments[("content", len(data["content"]))] = [
             "导入：文末的署名、日期（办法没有这些字段），作为不编号的段落保留"]
         data["content"].append({"paragraph": "\n".join(closing)})
-        report.add(f"{display} {last}", closing[0], "文末的署名、日期没有对应字段，作为不编号的段落保留")
+        report.add(f"{display} {last}", closing[0],
+                   "文末的署名、日期没有对应字段，作为不编号的段落保留")
     return Doc(title[0], data["kind"], data, comments, start, signature)
 
 

@@ -30,7 +30,9 @@ class NoticeParts:
 
 def iso(text: str) -> str | None:
     match = DATE.match(text)
-    return f"{match.group(1)}-{int(match.group(2)):02d}-{int(match.group(3)):02d}" if match else None
+    if match is None:
+        return None
+    return f"{match.group(1)}-{int(match.group(2)):02d}-{int(match.group(3)):02d}"
 
 
 def is_notice(paras: list[Para]) -> bool:

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from ..build import unique_name
-from ..compile import CJK_SPACE
 from ..checks.docnumber import NUMBER
 from ..checks.text import HARD_REFERENCE, hard_coded_phrases
+from ..compile import CJK_SPACE
 from ..diagnostics import Diagnostic, Failed, Location, errors
 from ..load import display_path, load_text
 from ..project import CONFIG_NAME
@@ -47,8 +47,8 @@ def check_output(out: Path, force: bool) -> None:
                                  hint="用 -o 指定一个新文件夹")])
     if out.is_dir() and any(out.iterdir()) and not force:
         raise Failed([Diagnostic("E436", f"输出文件夹“{display}”已存在且不为空", Location(display),
-                                 hint="用 -o 指定一个新文件夹；确需写入时加 --force（同名文件会被覆盖，"
-                                      "其他文件保持不动）")])
+                                 hint="用 -o 指定一个新文件夹；确需写入时加 --force"
+                                      "（同名文件会被覆盖，其他文件保持不动）")])
 
 
 def import_files(paths: list[Path], out: Path, force: bool = False,
@@ -103,8 +103,8 @@ def _named(docs: list[Doc]) -> list[tuple[str, Doc]]:
 def _sources(flat: list[tuple[str, Doc]], config: dict[str, Any]) -> dict[str, str]:
     """File name -> YAML text for qingdan.yaml and every document."""
     texts = {CONFIG_NAME: dump(config, _config_comments(flat),
-                               ["项目配置（由 qingdan import 生成）。unit 是本单位的信息，documents "
-                                "是文中所引文件的登记表。"])}
+                               ["项目配置（由 qingdan import 生成）。unit 是本单位的信息，",
+                                "documents 是文中所引文件的登记表。"])}
     for name, doc in flat:
         header = [f"由 qingdan import 从 {doc.source} 起导入。",
                   "标有“导入：”的注释说明了导入时的处理，核对后可删去。"]
@@ -195,7 +195,8 @@ def _config(flat: list[tuple[str, Doc]], registry: dict[str, dict[str, str]],
             report: Report) -> dict[str, Any]:
     unit, sure = _unit(flat)
     if not sure:
-        report.add(CONFIG_NAME, unit["name"], "本单位的名称和党组织类型是推测的，请在 qingdan.yaml 中核对")
+        report.add(CONFIG_NAME, unit["name"],
+                   "本单位的名称和党组织类型是推测的，请在 qingdan.yaml 中核对")
     data: dict[str, Any] = {"unit": unit}
     if registry:
         data["documents"] = registry

@@ -192,7 +192,8 @@ def open_docx(data: bytes, display: str) -> zipfile.ZipFile:
         members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         raise failed("E431", "不是有效的 Word 文件（.docx 应是 zip 压缩包）", display,
-                     "在 Word 或 WPS 中打开后另存为 .docx；旧的 .doc 文件请保留 .doc 扩展名")
+                     "在 Word 或 WPS 中打开后另存为 .docx；"
+                     "旧的 .doc 文件请保留 .doc 扩展名") from None
     if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_INFLATED:
         raise failed("E433", "文件解压后过大（可能是“压缩炸弹”）", display,
                      "一份公文解压后不会超过 200 MB；请确认文件来源")

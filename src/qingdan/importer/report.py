@@ -38,5 +38,6 @@ class Report:
         out = [f"{n.where}：“{n.what}”——{n.why}" for n in self.notes]
         out += [f"{n.where}：“{n.what}”——{n.why}" for n in self.typos]
         if self.punctuation:
-            out.append(f"中文中的半角标点已改为全角，共 {self.punctuation} 处（与 qingdan fmt 相同）")
+            out.append(f"中文中的半角标点已改为全角，共 {self.punctuation} 处"
+                       "（与 qingdan fmt 相同）")
         return out

@@ -168,7 +168,8 @@ def _grades(found: Found, places: list[tuple[Node, int]]) -> None:
                 return
 
 
-VETO = re.compile(r"^(?P<cond>.+?)的，(?P<effect>不作为考核对象|(?:不得|不能)评为(?P<grades>(?:“[^”]+”)+))$")
+VETO = re.compile(r"^(?P<cond>.+?)的，(?P<effect>不作为考核对象"
+                  r"|(?:不得|不能)评为(?P<grades>(?:“[^”]+”)+))$")
 
 
 def _vetoes(found: Found, places: list[tuple[Node, int]], ids: Ids) -> None:
