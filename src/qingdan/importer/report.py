@@ -4,6 +4,7 @@ notes are written as `# 导入：` comments beside the YAML they concern."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -35,9 +36,17 @@ class Report:
         return note
 
     def lines(self) -> list[str]:
-        out = [f"{n.where}：“{n.what}”——{n.why}" for n in self.notes]
+        """The notes in source order (file, then line), typos last, then the counts."""
+        ordered = sorted(self.notes, key=_place)
+        out = [f"{n.where}：“{n.what}”——{n.why}" for n in ordered]
         out += [f"{n.where}：“{n.what}”——{n.why}" for n in self.typos]
         if self.punctuation:
             out.append(f"中文中的半角标点已改为全角，共 {self.punctuation} 处"
                        "（与 qingdan fmt 相同）")
         return out
+
+
+def _place(note: Note) -> tuple[str, int]:
+    file, _, rest = note.where.partition(" ")
+    digits = re.search(r"\d+", rest)
+    return file, int(digits.group()) if digits else 0
