@@ -328,3 +328,24 @@ def test_old_word_file_through_libreoffice(tmp_path: Path):
 
 def _rtf(text: str) -> str:
     return "".join(c if ord(c) < 128 else f"\\u{ord(c)}?" for c in text)
+
+
+def test_any_text_gives_a_project_or_diagnostics_never_a_traceback(tmp_path_factory):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    pieces = st.sampled_from(["一、", "（一）", "1.", "第一条", "第一章", "根据", "《甲》（某发〔2019〕1号）",
+                              "：", "。", "，", "\n", "清单", "办法", "90分以上为“优秀”",
+                              "占综合成绩的60%", "（10分）", "关于", "通知", "2019年4月22日",
+                              "文字", " ", "x"])
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(pieces, max_size=40))
+    def run(parts: list[str]) -> None:
+        folder = tmp_path_factory.mktemp("fuzz")
+        source = folder / "文.txt"
+        source.write_text("".join(parts), "utf-8")
+        result = run_cli("import", str(source), "-o", str(folder / "out"))
+        assert result.exit_code in (0, 1), result.output
+
+    run()
