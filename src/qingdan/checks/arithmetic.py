@@ -35,19 +35,24 @@ WEIGHT_CALL = re.compile(r"weight\(\s*['\"]([^'\"]+)['\"]\s*\)")
 
 def check_stated(doc: Measures, scoring: Scoring) -> list[Diagnostic]:
     """Weights and grades defined in scoring are meant to be read: warn when no text of the
-    document states them (through weight('id'), formula or grades)."""
+    document states them, through weight('id'), formula or grades, or in so many words (an
+    imported document states its numbers as text: 占综合成绩的60%, 90分以上为优秀)."""
     texts = [t for n in doc.nodes() for t in (n.heading, n.text) if t is not None]
     if doc.preamble is not None:
         texts.append(doc.preamble)
     code = " ".join(m.group(1) for t in texts for m in PLACEHOLDER.finditer(t.value))
+    prose = [PLACEHOLDER.sub("", p) for t in texts for p in t.value.splitlines()]
     found = []
     if "formula" not in code:
         named = set(WEIGHT_CALL.findall(code))
         found += [Diagnostic(
             "W315", f"文中没有写出“{c.name.value}”的权重", c.location,
             hint=f"在相应条文中写 {{{{ weight('{c.id}') }}}}，或用 {{{{ formula }}}} 写出计算公式")
-            for c in scoring.components if c.id not in named]
-    if scoring.bands and "grades" not in code:
+            for c in scoring.components if c.id not in named and not any(
+                c.name.value in p and f"{number(c.weight)}%" in p for p in prose)]
+    literal = any(all(b.name in p for b in scoring.bands) and re.search(r"\d+\s*分", p)
+                  for p in prose)
+    if scoring.bands and "grades" not in code and not literal:
         found.append(Diagnostic("W315", "文中没有写出考核等次的分数段", scoring.bands[0].location,
                                 hint="在写等次的条文中用 {{ grades }}"))
     return found
