@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, TypedDict, cast
 
 from . import __version__
+from .annual.drafts import refuse_drafts
 from .checks import check_project, check_resolved
 from .checks.coverage import assessed_items, unassessed_additions
 from .checks.docnumber import (
@@ -377,10 +378,12 @@ def _intact(folder: Path, files: dict[str, list[int]]) -> bool:
 
 def run_build(path: Path, out_dir: Path | None, strict: bool = False,
               progress: Callable[[int], None] | None = None,
-              on_plan: Callable[[int], None] | None = None) -> BuildResult:
+              on_plan: Callable[[int], None] | None = None,
+              no_drafts: bool = False) -> BuildResult:
     """Check (out_dir None) or build a project; raises Failed after a full run.
 
-    Nothing is renamed into the output folder unless every unit succeeded.
+    Nothing is renamed into the output folder unless every unit succeeded. no_drafts
+    (--final): a draft (a date or number still 待定) is an error, not a warning.
     """
     global _SHARED
     prepared = prepare(path)
@@ -412,6 +415,8 @@ def run_build(path: Path, out_dir: Path | None, strict: bool = False,
         numbers += [NumberUse(n, Location(p, line, column), owner) for n, p, line, column, owner
                     in manifest[job.folder].get("numbers", [])]
     found += check_unique_numbers(numbers)
+    if no_drafts:
+        found = refuse_drafts(found)
     found = merge_units(apply_settings(found, settings))
     temporaries = [Path(tmp) for r in results for _, tmp in r.written]
     if errors(found) or (strict and found):

@@ -17,6 +17,7 @@ from typing import Any, overload
 from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
+from .annual import work
 from .diagnostics import Diagnostic, Failed, did_you_mean, errors
 from .model import Measures, Node, Notice, Project, ResponsibilityList, Text, known_body
 from .refs import Index, RefError
@@ -47,9 +48,12 @@ class Resolver:
     def base_context(self, doc_name: str) -> dict[str, Any]:
         unit = self.project.unit
         assert unit is not None, "a project is resolved for one unit"
-        return {"unit": unit.variables(),
-                "ref": lambda key: self.index.resolve(key, doc_name).ref,
-                "cite": self.cite}
+        found = {"unit": unit.variables(),
+                 "ref": lambda key: self.index.resolve(key, doc_name).ref,
+                 "cite": self.cite}
+        if self.project.year is not None:
+            found["year"] = self.project.year  # {{ year }}年度, {{ year - 1 }}
+        return found
 
     def cite(self, key: str) -> str:
         if key not in self.registry:
@@ -136,7 +140,8 @@ class Resolver:
 
     def resolve_notice(self, doc: Notice, titles: dict[str, str]) -> Notice:
         issued = issued_titles(doc, titles)
-        context = self.base_context(doc.name) | {"attachments": issued}
+        context = (self.base_context(doc.name) | {"attachments": issued}
+                   | work.context(self.project, doc))
         render = self._bind(context)
         title = (tuple(render(t) for t in doc.title) if doc.title
                  else (Text(f"关于印发{issued}的通知", doc.location),))
@@ -144,7 +149,10 @@ class Resolver:
             doc, title=title, mark=render(doc.mark), number=render(doc.number),
             recipients=render(doc.recipients), signature=render(doc.signature),
             body=self.render(doc.body, context, paragraphs=True),
-            copy_to=render(doc.copy_to), printer=render(doc.printer))
+            copy_to=render(doc.copy_to), printer=render(doc.printer),
+            sections=work.resolve_sections(
+                doc.sections, lambda text, paras: self.render(text, context, paragraphs=paras),
+                self.project.year))
 
     def _bind(self, context: dict[str, Any]) -> Callable[[Text | None], Any]:
         return lambda text: self.render(text, context)

@@ -260,8 +260,33 @@ class Measures:
 
 
 @dataclass(frozen=True)
+class Stage:
+    """One row of a work notice's 时间安排: the stage, its date or dates, what is due, to whom."""
+
+    name: Text
+    when: Text  # 2025-12-01, or a range 2025-12-01—2025-12-10; resolved: 2025年12月1日—12月10日
+    task: Text
+    location: Location
+    to: Text | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A numbered part of a work notice's body (一、考核对象), with an optional 时间安排."""
+
+    location: Location
+    heading: Text | None = None
+    text: Text | None = None
+    schedule: tuple[Stage, ...] = ()
+
+
+@dataclass(frozen=True)
 class Notice:
-    """A notice that issues documents: 关于印发《……》的通知, with its letterhead and end block."""
+    """A notice that issues documents: 关于印发《……》的通知, with its letterhead and end block.
+
+    A yearly work notice (kind "work": 关于开展2025年度……考核工作的通知) is issued once, by
+    the project's own unit, and has sections after its body, one of them with a schedule.
+    """
 
     name: str
     mark: Text
@@ -277,6 +302,10 @@ class Notice:
     printer: Text | None = None
     print_date: Text | None = None
     seal: bool = False  # 加盖印章: the date four characters in, room left for the seal
+    draft: Text | None = None  # 草稿 or 征求意见稿: marked as a draft whatever its values
+    kind: str = "notice"  # "notice" (issued by every unit) or "work" (by the project's own)
+    sections: tuple[Section, ...] = ()
+    assessed: tuple[Text, ...] = ()  # roster unit ids a work notice names; empty: all
 
 
 @dataclass(frozen=True)
@@ -319,6 +348,7 @@ class Project:
     roster: tuple[RosterUnit, ...] = ()
     partial: bool = False  # a source, or a part of one, could not be loaded
     lost: frozenset[str] = frozenset()  # names of sources that could not be loaded at all
+    year: int | None = None  # the edition's year ({{ year }}): qingdan.yaml's, or the notices'
 
     def issuable(self) -> list[ResponsibilityList | Measures]:
         """The documents a notice can attach: lists and measures."""

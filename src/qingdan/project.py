@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from . import schema
+from .annual.edition import edition_year
+from .annual.work import build_work
 from .diagnostics import CODES, Diagnostic, Failed, Location, did_you_mean
 from .load import Source, display_path, load_file, load_text
 from .model import CitedDocument, Measures, Notice, Project, ResponsibilityList, RosterUnit, Unit
@@ -25,7 +27,7 @@ from .sources import (
 CONFIG_NAME = "qingdan.yaml"
 # Source kind -> the schema that describes it.
 KINDS = {"list": "list", "measures": "measures", "assessment": "measures", "notice": "notice",
-         "roster": "roster", "results": "results"}
+         "roster": "roster", "results": "results", "work": "work"}
 def _templates_dir() -> Path:
     """The bundled templates: beside the package in a source checkout (pip install -e .),
     else where a regular installation put them (share/qingdan/templates)."""
@@ -54,6 +56,7 @@ class Config:
     settings: dict[str, str] = field(default_factory=dict)
     present: bool = True  # the file exists
     unit_broken: bool = False  # a unit is written but unusable (already reported)
+    year: int | None = None  # the edition's year, when qingdan.yaml says it
 
 
 def source_files(path: Path) -> tuple[Path, list[Path]]:
@@ -135,7 +138,8 @@ def load_project(path: Path, texts: dict[Path, str] | None = None,
                       measures=tuple(measures), notices=tuple(notices),
                       documents=config.documents,
                       templates=config.templates, settings=config.settings,
-                      roster=tuple(first.values()), partial=partial, lost=frozenset(lost))
+                      roster=tuple(first.values()), partial=partial, lost=frozenset(lost),
+                      year=edition_year(config.year, notices))
     return project, problems
 
 
@@ -178,8 +182,9 @@ def _load_config(root: Path, problems: list[Diagnostic],
             problems.append(Diagnostic(
                 "E204", f"diagnostics：错误 {code} 不能设为 {level}",
                 source.at(("diagnostics", code)), hint="只有 W 开头的警告可以调整或关闭"))
+    year = data.get("year") if reader.ok(("year",)) else None
     return Config(unit=unit, templates=_templates(root, source, reader, problems),
-                  documents=documents,
+                  documents=documents, year=year,
                   settings={c: v for c, v in settings.items() if c in CODES},
                   unit_broken="unit" in data and unit is None)
 
@@ -236,6 +241,8 @@ def _build_source(source: Source, registry: dict[str, CitedDocument],
         return build_roster(reader)
     if kind == "results":
         return ()  # 考核结果通报: built by `qingdan score` (scoring/source.py), not by build
+    if kind == "work":
+        return build_work(reader)  # 年度工作通知 (annual/work.py)
     return build_measures(reader)
 
 

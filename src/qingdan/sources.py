@@ -224,7 +224,8 @@ def build_notice(reader: Reader) -> Notice | None:
         number=reader.text(data, "number", ()), copy_to=reader.text(data, "copy_to", ()),
         printer=reader.text(data, "printer", ()),
         print_date=reader.text(data, "print_date", ()),
-        seal=data.get("seal", False) if reader.ok(("seal",)) else False)
+        seal=data.get("seal", False) if reader.ok(("seal",)) else False,
+        draft=reader.text(data, "draft", ()))
 
 
 def build_unit(raw: dict[str, Any]) -> Unit:

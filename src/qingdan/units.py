@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from .annual.work import issuer_only
 from .diagnostics import Diagnostic, did_you_mean
 from .model import ROLE_NAMES, Item, Overlay, Project, ResponsibilityList, Role, RosterUnit
 from .overlays import apply_measures_overlays
@@ -199,5 +200,6 @@ def unit_project(project: Project, unit: RosterUnit) -> tuple[Project, list[Diag
             problems += found
             changes += deviations
         measures.append(doc)
-    return (dataclasses.replace(project, unit=unit.unit, lists=tuple(lists),
+    own = issuer_only(project)  # a work notice is the issuing unit's, not each unit's
+    return (dataclasses.replace(own, unit=unit.unit, lists=tuple(lists),
                                 measures=tuple(measures), roster=()), problems, changes)

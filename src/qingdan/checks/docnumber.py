@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from .. import numbering
+from ..annual import drafts
 from ..diagnostics import Diagnostic, Location
 from ..model import CitedDocument, Project, Text
 
@@ -28,8 +29,9 @@ def check_documents(project: Project) -> list[Diagnostic]:
         found.extend(check_number(doc.number, doc.date))
     for notice in project.notices:
         found.extend(check_date(notice.date) + check_date(notice.print_date))
+        found.extend(drafts.check_notice(notice))
         if notice.number is None or "{" not in notice.number.value:
-            found.extend(check_number(notice.number, notice.date))
+            found.extend(check_number(notice.number, notice.date, pending=True))
     return found
 
 
@@ -40,7 +42,7 @@ def check_resolved_numbers(project: Project) -> list[Diagnostic]:
     """
     return [d for notice in project.notices
             if notice.number is not None and "{" in notice.number.raw
-            for d in check_number(notice.number, notice.date)]
+            for d in check_number(notice.number, notice.date, pending=True)]
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,8 @@ def notice_numbers(resolved: Project, unit_name: str) -> list[NumberUse]:
     """The numbers a resolved project's notices carry, for the build-wide check."""
     return [NumberUse(n.number.value.strip(), n.number.location,
                       f"单位“{unit_name}”的通知“{n.name}”")
-            for n in resolved.notices if n.number is not None and n.number.value.strip()]
+            for n in resolved.notices if n.number is not None and n.number.value.strip()
+            and not drafts.pending_number(n.number.value)]  # a blank is no number yet
 
 
 def registered_numbers(project: Project) -> list[NumberUse]:
@@ -97,21 +100,26 @@ def check_date(date: Text | None) -> list[Diagnostic]:
     return []
 
 
-def check_number(number: Text | None, date: Text | None) -> list[Diagnostic]:
-    """发文字号: 机关代字〔四位年份〕序号号, its year that of the date when one is given."""
+def check_number(number: Text | None, date: Text | None,
+                 pending: bool = False) -> list[Diagnostic]:
+    """发文字号: 机关代字〔四位年份〕序号号, its year that of the date when one is given.
+    pending: the project's own documents may leave the serial 待定 (a draft, W642)."""
     if number is None:
         return []
     text = number.value.strip()
     found = []
     match = NUMBER.match(text)
-    if match is None:
+    if pending and drafts.pending_number(text):
+        found.append(drafts.number_blank(number))
+    elif match is None:
         found.append(Diagnostic("E601", f"发文字号“{text}”格式不对", number.location,
                                 hint=number_hint(text)))
     # The year is checked even in a malformed number: fixing the brackets must not
     # reveal a wrong year only on the next run.
     written = YEAR_BRACKETS.search(text)
     year = match["year"] if match else (written.group(1) if written else None)
-    if date is not None and year is not None and len(year) == 4 and date.value[:4] != year:
+    if (date is not None and year is not None and len(year) == 4
+            and date.value[:4].isdigit() and date.value[:4] != year):
         found.append(Diagnostic(
             "E602", f"发文字号年份 {year} 与成文日期 {date.value} 不符",
             number.locate(year), hint="发文字号中的年份应是成文日期的年份"))

@@ -32,7 +32,8 @@ def check_titles(resolved: Project) -> list[Diagnostic]:
     found = []
     for notice in resolved.notices:
         attached = {"".join(t.value for t in d.title) for d in resolved.issuable()
-                    if d.name in {a.value for a in notice.attachments}}
+                    if d.name in {a.value for a in notice.attachments}
+                    or notice.kind == "work"}  # a work notice cites the measures it applies
         for text in (*notice.title, notice.body):
             for match in QUOTED.finditer(text.value):
                 name = match.group(1)

@@ -74,6 +74,10 @@ def texts_of_notice(doc: Notice) -> Iterator[Text]:
                  doc.printer):
         if text is not None:
             yield text
+    for section in doc.sections:  # a work notice's; stage dates are checked as dates
+        for stage in section.schedule:
+            yield from (t for t in (stage.name, stage.task, stage.to) if t is not None)
+        yield from (t for t in (section.heading, section.text) if t is not None)
 
 
 def all_texts(project: Project) -> Iterator[Text]:

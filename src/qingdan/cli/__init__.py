@@ -20,6 +20,8 @@ from ..diagnostics import (
 path_argument = click.argument("path", required=False, type=click.Path(path_type=str))
 strict_option = click.option("--strict", is_flag=True,
                              help="有警告也视为失败（仍会报告全部问题）")
+final_option = click.option("--final", is_flag=True,
+                            help="正式发文：日期、发文字号仍为“待定”或标为草稿的，视为错误")
 format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]),
                              default="text", show_default=True,
                              help="诊断信息的格式；json 输出到标准输出，供 CI 等工具读取")
@@ -62,9 +64,12 @@ class _Group(_Chinese, click.Group):
 
 
 def _project_path(path: str | None) -> Path:
-    from ..project import DEFAULT_PROJECT
+    """The path given; else the working folder when it is a project; else the example."""
+    from ..project import CONFIG_NAME, DEFAULT_PROJECT
 
-    return Path(path) if path else DEFAULT_PROJECT
+    if path:
+        return Path(path)
+    return Path(".") if Path(CONFIG_NAME).is_file() else DEFAULT_PROJECT
 
 
 def _report(diagnostics: list[Diagnostic], fmt: str) -> None:
@@ -107,13 +112,14 @@ class _Progress:
             self.bar = None
 
 
-def _run(path: str | None, out_dir: Path | None, fmt: str, strict: bool):
+def _run(path: str | None, out_dir: Path | None, fmt: str, strict: bool,
+         final: bool = False):
     from ..build import run_build
 
     progress = _Progress()
     try:
         return run_build(_project_path(path), out_dir, strict=strict, progress=progress.step,
-                         on_plan=progress.start)
+                         on_plan=progress.start, no_drafts=final)
     except Failed as failed:
         progress.close()  # before the report, so the two do not interleave
         _fail(failed, fmt, strict)
@@ -142,6 +148,7 @@ from . import (  # noqa: E402, F401
     cmd_diff,
     cmd_fmt,
     cmd_import,
+    cmd_newyear,
     cmd_proof,
     cmd_report,
     cmd_serve,

@@ -9,7 +9,17 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from ..diagnostics import EXIT_INPUT, EXIT_OK, Failed
-from . import _fail, _Progress, _report, _run, format_option, main, path_argument, strict_option
+from . import (
+    _fail,
+    _Progress,
+    _report,
+    _run,
+    final_option,
+    format_option,
+    main,
+    path_argument,
+    strict_option,
+)
 
 if TYPE_CHECKING:
     from ..pdfbuild import PdfResult
@@ -19,10 +29,11 @@ if TYPE_CHECKING:
 @main.command()
 @path_argument
 @strict_option
+@final_option
 @format_option
-def check(path: str | None, strict: bool, fmt: str) -> None:
+def check(path: str | None, strict: bool, final: bool, fmt: str) -> None:
     """检查源文件，报告全部问题，不生成文件。"""
-    result = _run(path, None, fmt, strict)
+    result = _run(path, None, fmt, strict, final)
     _report(result.warnings, fmt)
     if fmt == "text":
         click.echo(f"检查通过：{result.documents} 份文档，{len(result.warnings)} 个警告。")
@@ -36,16 +47,20 @@ def check(path: str | None, strict: bool, fmt: str) -> None:
 @click.option("--pdf", "make_pdf", is_flag=True,
               help="同时在每份 Word 文档旁生成 PDF（用 LibreOffice 转换）")
 @strict_option
+@final_option
 @format_option
-def build(path: str | None, out_dir: Path, make_pdf: bool, strict: bool, fmt: str) -> None:
+def build(path: str | None, out_dir: Path, make_pdf: bool, strict: bool, final: bool,
+          fmt: str) -> None:
     """检查并生成 Word 文档；有任何错误时不改动输出文件夹。
 
     有单位名册时，每个单位的文档生成在“输出文件夹/单位名称/”下；输入没有变化的单位不会
     重新生成。加 --pdf 时再用 LibreOffice 把每份文档转换为同名 PDF，文档没有变化的不再转换。
+    成文日期或发文字号写“待定”的通知按草稿生成（留空、左上角标注“草稿”），加 --final 时
+    则视为错误。
     """
     office = _office(path, fmt, strict) if make_pdf else None
     try:
-        result = _run(path, out_dir, fmt, strict)
+        result = _run(path, out_dir, fmt, strict, final)
     except OSError as exc:
         _unwritable(out_dir, exc)
     _report(result.warnings, fmt)

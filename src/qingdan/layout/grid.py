@@ -116,19 +116,24 @@ def _split(token: str, capacity: float, metrics: Metrics) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class Line:
-    """One line box in a page flow: its height in points and what it belongs to."""
+    """One line box in a page flow: its height in points and what it belongs to.
+    keep_next: the line goes to the next page with the line after it (a heading's)."""
 
     height: float
     tag: str = ""
+    keep_next: bool = False
 
 
 def paginate(lines: Iterable[Line], used: float = 0.0) -> list[int]:
     """The page (1-based) each line lands on: a line that would pass the text block's
-    bottom starts the next page. used: points already taken on the first page."""
+    bottom starts the next page, and so does one that must keep with the next when the
+    two do not fit together. used: points already taken on the first page."""
+    flow = list(lines)
     pages: list[int] = []
     page = 1
-    for line in lines:
-        if used + line.height > BLOCK_HEIGHT_PT + EPSILON and used > 0:
+    for n, line in enumerate(flow):
+        need = line.height + (flow[n + 1].height if line.keep_next and n + 1 < len(flow) else 0)
+        if used + need > BLOCK_HEIGHT_PT + EPSILON and used > 0:
             page += 1
             used = 0.0
         used += line.height

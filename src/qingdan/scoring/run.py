@@ -264,6 +264,8 @@ def _write_results(prepared: Prepared, doc: Measures, shape: Form, filled: list[
             "summary": summary_of(scoring, graded)}
         if project.unit is not None:
             context["unit"] = project.unit.variables()
+        if project.year is not None:
+            context["year"] = project.year
         try:
             notice, attachment = render_source(source, context, grade_lines(scoring, graded))
             data, drawn = render_results_notice(notice, attachment, shape, scoring, graded,

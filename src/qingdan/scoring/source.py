@@ -4,7 +4,8 @@ It is a notice without attachments of its own: letterhead, number, title, recipi
 body, signature and date, as a clerk writes a 通知. `build` only validates it (the file
 sits among the other sources); `score` renders it once the results are known. Its body
 may use {{ results }} on a line of its own (the units by grade go there, or after the
-body when it is left out), {{ assessment }}, {{ count }}, {{ summary }} and {{ unit.* }}.
+body when it is left out), {{ assessment }}, {{ count }}, {{ summary }}, {{ year }} and
+{{ unit.* }}. A date or number still 待定 makes it a draft, as for any notice.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import schema
+from ..annual import drafts
 from ..checks.docnumber import check_date, check_number
 from ..checks.text import lint_texts
 from ..compile import one_paragraph, render_text
@@ -69,7 +71,7 @@ def results_sources(root: Path, texts: dict[Path, str] | None = None) -> list[Re
             attachments=(), location=source.at(()), title=reader.title(data),
             number=reader.text(data, "number", ()), copy_to=reader.text(data, "copy_to", ()),
             printer=reader.text(data, "printer", ()),
-            print_date=reader.text(data, "print_date", ()))
+            print_date=reader.text(data, "print_date", ()), draft=reader.text(data, "draft", ()))
         found.append(ResultsSource(source.path.stem, notice,
                                    reader.text(data, "assessment", ()),
                                    reader.text(data, "attachment", ())))
@@ -81,9 +83,9 @@ def results_sources(root: Path, texts: dict[Path, str] | None = None) -> list[Re
 def check_source(results: ResultsSource, assessments: list[Measures]) -> list[Diagnostic]:
     """Dates, document number, punctuation and typos, and the assessment it names."""
     notice = results.notice
-    found = check_date(notice.date) + check_date(notice.print_date)
+    found = check_date(notice.date) + check_date(notice.print_date) + drafts.check_notice(notice)
     if notice.number is not None and "{" not in notice.number.value:
-        found += check_number(notice.number, notice.date)
+        found += check_number(notice.number, notice.date, pending=True)
     found += lint_texts(source_texts(results))
     names = [m.name for m in assessments]
     if results.assessment is not None and results.assessment.value not in names:
