@@ -11,6 +11,7 @@ Three kinds of file are made at test time so the corpus stays plain text:
   NAME.docx.lines   -> NAME.docx, a Word file with one paragraph per line;
   NAME.xlsx.fill    -> NAME.xlsx, a scoring workbook made by `qingdan sheets` for the
                        case's project and filled in as the file says (see scorebooks.py).
+A `git.txt` makes the folder a git repository: each line is a git command run in it.
 Set QINGDAN_UPDATE_CASES=1 to rewrite expected.txt from the current output (then review).
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import docx
@@ -34,7 +36,8 @@ ALL = sorted(p.name for p in CASES.iterdir() if p.is_dir())
 def materialise(case: Path, into: Path) -> Path:
     """Copy a case into a scratch folder, making its generated files."""
     target = into / case.name
-    shutil.copytree(case, target, ignore=shutil.ignore_patterns("expected.txt", "args.txt"))
+    shutil.copytree(case, target,
+                    ignore=shutil.ignore_patterns("expected.txt", "args.txt", "git.txt"))
     for gbk in target.glob("*.gbk"):
         gbk.with_suffix("").write_bytes(gbk.read_text("utf-8").encode("gbk"))
         gbk.unlink()
@@ -45,6 +48,10 @@ def materialise(case: Path, into: Path) -> Path:
         document.save(str(lines.with_suffix("")))
         lines.unlink()
     materialise_fills(target, target)
+    commands = case / "git.txt"
+    for line in commands.read_text("utf-8").splitlines() if commands.exists() else ():
+        subprocess.run(["git", "-c", "user.name=qingdan", "-c", "user.email=qingdan@invalid",
+                        *line.split()], cwd=target, check=True, capture_output=True)
     return target
 
 

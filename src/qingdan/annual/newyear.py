@@ -35,6 +35,7 @@ from ..numbering import PENDING
 from ..writer import temporary_beside
 from . import drafts, schedule
 
+CONFIG_NAME = "qingdan.yaml"
 OWN_KINDS = ("notice", "work", "results")  # documents the project issues itself
 YEAR_IN_NUMBER = re.compile(r"〔(\d{4})〕")
 PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^#:]*$")
@@ -110,7 +111,7 @@ def new_year(path: Path, year: int, copy: bool = False, target: Path | None = No
 def _in_place(root: Path, config: Path, files: list[Path], old: int, year: int) -> NewYear:
     status = _git(root, "status", "--porcelain", "--", ".")
     if status.strip():
-        raise _fail("E646", "项目文件夹中有未提交的改动，不能标记当前版本", root,
+        raise _fail("E646", "项目文件夹中有未提交的改动，不能标记当前版本", config,
                     "先用 git commit 提交（或撤销）这些改动，再运行 qingdan new-year")
     tag = f"v{old}"
     exists = subprocess.run(["git", "rev-parse", "-q", "--verify", f"refs/tags/{tag}"],
@@ -152,6 +153,7 @@ def _copied(root: Path, config: Path, files: list[Path], old: int, year: int,
         raise
     left = sorted(p.name + ("/" if p.is_dir() else "") for p in root.iterdir()
                   if not p.name.startswith(".") and p.resolve() not in kept
+                  and p.resolve() != target.resolve()
                   and not any(t.is_relative_to(p.resolve()) for t in templates))
     return NewYear(target, year, previous, advanced, left=left)
 
@@ -183,9 +185,9 @@ def _git(root: Path, *args: str) -> str:
         done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
                               timeout=60)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise _fail("E646", f"无法运行 git：{exc}", root, "确认已安装 git") from None
+        raise _fail("E646", f"无法运行 git：{exc}", root / CONFIG_NAME, "确认已安装 git") from None
     if done.returncode != 0:
-        raise _fail("E646", f"git {args[0]} 失败：{done.stderr.strip()}", root,
+        raise _fail("E646", f"git {args[0]} 失败：{done.stderr.strip()}", root / CONFIG_NAME,
                     "检查仓库状态（例如是否已有提交），或加 --copy 复制到新文件夹")
     return done.stdout
 

@@ -44,6 +44,10 @@ SCHEDULE_PT = 12
 SCHEDULE_LINE_TWIPS = 360
 CELL_MARGIN_TWIPS = 108  # left and right, Word's default
 ROW_EXTRA_PT = (0.0, 1.0)
+# The end block's text box (three 28.95 pt lines and three 2 pt rules) floats at the
+# bottom of the page that holds its anchor: after the last attachment, or, when there is
+# none, after the date, so that page keeps this much free under the signature.
+END_BLOCK_PT = (3 * PITCH_TWIPS + 3 * 40) / 20
 RENDERERS = tuple(zip(RULE_EXTRA_PT, ROW_EXTRA_PT, strict=True))  # Word and WPS; LibreOffice
 
 
@@ -200,11 +204,12 @@ def schedule_rows(rows: Sequence[tuple[str, ...]], metrics: Metrics,
     return found
 
 
-def place(letterhead: list[Line], tags: Sequence[str | Line], pitch_twips: int) -> Placement:
+def place(letterhead: list[Line], tags: Sequence[str | Line], pitch_twips: int,
+          reserve: float = 0.0) -> Placement:
     pitch = pitch_twips / 20
     lines = letterhead + [Line(pitch, tag) if isinstance(tag, str)
                           else Line(tag.height or pitch, tag.tag, tag.keep_next) for tag in tags]
-    pages = paginate(lines)
+    pages = paginate(lines, reserve=reserve)
 
     def last(tag: str) -> int:
         return max((p for p, line in zip(pages, lines, strict=True) if line.tag == tag),
@@ -215,8 +220,13 @@ def place(letterhead: list[Line], tags: Sequence[str | Line], pitch_twips: int) 
 
 def placements(text: NoticeText, pitch_twips: int = PITCH_TWIPS) -> list[Placement]:
     """The placement under every renderer the notice may meet."""
-    return [place(_letterhead(text, rule), flow_tags(text, m, row), pitch_twips)
+    return [place(_letterhead(text, rule), flow_tags(text, m, row), pitch_twips, _reserve(text))
             for m in METRICS for rule, row in RENDERERS]
+
+
+def _reserve(text: NoticeText) -> float:
+    """Without attachments the end block shares the signature's page."""
+    return 0.0 if text.notes else END_BLOCK_PT
 
 
 @lru_cache(maxsize=256)
@@ -233,6 +243,6 @@ def choose_pitch(text: NoticeText) -> int | None:
                 tags[(m, row)] = flow_tags(text, m, row)
             cases.append((_letterhead(text, rule), tags[(m, row)]))
     for pitch in sorted(range(MIN_PITCH, MAX_PITCH + 1), key=lambda p: abs(p - PITCH_TWIPS)):
-        if all(place(head, tags, pitch).together for head, tags in cases):
+        if all(place(head, tags, pitch, _reserve(text)).together for head, tags in cases):
             return pitch
     return None
