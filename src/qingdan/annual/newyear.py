@@ -137,14 +137,13 @@ def _copied(root: Path, config: Path, files: list[Path], old: int, year: int,
     kept = {config.resolve(), *(f.resolve() for f in files), *templates}
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    texts = {file.resolve(): text for file, text in advanced.files.items()}
     try:
         for file in kept:
-            relative = file.relative_to(root.resolve())
-            destination = staging / relative
+            destination = staging / file.relative_to(root.resolve())
             destination.parent.mkdir(parents=True, exist_ok=True)
-            if file in {f.resolve() for f in advanced.files}:
-                text = next(t for f, t in advanced.files.items() if f.resolve() == file)
-                destination.write_bytes(text.encode("utf-8"))
+            if file in texts:
+                destination.write_bytes(texts[file].encode("utf-8"))
             else:
                 shutil.copyfile(file, destination)
         staging.rename(target)
@@ -229,7 +228,8 @@ def advance(config: Path, files: list[Path], old: int, year: int,
         if edits:
             text = _apply(source.text, edits)
             load_text(text, file, source.display)  # must still parse; raises Failed if not
-            result.files[file] = text
+            bom = "\ufeff" if file.read_bytes().startswith(b"\xef\xbb\xbf") else ""
+            result.files[file] = bom + text
     return result
 
 

@@ -54,9 +54,9 @@ def build(path: str | None, out_dir: Path, make_pdf: bool, strict: bool, final: 
     """检查并生成 Word 文档；有任何错误时不改动输出文件夹。
 
     有单位名册时，每个单位的文档生成在“输出文件夹/单位名称/”下；输入没有变化的单位不会
-    重新生成。加 --pdf 时再用 LibreOffice 把每份文档转换为同名 PDF，文档没有变化的不再转换。
-    成文日期或发文字号写“待定”的通知按草稿生成（留空、左上角标注“草稿”），加 --final 时
-    则视为错误。
+    重新生成。
+    加 --pdf 时再用 LibreOffice 把每份文档转换为同名 PDF，文档没有变化的不再转换。
+    成文日期或发文字号写“待定”的通知按草稿生成（留空、左上角标注“草稿”），加 --final 时则视为错误。
     """
     office = _office(path, fmt, strict) if make_pdf else None
     try:

@@ -33,8 +33,8 @@ def diff(old: str | None, new: str | None, project_path: str | None, fmt: str, t
     """比较清单的两个版本（文件夹、文件或 git 版本），按条目列出新增、删除、修改、移动。
 
     OLD、NEW 可以是项目文件夹或源文件，也可以是 git 版本：HEAD~1、v2023，或“版本:项目路径”。
-    省略 NEW 时与项目（--project）现在的文件比较；两个都省略时，OLD 为 qingdan.yaml 中
-    previous 记下的上一版本（qingdan new-year 写入）。
+    省略 NEW 时，与项目（--project）现在的文件比较；
+    两个都省略时，OLD 为 qingdan.yaml 中 previous 记下的上一版本（qingdan new-year 写入）。
     """
     import contextlib
     import datetime

@@ -21,9 +21,9 @@ from . import _fail, _project_path, _report, main
 def new_year(year: int, path: str | None, copy: bool, target: Path | None) -> None:
     """开始 YEAR 年度的新版本：年度、成文日期、发文字号改为新一年的草稿，条目 id 不变。
 
-    项目在 git 仓库中时，给当前版本加上标签（如 v2024），在原处改写；否则（或加 --copy、-o）
-    复制到同级的新文件夹（如 example-2025）再改写。新版本记下上一版本，qingdan diff 不带
-    参数即与它比较。
+    项目在 git 仓库中时，给当前版本加上标签（如 v2024），在原处改写；
+    否则（或加 --copy、-o），复制到同级的新文件夹（如 example-2025）再改写。
+    新版本记下上一版本，qingdan diff 不带参数即与它比较。
     """
     from ..annual.newyear import new_year as start
     from ..load import display_path
