@@ -287,3 +287,20 @@ def test_signatures_stand_with_body_text_and_every_character_is_printed(printed)
         for ln in (ln for ln in found if not re.fullmatch(r"—\d+—", ln.text.replace(" ", ""))):
             assert LEFT - 0.5 <= ln.x0 and ln.x1 <= RIGHT + 0.5, (name, ln)
             assert TOP - 0.5 <= ln.y0 and ln.y1 <= BOTTOM + 0.5, (name, ln)
+
+
+def test_new_year_into_a_distant_folder_records_a_readable_previous(tmp_path):
+    """-o far from the old edition makes a long `previous:` path; it must stay a value,
+    not swallow the comment after it, so diff with no versions finds the old edition."""
+    import shutil
+
+    source = tmp_path / "source" / "example"
+    shutil.copytree(EXAMPLE, source)
+    target = tmp_path / "far" / "away" / "editions" / "example-2025"
+    result = run_cli("new-year", "2025", str(source), "-o", str(target))
+    assert result.exit_code == 0, result.output
+    config = (target / "qingdan.yaml").read_text("utf-8")
+    line = next(x for x in config.splitlines() if x.startswith("previous:"))
+    assert " # " in line
+    diffed = run_cli("diff", "--project", str(target))
+    assert diffed.exit_code == 0, diffed.output

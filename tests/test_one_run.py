@@ -70,3 +70,33 @@ def test_every_planted_error_appears_in_one_run(tmp_path: Path):
         message = line.split("]: ", 1)[-1]
         assert re.search(r"[\u4e00-\u9fff]", message), line
         assert not re.search(r"\b(?:expected|found|while|scanning|parsing|could not)\b", message)
+
+
+def test_a_file_that_does_not_parse_is_reported_once(tmp_path: Path):
+    """The example's list with a YAML error: one E101, not also an E311 for every indicator
+    that assesses its items, for the notice that attaches it, for each unit's overlays."""
+    import shutil
+
+    from conftest import EXAMPLE
+
+    project = tmp_path / "p"
+    shutil.copytree(EXAMPLE, project)
+    source = project / "意识形态工作责任清单.yaml"
+    source.write_text(source.read_text("utf-8") + "bad: [unclosed\n", "utf-8")
+    result = run_cli("check", str(project))
+    assert result.exit_code == 1
+    assert re.findall(r"error\[(\w+)\]", result.stderr) == ["E101"]
+
+
+def test_an_undefined_number_is_not_also_a_malformed_number(tmp_path: Path):
+    import shutil
+
+    from conftest import EXAMPLE
+
+    project = tmp_path / "p"
+    shutil.copytree(EXAMPLE, project)
+    config = project / "qingdan.yaml"
+    config.write_text("\n".join(line for line in config.read_text("utf-8").splitlines()
+                                if "发文字号:" not in line) + "\n", "utf-8")
+    result = run_cli("check", str(project))
+    assert re.findall(r"error\[(\w+)\]", result.stderr) == ["E302"]

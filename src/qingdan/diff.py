@@ -167,11 +167,13 @@ def measures_entries(doc: Measures) -> list[Entry]:
 
 
 def node_text(node: Node) -> str:
-    """A node's words as a reader sees them after its label: heading, text, points."""
+    """A node's words as a reader sees them after its label: heading, text, points, and
+    the 评分标准 the scoring sheet prints for it."""
     parts = [node.heading.value] if node.heading else []
     parts += node.text.paragraphs() if node.text else []
     text = "　".join(parts)
-    return text if node.points is None else f"{text}（{number(node.points)}分）"
+    text = text if node.points is None else f"{text}（{number(node.points)}分）"
+    return f"{text}　评分标准：{node.criteria.value}" if node.criteria else text
 
 
 def diff_lists(old: ResponsibilityList, new: ResponsibilityList) -> ListDiff:

@@ -179,7 +179,7 @@ def unit_project(project: Project, unit: RosterUnit) -> tuple[Project, list[Diag
     changes: list[Deviation] = []
     names = {doc.name for doc in project.issuable()}
     for name in unit.overlays:
-        if name not in names:
+        if name not in names and name not in project.lost:
             problems.append(Diagnostic(
                 "E813", f"单位“{unit.unit.name}”的调整：项目中没有清单或办法“{name}”",
                 unit.list_locations[name], hint=did_you_mean(name, names)

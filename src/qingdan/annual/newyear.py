@@ -246,7 +246,8 @@ def _config_edits(source: Source, data: dict[str, Any], year: int,
     if missing:
         notes = {"year": "年度：文中用 {{ year }} 引用",
                  "previous": "上一版本：qingdan diff 不带参数时与它比较"}
-        lines = "".join(f"{f'{key}: {_scalar(value, chr(0))}':<26}# {notes[key]}\n"
+        # At least one space before "#": YAML reads a "#" glued to a value as part of it.
+        lines = "".join(f"{f'{key}: {_scalar(value, chr(0))}':<25} # {notes[key]}\n"
                         for key, value in missing)
         first = min((s.start for k, s in source.keys.items() if len(k) == 1), default=None)
         at = source.text.rfind("\n", 0, first) + 1 if first is not None else len(source.text)

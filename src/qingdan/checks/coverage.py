@@ -27,6 +27,8 @@ def assessed_items(project: Project, index: Index) -> tuple[dict[str, set[str]],
                     found.append(Diagnostic(exc.code, exc.message, ref.locate(exc.needle),
                                             hint=exc.hint))
                     continue
+                if not target.location.path:
+                    continue  # names a part that failed to load: reported there
                 if target.doc not in lists:
                     found.append(Diagnostic(
                         "E311", f"“{ref.value}”不是责任清单中的条目", ref.location,

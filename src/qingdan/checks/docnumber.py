@@ -42,6 +42,7 @@ def check_resolved_numbers(project: Project) -> list[Diagnostic]:
     """
     return [d for notice in project.notices
             if notice.number is not None and "{" in notice.number.raw
+            and not notice.number.broken
             for d in check_number(notice.number, notice.date, pending=True)]
 
 

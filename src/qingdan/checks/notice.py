@@ -16,7 +16,7 @@ def check_attachments(project: Project) -> list[Diagnostic]:
     found = []
     for notice in project.notices:
         for attachment in notice.attachments:
-            if attachment.value not in names:
+            if attachment.value not in names and attachment.value not in project.lost:
                 found.append(Diagnostic(
                     "E311", f"附件“{attachment.value}”不是本项目的源文件", attachment.location,
                     hint=did_you_mean(attachment.value, names)

@@ -134,11 +134,12 @@ def _run(path: str | None, out_dir: Path | None, fmt: str, strict: bool,
 def main() -> None:
     """qingdan（清单）：把 YAML 源文件编译成符合 GB/T 9704-2012 的 Word 公文。
 
-    PATH 为项目文件夹（含 qingdan.yaml）或其中的一个源文件，省略时为自带示例
-    checklists/example。
+    PATH 为项目文件夹（含 qingdan.yaml）或其中的一个源文件；省略时为当前文件夹（其中有
+    qingdan.yaml 时），否则为自带示例 checklists/example。
 
-    退出码：0 成功；1 源文件或模板有错误（不写任何文件），或 --strict 下有警告，
-    或 fmt --check 发现需要改正之处；2 命令行用法错误。
+    退出码：0 成功；1 源文件或模板有错误（不写任何文件），或 --strict 下有警告，或 fmt --check
+    发现需要改正之处，或 proof 发现版面错误、无法生成 PDF，或 serve 的端口被占用；2 命令行用法
+    错误；130 按 Ctrl-C 中止。
     """
 
 
