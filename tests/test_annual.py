@@ -90,7 +90,10 @@ def test_diff_without_versions_compares_with_the_previous_folder(tmp_path: Path)
     assert named.output.replace(str(tmp_path / "a"), "") == recorded.output.replace(
         str(tmp_path / "b"), "")
     tables = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.docx"))
-    assert len(tables) == 5
+    # the list and the assessment measures (zhendi's criterion changed), for the base
+    # and each of the four roster units
+    assert len(tables) == 10
+    assert sum("考核办法》修订对照表" in t.name for t in tables) == 5
     for table in tables:
         assert printed_text(tmp_path / "a" / table) == printed_text(tmp_path / "b" / table)
 
