@@ -192,8 +192,8 @@ def make_styles(doc) -> dict[str, str]:
     notice_styles(doc)
     return {"title": "公文标题", "h1": "一级标题", "h2": "二级标题", "chapter": "章标题",
             "body": "Normal", "footer": "页码", "mark": "发文机关标志", "number": "发文字号",
-            "flush": "顶格", "note": "附件说明", "note-more": "附件说明续", "label": "附件标签",
-            "endblock": "版记", "cell": "表格文字", "head": "表头"}
+            "flush": "顶格", "marker": "版头标注", "note": "附件说明", "note-more": "附件说明续",
+            "label": "附件标签", "endblock": "版记", "cell": "表格文字", "head": "表头"}
 
 
 def indent(style, *, left: int = 0, hanging: int = 0, first: int = 0) -> None:
@@ -228,6 +228,9 @@ def notice_styles(doc) -> None:
     borders.append(bottom)
     reorder(number.element.pPr, PPR_ORDER)
     paragraph_style(doc, "顶格", FANGSONG, BODY_PT)
+    # 份号, 密级, 紧急程度 and qingdan's 草稿 / 征求意见稿: 3号黑体, flush left, on the first
+    # lines of the text block (GB/T 9704-2012 7.2.2-7.2.4).
+    paragraph_style(doc, "版头标注", HEITI, BODY_PT, align="left")
     note = paragraph_style(doc, "附件说明", FANGSONG, BODY_PT, align="left")
     indent(note, left=5 * CHAR, hanging=3 * CHAR)  # 附件：1.… with later lines under 1.
     more = paragraph_style(doc, "附件说明续", FANGSONG, BODY_PT, align="left")

@@ -36,6 +36,12 @@ from docx_kit import (  # noqa: E402
     set_fonts,
 )
 
+from qingdan.layout.notice import (  # noqa: E402
+    SCHEDULE_COLUMNS,
+    SCHEDULE_LINE_TWIPS,
+    SCHEDULE_PT,
+)
+
 
 def responsibility_list() -> bytes:
     """The 责任清单 template: title, recipients, preamble, then one section per role."""
@@ -91,6 +97,11 @@ def notice() -> bytes:
     attachment note, signature and date, each attached document on a new page after its
     附件N label, and the end block (版记) at the bottom of the last page."""
     t = Builder()
+    # A draft's marker (草稿, 征求意见稿) on the first line, top left; qingdan takes its
+    # line off the space above the organ mark, which stays 35 mm under the text block's top.
+    t.body("{%p if draft %}")
+    t.styled("marker", "{{ draft }}", HEITI)
+    t.body("{%p endif %}")
     for test, size in (("if mark|length <= 12", MARK_PT), ("elif mark|length <= 15", 28),
                        ("else", 22)):
         t.body(f"{{%p {test} %}}")
@@ -105,7 +116,12 @@ def notice() -> bytes:
     flow_mark(t, "start")
     t.styled("flush", "{{ recipients }}", FANGSONG)
     t.paragraphs("body")
+    work_sections(t)
+    # The attachment note one line under the body; without attachments the signature is
+    # one line under the body (the gap below).
+    t.body("{%p if attachments %}")
     t.body("")
+    t.body("{%p endif %}")
     t.body("{%p for a in attachments %}")
     t.body("{%p if loop.first %}")
     t.styled("note", "{{ a.note }}", FANGSONG)
@@ -127,6 +143,26 @@ def notice() -> bytes:
     t.body("{%p endfor %}")
     end_block(t)
     return t.save()
+
+
+def work_sections(t: Builder) -> None:
+    """A work notice's sections after the body: 一、heading in 黑体, paragraphs, and the
+    schedule as a table (小四 in exact 18 pt lines, so its height can be predicted)."""
+    t.body("{%p for s in sections %}")
+    t.body("{%p if s.heading %}")
+    t.styled("h1", "{{ s.label }}{{ s.heading }}", HEITI)
+    t.body("{%p endif %}")
+    t.body("{%p for line in s.paragraphs %}")
+    t.body("{{ line }}")
+    t.body("{%p endfor %}")
+    t.body("{%p if s.rows %}")
+    rows = [[name for name, _ in SCHEDULE_COLUMNS], ["{%tr for r in s.rows %}"],
+            ["{{ r.no }}", "{{ r.stage }}", "{{ r.when }}", "{{ r.task }}", "{{ r.to }}"],
+            ["{%tr endfor %}"]]
+    grid_table(t, list(SCHEDULE_COLUMNS), rows, ("{{ r.no }}",), size_pt=SCHEDULE_PT,
+               line_twips=SCHEDULE_LINE_TWIPS, repeat_header=False)
+    t.body("{%p endif %}")
+    t.body("{%p endfor %}")
 
 
 def flow_mark(t: Builder, edge: str) -> None:
@@ -254,12 +290,18 @@ def landscape(t: Builder) -> None:
     section.page_width, section.page_height = Mm(297), Mm(210)
     section.top_margin, section.bottom_margin = Mm(28), Mm(26)
     section.left_margin, section.right_margin = Mm(37), Mm(35)
+    # The page number 7 mm under the text block, as on portrait pages: the 26 mm bottom
+    # margin less 7 mm and the 4号 line (about 6 mm) leaves 13 mm to the edge.
+    section.footer_distance = Mm(13)
 
 
 def grid_table(t: Builder, columns: list[tuple[str, int]], rows: list[list[str]],
-               centred: tuple[str, ...]) -> None:
-    """A ruled table: a header row (repeated on every page), docxtpl {%tr %} rows merged
-    into one cell, fixed column widths in twips, rows that never break across pages."""
+               centred: tuple[str, ...], size_pt: float | None = None,
+               line_twips: int | None = None, repeat_header: bool = True) -> None:
+    """A ruled table: a header row (repeated on every page unless repeat_header is off),
+    docxtpl {%tr %} rows merged into one cell, fixed column widths in twips, rows that never
+    break across pages; size_pt and line_twips override the table styles' size and give
+    every line an exact height."""
     table = t.doc.add_table(rows=len(rows), cols=len(columns))
     table.style = t.doc.styles["Table Grid"]
     table.autofit = False
@@ -283,10 +325,19 @@ def grid_table(t: Builder, columns: list[tuple[str, int]], rows: list[list[str]]
             run = para.add_run(value)
             rpr = run._r.get_or_add_rPr()
             set_fonts(rpr, HEITI if r == 0 else FANGSONG)
+            if size_pt:
+                child(rpr, "w:sz", val=str(int(size_pt * 2)))
+                child(rpr, "w:szCs", val=str(int(size_pt * 2)))
             reorder_rpr(rpr)
+            if line_twips:
+                ppr = para._p.get_or_add_pPr()
+                child(ppr, "w:spacing", before="0", after="0", line=str(line_twips),
+                      lineRule="exact")
+                reorder(ppr, PPR_ORDER)
     for row in table.rows:
         child(row._tr.get_or_add_trPr(), "w:cantSplit")
-    child(table.rows[0]._tr.get_or_add_trPr(), "w:tblHeader")
+    if repeat_header:
+        child(table.rows[0]._tr.get_or_add_trPr(), "w:tblHeader")
 
 
 def scoring_sheet(wide: bool) -> bytes:

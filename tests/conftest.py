@@ -14,15 +14,41 @@ REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "checklists" / "example"
 
 
-def run_cli(*args: str, cwd: Path | None = None):
-    """Run the qingdan command in-process, as a user would from cwd."""
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None):
+    """Run the qingdan command in-process, as a user would from cwd (with env added)."""
     runner = CliRunner()
     old = Path.cwd()
     os.chdir(cwd or REPO)
     try:
-        return runner.invoke(main, list(args), catch_exceptions=False)
+        return runner.invoke(main, list(args), catch_exceptions=False, env=env)
     finally:
         os.chdir(old)
+
+
+def office_missing() -> str | None:
+    """Why LibreOffice cannot convert here (None when it can); CI must have it."""
+    from qingdan.render import pdf
+
+    try:
+        pdf.find_office()
+    except pdf.OfficeError as error:
+        return None if os.environ.get("CI") else f"{error.message} (scripts/test.sh installs it)"
+    return None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def office_workers():
+    """One pool of LibreOffice workers for every command the tests run in this process:
+    started on first use, stopped at the end of the session."""
+    from qingdan.render import pdf
+
+    try:
+        office = pdf.find_office()
+    except pdf.OfficeError:
+        yield None
+        return
+    with pdf.kept_open(office) as converter:
+        yield converter
 
 
 @pytest.fixture(scope="session")

@@ -2,17 +2,22 @@
 
 A case folder holds the project files and `expected.txt`, the whole of what
 `qingdan check .` prints (error stream, then standard output), run from inside the
-folder. An `args.txt` replaces the arguments (one per line). The expected exit code is 1
-when the output reports a failure, 0 otherwise.
+folder. An `args.txt` replaces the arguments (one per line), an `env.txt` adds environment
+variables (NAME=value lines). The expected exit code is 1 when the output reports a
+failure, 0 otherwise. Cases that run `proof` or `build --pdf` are skipped where LibreOffice
+is missing (never in CI).
 Some files are made at test time so the corpus stays plain text and small:
   NAME.gbk          -> NAME, the same text encoded in GBK (a file that is not UTF-8);
   NAME.docx.lines   -> NAME.docx, a Word file with one paragraph per line;
+  NAME.xlsx.fill    -> NAME.xlsx, a scoring workbook made by `qingdan sheets` for the
+                       case's project and filled in as the file says (see scorebooks.py);
   NAME.members      -> NAME, a zip of the JSON object's members (name -> text); the key
                        "!declared" maps members to the inflated size their headers claim;
   NAME.link         -> NAME, a symbolic link to the path the file holds;
   NAME.repeat       -> NAME, the text after the first line repeated as often as it says.
+A `git.txt` makes the folder a git repository: each line is a git command run in it.
 Codes that only a running system can show (a full disk, a file without permission, a
-second qingdan at work, a hostile git revision) are shown by tests in test_hardening.py.
+second qingdan at work, a hostile git revision) are shown by tests in test_hardening_*.py.
 Set QINGDAN_UPDATE_CASES=1 to rewrite expected.txt from the current output (then review).
 """
 
@@ -22,24 +27,27 @@ import json
 import os
 import shutil
 import struct
+import subprocess
 import zipfile
 from pathlib import Path
 
 import docx
 import pytest
 
-from conftest import run_cli
+from conftest import office_missing, run_cli
 from qingdan.diagnostics import CODES
+from scorebooks import materialise_fills
 
 CASES = Path(__file__).parent / "cases"
 ALL = sorted(p.name for p in CASES.iterdir() if p.is_dir())
-RUNTIME = {"E108", "E414", "E415", "E416"}  # shown in test_hardening.py
+RUNTIME = {"E108", "E414", "E415", "E416"}  # shown in test_hardening_*.py
 
 
 def materialise(case: Path, into: Path) -> Path:
     """Copy a case into a scratch folder, making its generated files."""
     target = into / case.name
-    shutil.copytree(case, target, ignore=shutil.ignore_patterns("expected.txt", "args.txt"))
+    shutil.copytree(case, target,
+                    ignore=shutil.ignore_patterns("expected.txt", "args.txt", "git.txt"))
     for gbk in target.glob("*.gbk"):
         gbk.with_suffix("").write_bytes(gbk.read_text("utf-8").encode("gbk"))
         gbk.unlink()
@@ -59,6 +67,11 @@ def materialise(case: Path, into: Path) -> Path:
         count, _, text = repeat.read_text("utf-8").partition("\n")
         repeat.with_suffix("").write_text(text * int(count), "utf-8")
         repeat.unlink()
+    materialise_fills(target, target)
+    commands = case / "git.txt"
+    for line in commands.read_text("utf-8").splitlines() if commands.exists() else ():
+        subprocess.run(["git", "-c", "user.name=qingdan", "-c", "user.email=qingdan@invalid",
+                        *line.split()], cwd=target, check=True, capture_output=True)
     return target
 
 
@@ -93,7 +106,12 @@ def test_case(name: str, tmp_path: Path):
     project = materialise(case, tmp_path)
     args_file = case / "args.txt"
     args = args_file.read_text("utf-8").split() if args_file.exists() else ["check", "."]
-    result = run_cli(*args, cwd=project)
+    env_file = case / "env.txt"
+    env = dict(line.split("=", 1) for line in env_file.read_text("utf-8").splitlines()
+               if line) if env_file.exists() else None
+    if ("proof" in args or "--pdf" in args) and office_missing():
+        pytest.skip(office_missing())
+    result = run_cli(*args, cwd=project, env=env)
     expected_file = case / "expected.txt"
     if os.environ.get("QINGDAN_UPDATE_CASES"):
         expected_file.write_text(result.stderr + result.stdout, "utf-8")

@@ -19,7 +19,7 @@ def test_help_is_chinese():
     assert "退出码" in result.output
     assert result.output.startswith("用法：qingdan") and "选项:" in result.output
     assert "命令:" in result.output and "显示本帮助并退出" in result.output
-    for command in ("check", "build", "fmt", "report", "diff"):
+    for command in ("check", "build", "fmt", "report", "diff", "proof"):
         help_text = run_cli(command, "--help")
         assert help_text.exit_code == 0
         assert "显示本帮助并退出" in help_text.output and "Show this message" not in help_text.output
@@ -77,9 +77,9 @@ def test_a_failed_build_leaves_earlier_output_untouched(tmp_path):
 def test_sources_are_never_rewritten(tmp_path):
     project = tmp_path / "project"
     shutil.copytree(EXAMPLE, project)
-    before = {p.name: p.read_bytes() for p in project.iterdir()}
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
     run_cli("build", str(project), "-o", str(tmp_path / "out"))
-    assert {p.name: p.read_bytes() for p in project.iterdir()} == before
+    assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before
 
 
 def test_every_code_is_documented_in_the_readme():

@@ -214,7 +214,7 @@ def test_8_unsafe_member_names_are_refused(tmp_path, name):
 @pytest.mark.parametrize("kind", ["[list]", "{a: 1}"])
 def test_9_kind_that_is_not_text(tmp_path, kind):
     result = check(project_with(tmp_path, f"kind: {kind}\ntitle: x\n"))
-    assert result.exit_code == 1 and "清单.yaml:1:7: error[E202]" in result.stderr
+    assert result.exit_code == 1 and "清单.yaml:1:7: error[E204]" in result.stderr
 
 
 @pytest.mark.parametrize("source, where", [

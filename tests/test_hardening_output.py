@@ -64,12 +64,18 @@ def touch_source(project: Path) -> None:
 
 
 def roster(project: Path, units: int) -> None:
-    """Replace the example's roster with `units` plain units (a fork pool from 8)."""
-    lines = ["kind: roster", "units:"]
+    """Replace the example's roster with `units` copies of its first unit (a fork pool from
+    8), each with its own name and 发文字号."""
+    import yaml
+
+    first = yaml.safe_load((project / "单位名册.yaml").read_text("utf-8"))["units"][0]
+    entries = []
     for i in range(units):
-        lines += [f"  - id: u{i:03d}", f"    name: 清河县第{i + 1}基层单位", "    short: 单位",
-                  "    body: 党支部", "    superior: 局党委", "    channels: 公众号"]
-    (project / "单位名册.yaml").write_text("\n".join(lines) + "\n", "utf-8")
+        unit = dict(first, id=f"u{i:03d}", name=f"清河县第{i + 1}基层单位")
+        unit["vars"] = dict(first.get("vars", {}), 发文字号=f"清粮机支发〔2024〕{i + 1}号")
+        entries.append(unit)
+    (project / "单位名册.yaml").write_text(
+        yaml.safe_dump({"kind": "roster", "units": entries}, allow_unicode=True), "utf-8")
 
 
 # --- 1. git revisions --------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,45 @@ def test_only_true_and_false_are_booleans():
     # YAML 1.1 reads off/yes/no as booleans; a clerk writing W901: off means the word.
     assert load("a: off\nb: yes\nc: true\nd: False\n").data == {
         "a": "off", "b": "yes", "c": True, "d": False}
+
+
+BROKEN_YAML = {
+    "tab": "a:\n\tb: 1\n",
+    "colon in Chinese text": "text: 中文: 说明\n",
+    "unquoted placeholder then text": "text: {{ unit.name }}的清单\n",
+    "unquoted placeholder": "text: {{ unit.name }}\n",
+    "unclosed quote": 'text: "abc\nb: 2\n',
+    "indent": "a:\n  b: 1\n c: 2\n",
+    "sequence indent": "a:\n  - 1\n - 2\n",
+    "duplicate anchor": "a: &x 1\nb: &x 2\n",
+    "undefined alias": "a: *x\n",
+    "two documents": "a: 1\n---\nb: 2\n",
+    "flow sequence": "a: [1, 2\nb: 3\n",
+    "flow mapping": "a: {b: 1\nc: 2\n",
+    "at sign": "a: @b\n",
+    "backtick": "a: `b\n",
+    "bad escape": 'a: "\\q"\n',
+    "bad hex escape": 'a: "\\x4"\n',
+    "block indicator zero": "a: |0\n  x\n",
+    "block header": "a: |x\n  x\n",
+    "tag": "a: !<foo bar\n",
+    "empty anchor": "a: &\n",
+    "content after end": "a: 1\n...\nb\n",
+    "control character": "a: \x07\n",
+    "sequence after mapping": "a: b\n- c\n",
+    "key inside value": "a: b: c\n",
+    "quoted document separator": 'a: "x\n---\n"\n',
+    "unknown tag": "a: !!python/object:os.system ls\n",
+    "merge of a scalar": "a: &x {b: 1}\nc:\n  <<: 5\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN_YAML))
+def test_every_yaml_error_is_told_in_chinese_with_its_place(name: str):
+    with pytest.raises(Failed) as raised:
+        load_text(BROKEN_YAML[name], Path("x.yaml"), "x.yaml")
+    for diag in raised.value.diagnostics:
+        assert re.search(r"[\u4e00-\u9fff]", diag.message), diag.message
+        assert not re.search(r"\b(?:expected|found|while|scanning|parsing|mapping|could)\b",
+                             diag.message + (diag.hint or "")), diag.message
+        assert diag.location.line >= 1 and diag.code.startswith("E1")

@@ -42,7 +42,8 @@ def test_warnings_pass_but_fail_under_strict_after_a_full_run(tmp_path):
     docx.unlink()
     strict = run_cli("build", str(root), "-o", str(out), "--strict")
     assert strict.exit_code == 1
-    assert strict.stderr.count("warning[W901]") == 9
+    assert strict.stderr.count("warning[W901]") == 4  # three, then the count of the rest
+    assert "还有 6 处中文中的半角标点" in strict.stderr and "9 个警告" in strict.stderr
     assert "--strict 下有 9 个警告，未生成任何文件" in strict.stderr
     assert not list(out.glob("*.docx"))
 
@@ -100,3 +101,34 @@ def test_fmt_reports_broken_sources_instead_of_touching_them(tmp_path):
     result = run_cli("fmt", str(root))
     assert result.exit_code == 1 and "error[E101]" in result.stderr
     assert (root / "清单.yaml").read_bytes() == before
+
+
+def test_fmt_fixes_a_half_width_colon_that_breaks_the_yaml(tmp_path):
+    """'要求: 每年' reads as a YAML key; check says so in Chinese and fmt writes '：'."""
+    source = SOURCE.replace("text: \"双引号中的文字,也要改。\"", "text: 要求: 每年两次,每次一天。")
+    root = project(tmp_path, source=source)
+    broken = run_cli("check", str(root))
+    assert broken.exit_code == 1
+    assert "半角冒号“:”应为全角“：”（运行 qingdan fmt 可自动改正）" in broken.stderr
+    fixed = run_cli("fmt", str(root))
+    assert fixed.exit_code == 0, fixed.output
+    text = (root / "清单.yaml").read_text("utf-8")
+    assert "text: 要求：每年两次，每次一天。" in text
+    assert "# 注释要保留" in text and "# 行尾注释也要保留" in text
+    assert run_cli("check", str(root)).exit_code == 0
+
+
+def test_any_organ_type_is_accepted_and_known_ones_get_headings(tmp_path):
+    for body, heading in (("区委", "一、局区委主体责任清单"), ("机关党委", "一、局机关党委主体责任清单")):
+        root = tmp_path / body
+        root.mkdir()
+        (root / "qingdan.yaml").write_text(CONFIG.replace("body: 党委", f"body: {body}"), "utf-8")
+        (root / "清单.yaml").write_text(SOURCE.replace(",", "，").replace("(", "（").replace(
+            ")", "）").replace(";", "；").replace(":", "：", 0), "utf-8")
+        out = tmp_path / f"out-{body}"
+        result = run_cli("build", str(root), "-o", str(out))
+        assert result.exit_code == 0, result.output
+        import docx
+
+        [document] = out.glob("*.docx")
+        assert heading in [p.text for p in docx.Document(str(document)).paragraphs]

@@ -180,29 +180,28 @@ def test_deviation_report(tmp_path):
 
 
 def test_notice_numbers_from_unit_variables_are_filled_and_checked(tmp_path):
+    """The example's notice takes each unit's own 发文字号 from its vars; a malformed one is
+    E601 for that unit, and two units with one number is E604."""
     project = tmp_path / "p"
     shutil.copytree(EXAMPLE, project)
-    notice = project / "印发通知.yaml"
-    notice.write_text(notice.read_text("utf-8").replace(
-        "number: 清粮党发〔2024〕3号", 'number: "{{ unit.vars.daizi }}〔2024〕3号"'), "utf-8")
-    config = project / "qingdan.yaml"
-    config.write_text(config.read_text("utf-8").replace(
-        "  channels: 局网站、“双微”  # 本单位的宣传阵地\n",
-        "  channels: 局网站、“双微”  # 本单位的宣传阵地\n  vars:\n    daizi: 清粮党发\n"), "utf-8")
-    roster = project / "单位名册.yaml"
-    text = roster.read_text("utf-8")
-    for channels, daizi in (("机关公众号", "清粮机关支发"), ("站网站", "清粮站支发"),
-                            ("公司网站、“双微”", "清粮司党发"), ("库务公开栏", "清粮库总支发")):
-        text = text.replace(f"    channels: {channels}\n",
-                            f"    channels: {channels}\n    vars: {{daizi: {daizi}}}\n")
-    roster.write_text(text, "utf-8")
     out = tmp_path / "out"
     result = run_cli("build", str(project), "-o", str(out))
     assert result.exit_code == 0, result.output
-    [notice_doc] = (out / "清河县储备粮库").glob("关于印发*.docx")
-    assert "清粮库总支发〔2024〕3号" in [p.text for p in paragraphs(notice_doc)]
-    roster.write_text(text.replace("daizi: 清粮站支发", "daizi: 清粮站支〔24〕"), "utf-8")
+    numbers = {}
+    for notice_doc in out.rglob("关于印发*.docx"):
+        texts = [p.text for p in paragraphs(notice_doc)]
+        numbers[notice_doc.parent.name] = next(t for t in texts if "〔2024〕" in t)
+    assert numbers["清河县储备粮库"] == "清储粮总支发〔2024〕1号"
+    assert len(set(numbers.values())) == 5  # the project's own notice and four units'
+    roster = project / "单位名册.yaml"
+    text = roster.read_text("utf-8")
+    roster.write_text(text.replace("清粮监支发〔2024〕1号", "清粮站支〔24〕1号"), "utf-8")
     broken = run_cli("check", str(project))
     assert broken.exit_code == 1
-    assert "error[E601]: 发文字号“清粮站支〔24〕〔2024〕3号”格式不对（单位：清河县粮食质量监测站）" \
+    assert "error[E601]: 发文字号“清粮站支〔24〕1号”格式不对（单位：清河县粮食质量监测站）" \
         in broken.stderr
+    roster.write_text(text.replace("清粮监支发〔2024〕1号", "清粮机支发〔2024〕1号"), "utf-8")
+    twice = run_cli("check", str(project))
+    assert twice.exit_code == 1
+    assert ("error[E604]: 发文字号“清粮机支发〔2024〕1号”重复：单位“清河县粮食局机关”的通知“印发通知”、"
+            "单位“清河县粮食质量监测站”的通知“印发通知”都用了这个字号") in twice.stderr

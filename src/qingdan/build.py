@@ -25,14 +25,21 @@ from pathlib import Path
 from typing import Any, TypedDict, cast
 
 from . import __version__
+from .annual.drafts import refuse_drafts
 from .checks import check_project, check_resolved
 from .checks.coverage import assessed_items, unassessed_additions
+from .checks.docnumber import (
+    NumberUse,
+    check_unique_numbers,
+    notice_numbers,
+    registered_numbers,
+)
 from .checks.text import lint_texts
-from .compile import resolve_project
+from .compile import resolve_all, resolve_project
 from .diagnostics import Diagnostic, Failed, Location, Severity, errors
 from .diff import ProjectDiff, UnitDiff, diff_list_sets
 from .load import display_path
-from .model import Project, ResponsibilityList, RosterUnit
+from .model import Measures, Project, ResponsibilityList, RosterUnit
 from .project import CONFIG_NAME, load_project, source_files
 from .refs import Index, build_index
 from .render.docx import render_list, render_measures, render_sheet, sheet_rows, sheet_title
@@ -48,10 +55,12 @@ PARALLEL_FROM = 8  # units; below this a worker pool costs more than it saves
 
 @dataclass(frozen=True)
 class Output:
-    """One rendered document: its file name inside its folder and its bytes."""
+    """One rendered document: its file name inside its folder, its bytes, and the name of
+    the source it came from (a scoring sheet's is its assessment's)."""
 
     name: str
     data: bytes
+    source: str = ""
 
 
 @dataclass
@@ -83,6 +92,7 @@ class UnitResult:
     outputs: list[Output] = field(default_factory=list)
     deviations: list[Deviation] = field(default_factory=list)
     written: list[tuple[str, str]] = field(default_factory=list)  # (final, temporary) names
+    numbers: list[NumberUse] = field(default_factory=list)  # its notices' 发文字号
 
 
 @dataclass
@@ -119,12 +129,10 @@ def build_unit(prepared: Prepared, unit: RosterUnit | None, folder: str = "",
                 [op.text for ops in unit.overlays.values() for op in ops if op.text])
         if errors(result.found):
             return result
-    try:
-        resolved, warnings = resolve_project(project, index)
-    except Failed as failed:
-        result.found += _for_unit(failed.diagnostics, unit)
-        return result
-    result.found += _for_unit(warnings + check_resolved(resolved), unit)
+    resolved, problems = resolve_all(project, index)
+    result.found += _for_unit(problems + check_resolved(resolved), prepared.project, unit)
+    owner = resolved.unit.name if resolved.unit else ""
+    result.numbers = notice_numbers(resolved, owner)
     if errors(result.found) or not prepared.renderable:
         return result
     try:
@@ -134,12 +142,14 @@ def build_unit(prepared: Prepared, unit: RosterUnit | None, folder: str = "",
     return result
 
 
-def _for_unit(found: list[Diagnostic], unit: RosterUnit | None) -> list[Diagnostic]:
-    """Problems met while rendering shared text for a unit name the unit."""
-    if unit is None:
+def _for_unit(found: list[Diagnostic], project: Project,
+              unit: RosterUnit | None) -> list[Diagnostic]:
+    """Problems met while rendering shared text for a unit name the unit, when there are
+    several units (merge_units then gives a problem they share one line)."""
+    if unit is None and (not project.roster or project.unit is None):
         return found
-    return [dataclasses.replace(d, message=f"{d.message}（单位：{unit.unit.name}）")
-            for d in found]
+    name = unit.unit.name if unit is not None else project.unit.name  # type: ignore[union-attr]
+    return [dataclasses.replace(d, message=f"{d.message}（单位：{name}）") for d in found]
 
 
 def render_project(project: Project) -> list[Output]:
@@ -161,7 +171,7 @@ def render_project(project: Project) -> list[Output]:
             return None
         if project.selected in (None, source):
             name = f"{unique_name(safe_filename(title), names)}.docx"
-            outputs.append(Output(name, result.data))
+            outputs.append(Output(name, result.data, source))
         return result
 
     templates = project.templates
@@ -260,7 +270,7 @@ def inputs_digest(prepared: Prepared, path: Path) -> str:
         digest.update(file.read_bytes())
     for name, template in sorted(prepared.project.templates.items()):
         digest.update(name.encode())
-        digest.update(template.read_bytes())
+        digest.update(template.read_bytes() if template.is_file() else b"")
     return digest.hexdigest()
 
 
@@ -270,6 +280,7 @@ class ManifestEntry(TypedDict):
     key: str
     files: dict[str, list[int]]  # name -> [size, mtime_ns]
     warnings: list[dict[str, Any]]
+    numbers: list[list[Any]]  # [发文字号, path, line, column, owner] of its notices
 
 
 def _load_manifest(out_dir: Path) -> dict[str, ManifestEntry]:
@@ -378,28 +389,33 @@ def _intact(folder: Path, files: dict[str, list[int]]) -> bool:
 
 def run_build(path: Path, out_dir: Path | None, strict: bool = False,
               progress: Callable[[int], None] | None = None,
-              on_plan: Callable[[int], None] | None = None) -> BuildResult:
+              on_plan: Callable[[int], None] | None = None,
+              no_drafts: bool = False) -> BuildResult:
     """Check (out_dir None) or build a project; raises Failed after a full run.
 
     Nothing is renamed into the output folder unless every unit succeeded; a failed or
-    interrupted build leaves the folder as it was (see staging.py).
+    interrupted build leaves the folder as it was (see staging.py). no_drafts
+    (--final): a draft (a date or number still 待定) is an error, not a warning.
     """
     prepared = prepare(path)
     manifest = _load_manifest(out_dir) if out_dir is not None else {}
-    for template in prepared.project.templates.values():
-        # Compiled once here, so forked workers share it; and checked (size, names) before
-        # plan() hashes its bytes.
-        compiled(template, "")
+    if prepared.renderable:
+        for template in prepared.project.templates.values():
+            # Compiled once here, so forked workers share it; and checked (size, names)
+            # before plan() hashes its bytes.
+            compiled(template, "")
     todo, done = plan(prepared, path, out_dir, manifest)
+    run = partial(_run_jobs, prepared, todo=todo, done=done, manifest=manifest,
+                  progress=progress, on_plan=on_plan, no_drafts=no_drafts)
     if out_dir is None:
-        results, found = _run_jobs(prepared, None, todo, done, manifest, progress, on_plan)
+        results, found = run(None)
         if errors(found) or (strict and found):
             raise Failed(found)
         return BuildResult(warnings=found, documents=sum(len(r.outputs) for r in results),
                            units=len(todo) + len(done))
     with Staging(out_dir, [j.folder for j in todo], [j.folder for j in done]) as staging:
         blocked = staging.check()  # those units are checked and rendered, never written
-        results, found = _run_jobs(prepared, out_dir, todo, done, manifest, progress, on_plan)
+        results, found = run(out_dir)
         staging.temporaries = [Path(tmp) for r in results for _, tmp in r.written]
         found += blocked
         if errors(found) or (strict and found):
@@ -416,8 +432,11 @@ def run_build(path: Path, out_dir: Path | None, strict: bool = False,
                 # A rename keeps the size and time, so the temporary's stamp is the file's.
                 files[output.name] = _stamp(Path(staged.get(str(target), target)))
             renames += result.written
-            manifest[result.folder] = {"key": result.key, "files": files,
-                                       "warnings": [d.to_json() for d in result.found]}
+            manifest[result.folder] = {
+                "key": result.key, "files": files,
+                "warnings": [d.to_json() for d in result.found],
+                "numbers": [[n.number, n.location.path, n.location.line, n.location.column,
+                             n.owner] for n in result.numbers]}
         data = json.dumps({"format": 1, "units": manifest}, ensure_ascii=False, indent=1,
                           sort_keys=True).encode("utf-8")
         try:
@@ -433,9 +452,10 @@ def run_build(path: Path, out_dir: Path | None, strict: bool = False,
                        skipped=len(done), units=len(todo) + len(done))
 
 
-def _run_jobs(prepared: Prepared, out_dir: Path | None, todo: list[Job], done: list[Job],
+def _run_jobs(prepared: Prepared, out_dir: Path | None, *, todo: list[Job], done: list[Job],
               manifest: dict[str, ManifestEntry], progress: Callable[[int], None] | None,
-              on_plan: Callable[[int], None] | None) -> tuple[list[UnitResult], list[Diagnostic]]:
+              on_plan: Callable[[int], None] | None,
+              no_drafts: bool) -> tuple[list[UnitResult], list[Diagnostic]]:
     """Every job's result, and every problem (the skipped units' as the manifest kept them)."""
     global _SHARED
     if on_plan:
@@ -452,9 +472,22 @@ def _run_jobs(prepared: Prepared, out_dir: Path | None, todo: list[Job], done: l
     found = list(prepared.found)
     for result in results:
         found += result.found
+    numbers = registered_numbers(prepared.project) + [n for r in results for n in r.numbers]
     for job in done:  # an unchanged unit's warnings are reported again, as last time
         found += [_diagnostic(d) for d in manifest[job.folder].get("warnings", [])]
+        numbers += [NumberUse(n, Location(p, line, column), owner) for n, p, line, column, owner
+                    in manifest[job.folder].get("numbers", [])]
+    found += check_unique_numbers(numbers)
+    if no_drafts:
+        found = refuse_drafts(found)
     return results, merge_units(apply_settings(found, prepared.project.settings))
+
+
+def recorded_documents(out_dir: Path) -> list[Path]:
+    """Every document the manifest in out_dir records, unchanged units' included."""
+    return [inside(out_dir / folder if folder else out_dir, name)
+            for folder, entry in sorted(_load_manifest(out_dir).items())
+            for name in sorted(entry.get("files", {}))]
 
 
 def _diagnostic(data: dict[str, object]) -> Diagnostic:
@@ -481,8 +514,10 @@ def deviations(path: Path) -> list[Deviation]:
 
 
 
-def _resolved_lists(prepared: Prepared, unit: RosterUnit | None) -> tuple[ResponsibilityList, ...]:
-    """A version's lists as readers see them: overlays applied, placeholders filled."""
+def _resolved_lists(prepared: Prepared, unit: RosterUnit | None,
+                    ) -> tuple[ResponsibilityList | Measures, ...]:
+    """A version's lists and measures as readers see them: overlays applied, placeholders
+    filled."""
     project, index, found = prepared.project, prepared.index, list(prepared.found)
     if unit is not None:
         project, problems, _ = unit_project(project, unit)
@@ -492,14 +527,14 @@ def _resolved_lists(prepared: Prepared, unit: RosterUnit | None) -> tuple[Respon
     if errors(found):
         raise Failed(merge_units(found))
     resolved, _ = resolve_project(project, index)
-    return resolved.lists
+    return (*resolved.lists, *resolved.measures)
 
 
 def compare(old: Path, new: Path) -> ProjectDiff:
     """The lists of two versions compared item by item, and each unit's when both have a
     roster; raises Failed when either version has errors."""
     before, after = prepare(old), prepare(new)
-    empty: tuple[ResponsibilityList, ...] = ()
+    empty: tuple[ResponsibilityList | Measures, ...] = ()
     result = diff_list_sets(
         _resolved_lists(before, None) if before.project.unit else empty,
         _resolved_lists(after, None) if after.project.unit else empty)

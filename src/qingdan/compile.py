@@ -17,9 +17,10 @@ from typing import Any, overload
 from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.sandbox import SecurityError
 
-from .diagnostics import Diagnostic, Failed, did_you_mean
+from .annual import work
+from .diagnostics import Diagnostic, Failed, did_you_mean, errors
 from .load import NOT_XML
-from .model import Measures, Node, Notice, Project, ResponsibilityList, Text
+from .model import Measures, Node, Notice, Project, ResponsibilityList, Text, known_body
 from .refs import Index, RefError
 from .sandbox import TEXT_LIMITS, BudgetExceeded, GuardedEnvironment
 from .scoring import text as scoring_text
@@ -50,9 +51,12 @@ class Resolver:
     def base_context(self, doc_name: str) -> dict[str, Any]:
         unit = self.project.unit
         assert unit is not None, "a project is resolved for one unit"
-        return {"unit": unit.variables(),
-                "ref": lambda key: self.index.resolve(key, doc_name).ref,
-                "cite": self.cite}
+        found = {"unit": unit.variables(),
+                 "ref": lambda key: self.index.resolve(key, doc_name).ref,
+                 "cite": self.cite}
+        if self.project.year is not None:
+            found["year"] = self.project.year  # {{ year }}年度, {{ year - 1 }}
+        return found
 
     def cite(self, key: str) -> str:
         if key not in self.registry:
@@ -77,7 +81,7 @@ class Resolver:
             value = render_text(text, context)
         except Failed as failed:
             self.problems.extend(failed.diagnostics)
-            return text
+            return dataclasses.replace(text, broken=True)
         if paragraphs:
             value = "\n".join(one_paragraph(line) for line in value.splitlines() if line.strip())
         else:
@@ -94,6 +98,7 @@ class Resolver:
         if preamble is None and doc.basis:
             preamble = Text("根据{{ basis }}精神，结合工作实际，制定如下责任清单。", doc.location)
         render = self._bind(context)
+        self._generated_headings(doc)
         roles = tuple(
             dataclasses.replace(
                 role, heading=render(role.heading), lead=render(role.lead),
@@ -104,6 +109,20 @@ class Resolver:
             doc, title=tuple(render(t) for t in doc.title), roles=roles,
             preamble=self.render(preamble, context, paragraphs=True),
             recipients=render(doc.recipients))
+
+    def _generated_headings(self, doc: ResponsibilityList) -> None:
+        """A standard role's heading is generated from the unit's organisation type, which
+        reads well only for the known types; any other needs a heading in the source."""
+        unit = self.project.unit
+        if unit is None or known_body(unit.body):
+            return
+        for role in doc.roles:
+            if role.standard and not role.heading.raw:
+                self.problems.append(Diagnostic(
+                    "E203", f"党组织类型“{unit.body}”不是常见类型，不能自动生成角色“{role.id}”"
+                            "一节的标题", role.location,
+                    hint=f"在 roles 的 {role.id} 下写 heading:（本节标题），"
+                         "或把 body 写成党委、党组、党总支、党支部、党工委等"))
 
     def resolve_measures(self, doc: Measures) -> Measures:
         context = self.base_context(doc.name)
@@ -124,7 +143,8 @@ class Resolver:
 
     def resolve_notice(self, doc: Notice, titles: dict[str, str]) -> Notice:
         issued = issued_titles(doc, titles)
-        context = self.base_context(doc.name) | {"attachments": issued}
+        context = (self.base_context(doc.name) | {"attachments": issued}
+                   | work.context(self.project, doc))
         render = self._bind(context)
         title = (tuple(render(t) for t in doc.title) if doc.title
                  else (Text(f"关于印发{issued}的通知", doc.location),))
@@ -132,13 +152,19 @@ class Resolver:
             doc, title=title, mark=render(doc.mark), number=render(doc.number),
             recipients=render(doc.recipients), signature=render(doc.signature),
             body=self.render(doc.body, context, paragraphs=True),
-            copy_to=render(doc.copy_to), printer=render(doc.printer))
+            copy_to=render(doc.copy_to), printer=render(doc.printer),
+            sections=work.resolve_sections(
+                doc.sections, lambda text, paras: self.render(text, context, paragraphs=paras),
+                self.project.year))
 
     def _bind(self, context: dict[str, Any]) -> Callable[[Text | None], Any]:
         return lambda text: self.render(text, context)
 
     def unused_documents(self) -> list[Diagnostic]:
-        """Registered documents nothing cites: probably a leftover or a forgotten citation."""
+        """Registered documents nothing cites: probably a leftover or a forgotten citation.
+        Not reported when a source could not be loaded: it may be the one that cites."""
+        if self.project.partial:
+            return []
         return [Diagnostic("W313", f"登记的文件“{d.key}”从未被引用", d.location,
                            hint=f"在文中写 {{{{ cite('{d.key}') }}}}，或从 documents 中删除")
                 for d in self.project.documents if d.key and d.key not in self.cited]
@@ -146,16 +172,23 @@ class Resolver:
 
 def resolve_project(project: Project, index: Index) -> tuple[Project, list[Diagnostic]]:
     """The project with every text rendered, and warnings; raises Failed on errors."""
+    resolved, found = resolve_all(project, index)
+    if errors(found):
+        raise Failed(found)
+    return resolved, found
+
+
+def resolve_all(project: Project, index: Index) -> tuple[Project, list[Diagnostic]]:
+    """The project with every text rendered that can be, and every problem found: a text
+    whose placeholders fail keeps its source value and is marked broken."""
     resolver = Resolver(project, index)
     lists = tuple(resolver.resolve_list(doc) for doc in project.lists)
     measures = tuple(resolver.resolve_measures(doc) for doc in project.measures)
     titles = {doc.name: "".join(t.value for t in doc.title)
               for doc in dataclasses.replace(project, lists=lists, measures=measures).issuable()}
     notices = tuple(resolver.resolve_notice(doc, titles) for doc in project.notices)
-    if resolver.problems:
-        raise Failed(resolver.problems)
     resolved = dataclasses.replace(project, lists=lists, measures=measures, notices=notices)
-    return resolved, resolver.unused_documents()
+    return resolved, resolver.problems + resolver.unused_documents()
 
 
 def issued_titles(notice: Notice, titles: dict[str, str]) -> str:

@@ -48,6 +48,17 @@ CODES: dict[str, str] = {
     "E414": "输出文件夹无法写入",
     "E415": "磁盘空间不足",
     "E416": "输出文件夹正被另一个 qingdan 进程写入",
+    "E421": "找不到 LibreOffice 或调用它的 Python 接口（uno），无法生成 PDF",
+    "E422": "LibreOffice 无法把文档转换为 PDF（重启后重试仍失败）",
+    "E423": "找不到 pdftotext（poppler-utils），无法校对 PDF",
+    "E424": "LibreOffice 无法启动",
+    "E431": "导入的文件无法读取或已损坏",
+    "E432": "导入的文件类型不支持，或不是文本文件",
+    "E433": "导入的文件过大（或解压后过大）",
+    "E434": "读取 .doc、.wps 文件需要 LibreOffice，但没有安装",
+    "E435": "导入的文本文件编码无法识别，或含有控制字符",
+    "E436": "导入的输出文件夹已存在且不为空",
+    "E437": "导入的文件中没有找到公文内容",
     "E501": "Word 模板语法错误",
     "E502": "Word 模板中有未定义的变量",
     "E503": "Word 模板无法打开",
@@ -59,14 +70,47 @@ CODES: dict[str, str] = {
     "E601": "发文字号格式不对",
     "E602": "发文字号的年份与成文日期不符",
     "E603": "日期不存在",
+    "E604": "发文字号重复（两份公文用了同一个字号）",
     "E621": "通知中的文件名称与所附文件的标题不符",
     "W631": "通知的署名和成文日期将排在没有正文的一页上",
+    "E641": "--final：日期待定（不能正式发文）",
+    "W641": "日期待定：按草稿生成，日期处留空",
+    "E642": "--final：发文字号的序号待定（不能正式发文）",
+    "W642": "发文字号的序号待定：按草稿生成，序号处留空",
+    "E643": "--final：通知标为草稿或征求意见稿",
+    "W643": "通知标为草稿或征求意见稿",
+    "E644": "new-year：新年份不在当前版本之后，或无法确定当前版本的年份",
+    "W644": "new-year：新版本的文字中仍写着上一年度的年份",
+    "E645": "new-year：新版本的文件夹已存在",
+    "E646": "new-year：git 操作失败，或项目有未提交的改动",
+    "E647": "没有记录上一版本，或找不到上一版本（diff 不带参数时）",
+    "E651": "时间安排的日期写法不对，或日期不存在",
+    "E652": "时间安排的日期先后颠倒",
+    "E653": "时间安排的日期不在本年度内",
+    "E654": "时间安排的日期早于通知的成文日期",
+    "E655": "年度工作通知所列的被考核单位不在单位名册中",
+    "E656": "年度工作通知没有发文单位（qingdan.yaml 中没有 unit）",
     "E701": "分值之和与总分（或上级分值）不符",
     "E702": "权重之和不是 100%",
     "E703": "计算公式与权重不符",
     "E704": "等次之间有空档（有的分数不属于任何等次）",
     "E705": "等次之间有重叠（有的分数属于两个等次）",
     "E706": "等次未覆盖从 0 分到满分的全部分数，或上下限颠倒",
+    "E721": "评分工作簿无法读取（不是有效的 .xlsx 文件、已加密或损坏，或超过大小限制）",
+    "E722": "工作簿不是 qingdan sheets 生成的评分表",
+    "E723": "评分工作簿的被考核单位不在单位名册中",
+    "E724": "评分工作簿的指标与当前考核办法不一致（来自另一版本的考核办法）",
+    "E725": "评分工作簿中缺少得分",
+    "E726": "得分超出范围（超过该项分值或为负数）",
+    "E727": "应填数字的单元格中是文字",
+    "E728": "得分不是 0.5 的倍数",
+    "E729": "填分的单元格中是公式",
+    "E730": "一票否决事项填写的不是“是”或“否”",
+    "E731": "同一单位有多份评分工作簿",
+    "E732": "名册中的单位没有评分工作簿",
+    "E733": "项目中没有可评分的考核办法（没有写分值的指标）",
+    "E734": "一票否决事项所写的等次不存在，或不起限制作用",
+    "E735": "考核结果通报所指的考核办法不存在，或结果位置写法不对",
     "W801": "责任清单条目未被任何考核指标考核",
     "E811": "单位调整的目标条目不存在",
     "E812": "单位调整没有带来任何变化",
@@ -75,25 +119,55 @@ CODES: dict[str, str] = {
     "W902": "常见错别字",
     "E903": "内容为空",
     "E904": "生成的文字中残留模板标记",
+    "E951": "PDF 页面上少了文档中的文字",
+    "E952": "PDF 页面上多出文档中没有的文字",
+    "E953": "一行超过 28 个字",
+    "E954": "一页超过 22 行",
+    "E955": "文字超出版心",
+    "E956": "发文机关署名所在页没有正文",
+    "E957": "版记不在最后一页的版心底部",
+    "E958": "页码缺失、错误或位置不对（单页居右、双页居左）",
+    "W959": "版记所在的最后一页是单页（双面印刷时应在双页）",
 }
 
 # Exit codes, decided here and nowhere else.
 EXIT_OK = 0
 EXIT_INPUT = 1  # the sources (or the template) have errors; nothing was written
 EXIT_USAGE = 2  # the command line was wrong (click's own code)
-EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it); nothing half-written
+EXIT_INTERRUPTED = 130  # stopped with Ctrl-C (128 + SIGINT, as shells report it)
 
 
 @dataclass(frozen=True)
 class Location:
-    """Where a value sits in a source file; line and column count from 1."""
+    """Where a value sits in a source file; line and column count from 1.
+
+    In a workbook, sheet names the worksheet and line, column are the cell's row and
+    column, printed as Excel does: 文件.xlsx!评分表!F7 (文件.xlsx!评分表 when line is 0;
+    文件.xlsx alone when sheet is empty, for the workbook as a whole).
+    """
 
     path: str
     line: int = 1
     column: int = 1
+    sheet: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}"
+        if self.sheet is None:
+            return f"{self.path}:{self.line}:{self.column}"
+        if not self.sheet:
+            return self.path
+        if self.line <= 0:
+            return f"{self.path}!{self.sheet}"
+        return f"{self.path}!{self.sheet}!{column_letters(self.column)}{self.line}"
+
+
+def column_letters(column: int) -> str:
+    """1 -> A, 27 -> AA: a spreadsheet column's name."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 @dataclass(frozen=True)
@@ -127,6 +201,8 @@ class Diagnostic:
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
         data["severity"] = self.severity.value
+        if self.location.sheet is None:
+            del data["location"]["sheet"]  # a source file's location, as before
         return data
 
 
@@ -142,8 +218,28 @@ def errors(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return [d for d in diagnostics if d.severity is Severity.ERROR]
 
 
+# Codes a terminal shows at most GROUPED times per file, then counts: `qingdan fmt`
+# fixes them all at once. JSON output keeps every one.
+GROUPED = {"W901": (3, "还有 {n} 处中文中的半角标点，运行 qingdan fmt 可一次全部改正")}
+
+
 def render_text(diagnostics: Iterable[Diagnostic]) -> str:
-    return "\n".join(d.format() for d in sorted(diagnostics, key=Diagnostic.sort_key))
+    """Diagnostics for a terminal, sorted by place; long runs of a mechanical warning are
+    cut short per file with a count."""
+    lines = []
+    shown: dict[tuple[str, str], int] = {}
+    ordered = sorted(diagnostics, key=Diagnostic.sort_key)
+    for diag in ordered:
+        key = (diag.code, diag.location.path)
+        shown[key] = shown.get(key, 0) + 1
+        limit = GROUPED.get(diag.code, (None, ""))[0]
+        if limit is None or shown[key] <= limit:
+            lines.append(diag.format())
+    for (code, path), count in shown.items():
+        limit, note = GROUPED.get(code, (None, ""))
+        if limit is not None and count > limit:
+            lines.append(f"{path}: warning[{code}]: {note.format(n=count - limit)}")
+    return "\n".join(lines)
 
 
 def render_json(diagnostics: Iterable[Diagnostic]) -> str:

@@ -1,8 +1,10 @@
-"""Compare two versions of a responsibility list, item by item (diff the model, not files).
+"""Compare two versions of a document, item by item (diff the model, not files).
 
-Items are matched by id; an item whose id changed is still matched when its text is close
-enough, and reported as such. Each matched item may be reworded (shown character by
-character: Chinese has no spaces, so word diffs say nothing), moved to another role, or
+A responsibility list is compared item by item within its roles; measures node by node
+within their parents (an article, a part, a 款), unnumbered paragraphs included. Entries
+are matched by id; one whose id changed is still matched when its text is close enough,
+and reported as such. Each matched entry may be reworded (shown character by character:
+Chinese has no spaces, so word diffs say nothing), moved to another role or parent, or
 renumbered because others were added or removed around it.
 """
 
@@ -11,8 +13,11 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from .model import ROLE_NAMES, ResponsibilityList
+from .model import ROLE_NAMES, Measures, Node, ResponsibilityList
+from .refs import measures_targets
+from .scoring.text import number
 
 SIMILAR = 0.6  # how close two texts must be to call an item with a new id the same duty
 
@@ -45,15 +50,21 @@ class Entry:
     """One item as it stands in one version."""
 
     id: str
-    role: str
+    role: str  # the role (list) or the parent node's id (measures)
     role_name: str
     number: int  # 1-based within its role
     text: str
     note: str = ""
+    mark: str = ""  # the printed label, where it is not "N." (第三条, （一）; "" unnumbered)
 
     @property
     def label(self) -> str:
-        return f"{self.number}."
+        return self.mark if self.mark or not self.number else f"{self.number}."
+
+    @property
+    def ordinal(self) -> str:
+        """The label as a sentence names it: 4, 第三条, （一）."""
+        return self.label.rstrip("．.、　") or "（不编号）"
 
 
 @dataclass(frozen=True)
@@ -93,7 +104,7 @@ class Change:
         if "reworded" in self.kinds:
             parts.append("修改文字")
         if "renumbered" in self.kinds and not parts:
-            parts.append(f"序号由{self.old.number}调整为{self.new.number}")  # type: ignore[union-attr]
+            parts.append(f"序号由{self.old.ordinal}调整为{self.new.ordinal}")  # type: ignore[union-attr]
         return "，".join(parts) + "。" if parts else ""
 
 
@@ -109,6 +120,7 @@ class ListDiff:
     old_title: str
     new_title: str
     changes: list[Change] = field(default_factory=list)
+    kind: str = "list"  # "list" or "measures": which template its redline takes
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Per role (by its name in the new version), how many of each kind of change."""
@@ -133,9 +145,55 @@ def entries(doc: ResponsibilityList) -> list[Entry]:
     return out
 
 
+def measures_entries(doc: Measures) -> list[Entry]:
+    """A measures document node by node: its label, its heading and text as printed, under
+    its parent; an unnumbered paragraph without an id is keyed by its place."""
+    labels = {t.id: t.label for t in measures_targets(doc)[0]}
+    out: list[Entry] = []
+
+    def walk(nodes: tuple[Node, ...], parent: str, parent_name: str) -> None:
+        position = 0
+        for i, node in enumerate(nodes, 1):
+            position += 0 if node.plain else 1
+            label = labels.get(node.id, "") if node.id else ""
+            ident = node.id or f"{parent}#{i}"
+            out.append(Entry(ident, parent, parent_name, 0 if node.plain else position,
+                             node_text(node), mark=label))
+            heading = node.heading.value if node.heading else ""
+            walk(node.children, ident, f"{label}{heading}" or label or parent_name)
+
+    walk(doc.content, "", "正文")
+    return out
+
+
+def node_text(node: Node) -> str:
+    """A node's words as a reader sees them after its label: heading, text, points, and
+    the 评分标准 the scoring sheet prints for it."""
+    parts = [node.heading.value] if node.heading else []
+    parts += node.text.paragraphs() if node.text else []
+    text = "　".join(parts)
+    text = text if node.points is None else f"{text}（{number(node.points)}分）"
+    return f"{text}　评分标准：{node.criteria.value}" if node.criteria else text
+
+
 def diff_lists(old: ResponsibilityList, new: ResponsibilityList) -> ListDiff:
-    """Every change from old to new, matched by id, then by text for the unmatched."""
-    before, after = entries(old), entries(new)
+    """Every change from old to new list, matched by id, then by text for the unmatched."""
+    return diff_entries(old.name, "".join(t.value for t in old.title),
+                        "".join(t.value for t in new.title), entries(old), entries(new))
+
+
+def diff_measures(old: Measures, new: Measures) -> ListDiff:
+    """Every change from old to new measures, node by node."""
+    result = diff_entries(old.name, "".join(t.value for t in old.title),
+                          "".join(t.value for t in new.title), measures_entries(old),
+                          measures_entries(new))
+    result.kind = "measures"
+    return result
+
+
+def diff_entries(name: str, old_title: str, new_title: str, before: list[Entry],
+                 after: list[Entry]) -> ListDiff:
+    """Every change from the entries before to those after."""
     by_id = {e.id: e for e in before}
     matched: dict[str, Entry] = {}  # new id -> old entry
     for entry in after:
@@ -151,8 +209,7 @@ def diff_lists(old: ResponsibilityList, new: ResponsibilityList) -> ListDiff:
             if score >= SIMILAR:
                 matched[entry.id] = best
                 gone.remove(best)
-    result = ListDiff(old.name, "".join(t.value for t in old.title),
-                      "".join(t.value for t in new.title))
+    result = ListDiff(name, old_title, new_title)
     for entry in after:
         prior = matched.get(entry.id)
         if prior is None:
@@ -165,7 +222,7 @@ def diff_lists(old: ResponsibilityList, new: ResponsibilityList) -> ListDiff:
             kinds.append("reworded")
         if prior.role != entry.role:
             kinds.append("moved")
-        elif prior.number != entry.number:
+        elif prior.label != entry.label:
             kinds.append("renumbered")
         if kinds:
             result.changes.append(Change(tuple(kinds), prior, entry))
@@ -198,22 +255,29 @@ class ProjectDiff:
     added_lists: list[str] = field(default_factory=list)
     removed_lists: list[str] = field(default_factory=list)
     units: list[UnitDiff] = field(default_factory=list)
-    pairs: dict[str, tuple[ResponsibilityList, ResponsibilityList]] = field(default_factory=dict)
-    unit_pairs: dict[str, dict[str, tuple[ResponsibilityList, ResponsibilityList]]] = field(
-        default_factory=dict)
+    pairs: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # name -> (old, new)
+    unit_pairs: dict[str, dict[str, tuple[Any, Any]]] = field(default_factory=dict)
     templates: dict[str, Path] = field(default_factory=dict)  # the new version's
 
 
-def diff_list_sets(old_lists: tuple[ResponsibilityList, ...],
-                   new_lists: tuple[ResponsibilityList, ...]) -> ProjectDiff:
-    """Lists matched by source name: their diffs, and lists only one side has."""
-    before = {d.name: d for d in old_lists}
-    after = {d.name: d for d in new_lists}
+Document = ResponsibilityList | Measures
+
+
+def diff_list_sets(old_docs: tuple[Document, ...], new_docs: tuple[Document, ...]) -> ProjectDiff:
+    """Documents matched by source name (lists and measures): their diffs, and documents
+    only one side has."""
+    before = {d.name: d for d in old_docs}
+    after = {d.name: d for d in new_docs}
     diffs, pairs = [], {}
     for name, doc in after.items():
-        if name in before:
-            diffs.append(diff_lists(before[name], doc))
-            pairs[name] = (before[name], doc)
+        prior = before.get(name)
+        if isinstance(prior, ResponsibilityList) and isinstance(doc, ResponsibilityList):
+            diffs.append(diff_lists(prior, doc))
+        elif isinstance(prior, Measures) and isinstance(doc, Measures):
+            diffs.append(diff_measures(prior, doc))
+        else:
+            continue
+        pairs[name] = (prior, doc)
     return ProjectDiff(lists=diffs, added_lists=[n for n in after if n not in before],
                        removed_lists=[n for n in before if n not in after], pairs=pairs)
 

@@ -11,10 +11,34 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from .checks.text import Fix, punctuation_fixes
+import yaml
+
+from .checks.text import Fix, half_width, punctuation_fixes
+from .diagnostics import Failed
 from .load import display_path, load_text, read_text
 from .project import CONFIG_NAME, load_project, source_files
 from .writer import rewrite_in_place
+from .yamlerrors import colon_to_fix
+
+MAX_COLONS = 200
+
+
+def fix_colons(text: str, path: Path, display: str) -> tuple[str, int]:
+    """text with every half-width ":" that breaks the YAML inside Chinese text made "：",
+    and how many there were; raises Failed when the text has another YAML error."""
+    count = 0
+    while True:
+        try:
+            yaml.compose(text, Loader=yaml.SafeLoader)
+            return text, count
+        except yaml.YAMLError as exc:
+            offset = colon_to_fix(exc, text)
+            if offset is None or count >= MAX_COLONS:
+                load_text(text, path, display)  # raises the located diagnostic
+                return text, count
+        rest = text[offset + 1:]
+        text = text[:offset] + "：" + rest[len(rest) - len(rest.lstrip(" ")):]
+        count += 1
 
 
 def apply_fixes(text: str, fixes: list[Fix]) -> str:
@@ -28,25 +52,53 @@ def apply_fixes(text: str, fixes: list[Fix]) -> str:
 
 
 def format_project(path: Path, write: bool) -> list[tuple[str, int]]:
-    """Fix every file of a project; returns (file, number of fixes) for each changed file."""
-    project, _ = load_project(path)
+    """Fix every file of a project; returns (file, number of fixes) for each changed file.
+
+    A file that does not parse because a half-width ":" in Chinese text reads as YAML
+    syntax gets "：" there first; any other file that does not parse stops the run before
+    anything is written."""
     root, files = source_files(path)
-    by_display = {display_path(f): f for f in [root / CONFIG_NAME, *files]}
+    everything = [f for f in [root / CONFIG_NAME, *files] if f.is_file()]
+    texts: dict[Path, str] = {}
+    colons: dict[Path, int] = {}
+    problems = []
+    for file in everything:
+        display = display_path(file)
+        try:
+            texts[file], colons[file] = fix_colons(read_text(file, display), file, display)
+        except Failed as failed:
+            problems.extend(failed.diagnostics)
+    if problems:
+        raise Failed(problems)
+    project, _ = load_project(path, texts)
+    by_display = {display_path(f): f for f in everything}
     grouped: dict[str, list[Fix]] = defaultdict(list)
     only = display_path(path) if path.is_file() else None
-    for fix in punctuation_fixes(project):
+    for fix in punctuation_fixes(project) + _results_fixes(root, texts):
         if only in (None, fix.path):
             grouped[fix.path].append(fix)
+    for file, count in colons.items():
+        if count and only in (None, display_path(file)):
+            grouped.setdefault(display_path(file), [])
     # Fix every file in memory first and check each still parses; only then write any.
     staged = []
     for display, fixes in sorted(grouped.items()):
         file = by_display[display]
-        fixed = apply_fixes(read_text(file, display), fixes)
+        fixed = apply_fixes(texts[file], fixes)
         load_text(fixed, file, display)  # raises Failed if a fix broke the YAML
         bom = "\ufeff" if file.read_bytes().startswith(b"\xef\xbb\xbf") else ""
-        staged.append((file, display, (bom + fixed).encode("utf-8"), len(fixes)))
+        staged.append((file, display, (bom + fixed).encode("utf-8"), len(fixes) + colons[file]))
     if write:
         for file, _, data, _ in staged:
             rewrite_in_place(file, data)  # through a link, keeping mode, owner, hard links
     return [(display, count) for _, display, _, count in staged]
 
+
+
+def _results_fixes(root: Path, texts: dict[Path, str]) -> list[Fix]:
+    """The same fixes in results notices (kind: results), which build does not read."""
+    from .scoring.source import results_sources, source_texts
+
+    return [Fix(text.location.path, text.offset + index, old, new)
+            for results in results_sources(root, texts) for text in source_texts(results)
+            if text.raw and text.offset >= 0 for index, old, new in half_width(text)]

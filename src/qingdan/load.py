@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from . import yamlerrors
 from .diagnostics import Diagnostic, Failed, Location
 
 Path_ = tuple[str | int, ...]
@@ -148,9 +149,15 @@ class _Walker:
         first_seen: dict[str, Span] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                self.problems.append(Diagnostic(
-                    "E101", "键必须是简单的文字", self._loc(key_node),
-                    hint="不要用列表或映射作键"))
+                if self.source.text.startswith("{{", key_node.start_mark.index - 1):
+                    self.problems.append(Diagnostic(
+                        "E101", "YAML 语法错误：以“{{”开头的文字没有加引号，被读成了花括号映射",
+                        self._loc(key_node), hint="以“{{”开头的文字要整段加引号，例如 "
+                        "text: \"{{ unit.name }}……\""))
+                else:
+                    self.problems.append(Diagnostic(
+                        "E101", "键必须是简单的文字", self._loc(key_node),
+                        hint="不要用列表或映射作键"))
                 continue
             if key_node.tag == MERGE_TAG:
                 self.problems.append(Diagnostic(
@@ -279,13 +286,19 @@ def load_text(text: str, path: Path, display: str) -> Source:
             root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        if (exc.context or "").startswith("while scanning a quoted scalar") and exc.context_mark:
+        if "quoted scalar" in (exc.context or "") and exc.context_mark:
             mark = exc.context_mark  # point at the quote that was never closed
         loc = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
-        raise Failed([Diagnostic("E101", _yaml_message(exc), loc, hint=_yaml_hint(exc))]) \
-            from None
+        raise Failed([Diagnostic("E101", yamlerrors.message(exc), loc,
+                                 hint=yamlerrors.hint(exc, text))]) from None
+    except yaml.reader.ReaderError as exc:
+        before = text[:exc.position]
+        loc = Location(display, before.count("\n") + 1, exc.position - before.rfind("\n"))
+        raise Failed([Diagnostic(
+            "E101", yamlerrors.message(exc), loc,
+            hint="删除这个字符（通常是从网页或文档复制时带进来的）")]) from None
     except yaml.YAMLError as exc:
-        raise Failed([Diagnostic("E101", f"YAML 无法解析：{exc}", Location(display))]) from None
+        raise Failed([Diagnostic("E101", yamlerrors.message(exc), Location(display))]) from None
     if root is None:
         return source
     walker = _Walker(source)
@@ -302,7 +315,14 @@ def load_text(text: str, path: Path, display: str) -> Source:
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         loc = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
-        raise Failed([Diagnostic("E101", f"无法识别的值：{exc.problem}", loc)]) from None
+        problem = exc.problem or ""
+        if "merge" in problem:
+            message, hint = "YAML 语法错误：不支持合并键“<<:”", "把要合并的内容直接写出来"
+        elif problem.startswith("不支持"):
+            message, hint = f"YAML 语法错误：{problem}", "不要使用“!”开头的标记"
+        else:
+            message, hint = "YAML 语法错误：无法识别的值", "检查该行的写法，文字可加引号"
+        raise Failed([Diagnostic("E101", message, loc, hint=hint)]) from None
     if walker.problems:
         raise Failed(walker.problems)
     return source
@@ -312,31 +332,3 @@ def load_file(path: Path, display: str | None = None) -> Source:
     """Read and parse one YAML file."""
     display = display or display_path(path)
     return load_text(read_text(path, display), path, display)
-
-
-def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
-    problem = (exc.problem or "").strip()
-    known = {
-        "found character '\\t' that cannot start any token": "缩进中不能使用 Tab 键，请改用空格",
-        "mapping values are not allowed here": "此处不能出现“:”（冒号后的值含有冒号时请加引号）",
-        "expected <block end>, but found '<block mapping start>'": "缩进不一致",
-        "expected <block end>, but found '<block sequence start>'": "缩进不一致",
-        "expected <block end>, but found '-'": "列表项“-”的缩进不一致",
-        "found undefined alias": "引用了未定义的别名",
-        "while scanning a quoted scalar": "引号没有配对（从这里开始的引号没有结束）",
-        "could not find expected ':'": "缺少冒号“:”，或上一行的引号没有配对",
-        "found unexpected end of stream": "文件意外结束（引号或括号没有配对）",
-        "expected a single document in the stream":
-            "一个文件只能有一个 YAML 文档（不要用“---”分隔多份）",
-    }
-    for english, chinese in known.items():
-        if (exc.context or "").startswith(english) or problem.startswith(english):
-            return f"YAML 语法错误：{chinese}"
-    return f"YAML 语法错误：{problem or exc.context}"
-
-
-def _yaml_hint(exc: yaml.MarkedYAMLError) -> str:
-    problem = exc.problem or ""
-    if "'\\t'" in problem:
-        return "YAML 只认空格缩进"
-    return "检查该行及上一行的缩进、冒号和引号是否配对"

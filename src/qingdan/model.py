@@ -22,6 +22,17 @@ STANDARD_ROLES: dict[str, str] = {
 }
 
 
+# Party organisation types (or their endings) whose generated headings read well:
+# 局党委…主体责任清单, 机关党支部书记…, 区委…, 总支部委员会….
+KNOWN_BODIES = ("党委", "党组", "党总支", "党支部", "党工委", "支部", "总支", "委员会", "区委",
+                "县委", "市委", "州委", "旗委", "盟委", "省委")
+
+
+def known_body(body: str) -> bool:
+    """Whether headings can be generated for an organisation of this type."""
+    return body.endswith(KNOWN_BODIES)
+
+
 # How the report names the standard roles.
 ROLE_NAMES = {"committee": "主体责任", "secretary": "书记", "deputy": "副书记",
               "members": "其他班子成员"}
@@ -37,6 +48,9 @@ class Text:
     # used to point at a placeholder inside it. Not part of the text's identity.
     raw: str = field(default="", compare=False, repr=False)
     offset: int = field(default=-1, compare=False, repr=False)  # where raw starts in the file
+    # Set on a resolved text whose placeholders could not be rendered (already reported):
+    # later checks leave it alone rather than report its leftovers.
+    broken: bool = field(default=False, compare=False, repr=False)
 
     def __str__(self) -> str:
         return self.value
@@ -142,6 +156,8 @@ class ResponsibilityList:
     topic: str = ""
     preamble: Text | None = None
     recipients: Text | None = None
+    incomplete: bool = False  # parts failed the schema and were left out
+    dropped_ids: frozenset[str] = frozenset()  # ids of the parts left out
 
     def items(self) -> list[Item]:
         return [item for role in self.roles for item in role.items]
@@ -165,6 +181,9 @@ class Node:
     points: float | None = None
     assesses: tuple[Text, ...] = ()
     criteria: Text | None = None
+    plain: bool = False  # an unnumbered paragraph (a closing paragraph; 款 in an article)
+    run_in: bool | None = None  # its heading's form, when the node says
+    continues: bool = False  # its children's numbers continue from the previous sibling's
 
     def walk(self) -> list[Node]:
         """This node and every node under it, in document order."""
@@ -195,6 +214,18 @@ class Band:
 
 
 @dataclass(frozen=True)
+class Veto:
+    """一票否决: a unit that meets the condition may get at most the cap grade, or, with
+    exclude, is not graded at all (不作为考核对象)."""
+
+    id: str
+    condition: Text
+    location: Location
+    cap: Text | None = None
+    exclude: bool = False
+
+
+@dataclass(frozen=True)
 class Scoring:
     """The arithmetic of an assessment: total points, weights, formula, grade bands."""
 
@@ -204,6 +235,7 @@ class Scoring:
     components: tuple[Component, ...] = ()
     formula: Text | None = None
     bands: tuple[Band, ...] = ()
+    vetoes: tuple[Veto, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -218,14 +250,43 @@ class Measures:
     location: Location
     preamble: Text | None = None
     scoring: Scoring | None = None
+    headings: dict[int, str] = field(default_factory=dict)  # level -> "line" or "run-in"
+    continuous: frozenset[int] = frozenset()  # levels numbered across their parents
+    incomplete: bool = False  # parts failed the schema and were left out
+    dropped_ids: frozenset[str] = frozenset()  # ids of the parts left out
 
     def nodes(self) -> list[Node]:
         return [n for top in self.content for n in top.walk()]
 
 
 @dataclass(frozen=True)
+class Stage:
+    """One row of a work notice's 时间安排: the stage, its date or dates, what is due, to whom."""
+
+    name: Text
+    when: Text  # 2025-12-01, or a range 2025-12-01—2025-12-10; resolved: 2025年12月1日—12月10日
+    task: Text
+    location: Location
+    to: Text | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A numbered part of a work notice's body (一、考核对象), with an optional 时间安排."""
+
+    location: Location
+    heading: Text | None = None
+    text: Text | None = None
+    schedule: tuple[Stage, ...] = ()
+
+
+@dataclass(frozen=True)
 class Notice:
-    """A notice that issues documents: 关于印发《……》的通知, with its letterhead and end block."""
+    """A notice that issues documents: 关于印发《……》的通知, with its letterhead and end block.
+
+    A yearly work notice (kind "work": 关于开展2025年度……考核工作的通知) is issued once, by
+    the project's own unit, and has sections after its body, one of them with a schedule.
+    """
 
     name: str
     mark: Text
@@ -241,6 +302,10 @@ class Notice:
     printer: Text | None = None
     print_date: Text | None = None
     seal: bool = False  # 加盖印章: the date four characters in, room left for the seal
+    draft: Text | None = None  # 草稿 or 征求意见稿: marked as a draft whatever its values
+    kind: str = "notice"  # "notice" (issued by every unit) or "work" (by the project's own)
+    sections: tuple[Section, ...] = ()
+    assessed: tuple[Text, ...] = ()  # roster unit ids a work notice names; empty: all
 
 
 @dataclass(frozen=True)
@@ -252,6 +317,7 @@ class Overlay:
     text: Text | None = None
     after: Text | None = None
     to: Text | None = None
+    paragraph: bool = False  # add an unnumbered paragraph (measures only)
 
 
 @dataclass(frozen=True)
@@ -280,6 +346,9 @@ class Project:
     settings: dict[str, str] = field(default_factory=dict)  # diagnostic code -> level
     selected: str | None = None  # build only this source's documents (a file was given)
     roster: tuple[RosterUnit, ...] = ()
+    partial: bool = False  # a source, or a part of one, could not be loaded
+    lost: frozenset[str] = frozenset()  # names of sources that could not be loaded at all
+    year: int | None = None  # the edition's year ({{ year }}): qingdan.yaml's, or the notices'
 
     def issuable(self) -> list[ResponsibilityList | Measures]:
         """The documents a notice can attach: lists and measures."""

@@ -60,10 +60,25 @@ def paren(n: int) -> str:
     return f"（{n}）"
 
 
+PENDING = "待定"
+BLANK = "　　"  # where a value still to be fixed goes: room for two digits a side
+
+
 def date(text: str) -> str:
-    """2019-04-22 -> 2019年4月22日 (Arabic numerals, no leading zeros); ValueError if invalid."""
+    """2019-04-22 -> 2019年4月22日 (Arabic numerals, no leading zeros); ValueError if invalid.
+
+    A date still to be fixed keeps blanks where its values go: 待定 -> 　　年　　月　　日,
+    2025-待定 -> 2025年　　月　　日, 2025-3-待定 -> 2025年3月　　日.
+    """
     import datetime
 
+    if text.endswith(PENDING):
+        known = [int(part) for part in text[:-len(PENDING)].split("-") if part]
+        if len(known) > 2 or (known and not 1 <= known[0] <= 9999) or (
+                len(known) == 2 and not 1 <= known[1] <= 12):
+            raise ValueError(f"not a date: {text}")
+        shown = [str(part) for part in known] + [BLANK] * (3 - len(known))
+        return f"{shown[0]}年{shown[1]}月{shown[2]}日"
     year, month, day = (int(part) for part in text.split("-"))
     datetime.date(year, month, day)
     return f"{year}年{month}月{day}日"

@@ -7,7 +7,6 @@ to the articles after it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from . import numbering
@@ -44,34 +43,70 @@ def list_targets(doc: ResponsibilityList) -> list[Target]:
 
 
 def measures_targets(doc: Measures) -> tuple[list[Target], list[Diagnostic]]:
-    """Every node's label and reference text, with problems of depth."""
+    """Every node's label and reference text, with problems of structure.
+
+    Numbers restart under each parent unless the level is in doc.continuous or the parent
+    says `continues` (then they go on from the previous parent's). An unnumbered paragraph
+    (node.plain) gets no number; inside an article it is a 款: 第三条第二款, the article's
+    own text being the first, and the 项 under it are 第三条第二款第（一）项.
+    """
     targets: list[Target] = []
     problems: list[Diagnostic] = []
+    running: dict[int, int] = {}  # depth -> last number given, for continuous levels
 
     def add(node: Node, label: str, ref: str) -> None:
-        targets.append(Target(doc.name, node.id, label, ref, node.location))
+        if node.id:
+            targets.append(Target(doc.name, node.id, label, ref, node.location))
 
-    def nested(parent: Node, depth: int, parent_ref: str | None) -> None:
-        """Levels under an article or an outline heading: （一） 1. （1）."""
-        for n, child in enumerate(parent.children, 1):
+    def nested(parent: Node, depth: int, parent_ref: str | None, start: int = 0,
+               clauses: int | None = None) -> int:
+        """Levels under an article or an outline heading: （一） 1. （1）. Returns the last
+        number given, for a following sibling that continues it. clauses: how many 款
+        the article has so far, when parent is an article."""
+        n = running.get(depth, 0) if depth in doc.continuous else start
+        last_children = 0
+        for child in parent.children:
+            if child.plain:
+                if clauses is not None:
+                    clauses += 1
+                    ref = f"{parent_ref}第{numbering.chinese(clauses)}款"
+                    add(child, "", ref)
+                    nested(child, depth, ref)
+                else:
+                    add(child, "", "")
+                    if child.children:
+                        problems.append(Diagnostic(
+                            "E204", "不编序号的段（paragraph）不能有下级条目", child.location,
+                            hint="下级条目写在上一个编号条目的 items 中；条中的款（articles "
+                                 "编号）可以有项"))
+                continue
             if depth > MAX_DEPTH:
                 problems.append(Diagnostic("E204", f"“{child.id}”层级过深：最多 {MAX_DEPTH} 级",
                                            child.location, hint="把下级内容并入上一级的正文"))
                 continue
+            n += 1
             label, own = level_label(depth, n)
             # Under an article the reference names the path: 第三条第（二）项第1目.
             ref = own if parent_ref is None else parent_ref + ARTICLE_PART[depth].format(own)
             add(child, label, ref)
-            nested(child, depth + 1, None if parent_ref is None else ref)
+            last_children = nested(child, depth + 1, None if parent_ref is None else ref,
+                                   start=last_children if child.continues else 0)
+        running[depth] = n
+        return n
 
     if doc.numbering == "outline":
-        for n, node in enumerate(doc.content, 1):
-            label, ref = level_label(1, n)
-            add(node, label, ref)
-            nested(node, 2, None)
+        top = Node(id="", location=doc.location, children=doc.content)
+        for node in doc.content:
+            if node.chapter:
+                problems.append(Diagnostic("E204", "outline 编号的文件不分章", node.location,
+                                           hint="分章时写 numbering: articles"))
+        _outline_top(top, add, nested)
         return targets, problems
     articles = chapters = 0
     for node in doc.content:
+        if node.plain:
+            add(node, "", "")
+            continue
         if node.chapter:
             chapters += 1
             add(node, numbering.chapter(chapters), numbering.chapter(chapters))
@@ -79,11 +114,30 @@ def measures_targets(doc: Measures) -> tuple[list[Target], list[Diagnostic]]:
         else:
             group = (node,)
         for article in group:
+            if article.plain:
+                add(article, "", "")
+                continue
             articles += 1
             label = numbering.article(articles)
             add(article, label, label)
-            nested(article, 2, label)
+            own = len(article.text.paragraphs()) if article.text else 0
+            nested(article, 2, label, clauses=own)
     return targets, problems
+
+
+def _outline_top(top: Node, add, nested) -> None:
+    """The first level of an outline document (一、 二、), numbered around plain paragraphs,
+    each numbering its own levels below."""
+    n = 0
+    last_children = 0
+    for node in top.children:
+        if node.plain:
+            add(node, "", "")
+            continue
+        n += 1
+        label, ref = level_label(1, n)
+        add(node, label, ref)
+        last_children = nested(node, 2, None, start=last_children if node.continues else 0)
 
 
 def level_label(depth: int, n: int) -> tuple[str, str]:
@@ -103,6 +157,15 @@ class Index:
 
     by_doc: dict[str, dict[str, Target]] = field(default_factory=dict)
     used: set[tuple[str, str]] = field(default_factory=set)
+    # What failed the schema: ids of parts left out, names of sources not loaded at all.
+    # A reference to them is a consequence of that error, not a second one.
+    dropped: set[str] = field(default_factory=set)
+    lost: frozenset[str] = frozenset()
+
+    def _unknown(self, doc: str, ident: str) -> Target | None:
+        if doc in self.lost or ident in self.dropped or (not doc and self.lost):
+            return Target(doc, ident, "？", "？", Location(""))
+        return None
 
     def resolve(self, key: str, current: str, among: set[str] | None = None) -> Target:
         """The target of `id` (in the current document) or `文件名:id`; raises RefError.
@@ -115,6 +178,8 @@ class Index:
         doc, _, ident = key.rpartition(":")
         if doc:
             if doc not in self.by_doc:
+                if (lost := self._unknown(doc, ident)) is not None:
+                    return lost
                 raise RefError("E311", f"引用的文件“{doc}”不存在", doc,
                                did_you_mean(doc, self.by_doc))
             return self._get(doc, ident)
@@ -127,21 +192,29 @@ class Index:
         if len(holders) > 1:
             raise RefError("E311", f"编号“{ident}”在多个文件中都有，引用不明确", ident,
                            f"写成“{holders[0]}:{ident}”指明文件")
+        if (lost := self._unknown("", ident)) is not None:
+            return lost
         every = {t for targets in self.by_doc.values() for t in targets}
         raise RefError("E311", f"引用的编号“{ident}”不存在", ident, did_you_mean(ident, every))
 
     def _get(self, doc: str, ident: str) -> Target:
         targets = self.by_doc[doc]
+        if ident not in targets and (lost := self._unknown(doc, ident)) is not None:
+            return lost
         if ident not in targets:
             raise RefError("E311", f"“{doc}”中没有编号“{ident}”", ident,
                            did_you_mean(ident, targets))
+        if not targets[ident].ref:
+            raise RefError("E311", f"“{ident}”是不编序号的段，没有序号可引用", ident,
+                           "引用它所在的编号条目，或把它改成编号条目")
         self.used.add((doc, ident))
         return targets[ident]
 
 
 def build_index(project: Project) -> tuple[Index, list[Diagnostic]]:
     """Pass one: every target of every document, with duplicate ids reported where defined."""
-    index = Index()
+    index = Index(lost=project.lost)
+    index.dropped = {i for doc in project.issuable() for i in doc.dropped_ids}
     problems: list[Diagnostic] = []
     groups: list[tuple[str, list[Target]]] = [(d.name, list_targets(d)) for d in project.lists]
     for doc in project.measures:
@@ -162,5 +235,4 @@ def build_index(project: Project) -> tuple[Index, list[Diagnostic]]:
     return index, problems
 
 
-HARD_ARTICLE = re.compile(r"(?<![》>])第([零〇一二三四五六七八九十百千]+)条")
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from .annual.work import issuer_only
 from .diagnostics import Diagnostic, did_you_mean
 from .model import ROLE_NAMES, Item, Overlay, Project, ResponsibilityList, Role, RosterUnit
+from .overlays import apply_measures_overlays
 
 OP_NAMES = {"replace": "替换", "add": "新增", "remove": "删除", "move": "移动"}
 
@@ -61,6 +63,8 @@ def apply_overlays(base: ResponsibilityList, unit: RosterUnit,
     changes: list[Deviation] = []
 
     def missing(text) -> None:
+        if text.value in base.dropped_ids:
+            return  # the item failed the schema and is reported there
         problems.append(Diagnostic(
             "E811", f"单位“{unit.unit.name}”的调整：清单“{base.name}”没有条目“{text.value}”",
             text.location, hint=did_you_mean(text.value, work.ids())
@@ -169,16 +173,17 @@ def _role_name(base: ResponsibilityList, role_id: str) -> str:
 
 def unit_project(project: Project, unit: RosterUnit) -> tuple[Project, list[Diagnostic],
                                                                  list[Deviation]]:
-    """The project as one unit sees it: its variables, its lists with its overlays."""
+    """The project as one unit sees it: its variables, its lists and measures with its
+    overlays."""
     problems: list[Diagnostic] = []
     changes: list[Deviation] = []
-    names = {lst.name for lst in project.lists}
+    names = {doc.name for doc in project.issuable()}
     for name in unit.overlays:
-        if name not in names:
+        if name not in names and name not in project.lost:
             problems.append(Diagnostic(
-                "E813", f"单位“{unit.unit.name}”的调整：项目中没有清单“{name}”",
+                "E813", f"单位“{unit.unit.name}”的调整：项目中没有清单或办法“{name}”",
                 unit.list_locations[name], hint=did_you_mean(name, names)
-                or f"写责任清单的源文件名（不含 .yaml）：{'、'.join(sorted(names))}"))
+                or f"写源文件名（不含 .yaml）：{'、'.join(sorted(names))}"))
     lists = []
     for lst in project.lists:
         ops = unit.overlays.get(lst.name, ())
@@ -187,5 +192,14 @@ def unit_project(project: Project, unit: RosterUnit) -> tuple[Project, list[Diag
             problems += found
             changes += deviations
         lists.append(lst)
-    return (dataclasses.replace(project, unit=unit.unit, lists=tuple(lists), roster=()),
-            problems, changes)
+    measures = []
+    for doc in project.measures:
+        ops = unit.overlays.get(doc.name, ())
+        if ops:
+            doc, found, deviations = apply_measures_overlays(doc, unit, ops, Deviation)
+            problems += found
+            changes += deviations
+        measures.append(doc)
+    own = issuer_only(project)  # a work notice is the issuing unit's, not each unit's
+    return (dataclasses.replace(own, unit=unit.unit, lists=tuple(lists),
+                                measures=tuple(measures), roster=()), problems, changes)

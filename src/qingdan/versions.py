@@ -30,13 +30,15 @@ def _git(*args: str, cwd: Path) -> str:
     return done.stdout
 
 
-def resolve_version(spec: str, project: Path, stack: ExitStack) -> Path:
-    """The folder (or file) holding version spec; temporary folders close with stack."""
+def resolve_version(spec: str, project: Path, stack: ExitStack,
+                    cwd: Path | None = None) -> Path:
+    """The folder (or file) holding version spec; temporary folders close with stack.
+    cwd: the folder whose repository holds git revisions (the working folder by default)."""
     if Path(spec).exists():
         return Path(spec)
     revision, _, inner = spec.partition(":")
     target = Path(inner) if inner else project
-    cwd = Path.cwd()
+    cwd = (cwd or Path.cwd()).resolve()
     try:
         top = Path(_git("rev-parse", "--show-toplevel", cwd=cwd).strip())
         relative = (cwd / target).resolve().relative_to(top.resolve()).as_posix()

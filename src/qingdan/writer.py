@@ -34,7 +34,7 @@ MAX_NAME_BYTES = 200
 NAME_LIMIT = 255
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # What temporary_beside and write_atomic leave when a run is killed before its rename.
-TEMPORARY = re.compile(r"^\.(.+\.(?:docx|json))\.[a-z0-9_]{8}\.tmp$")
+TEMPORARY = re.compile(r"^\.(.+\.(?:docx|json|pdf|xlsx))\.[a-z0-9_]{8}\.tmp$")
 NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 

@@ -6,6 +6,7 @@ stops at the first problem.
 
 from __future__ import annotations
 
+from ..annual.work import check_work
 from ..diagnostics import Diagnostic
 from ..model import Project
 from ..refs import Index
@@ -25,6 +26,7 @@ def check_project(project: Project, index: Index) -> list[Diagnostic]:
     found.extend(check_coverage(project, index))
     found.extend(lint_sources(project, index))
     found.extend(check_attachments(project))
+    found.extend(check_work(project))
     return found
 
 

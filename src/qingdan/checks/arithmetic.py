@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..diagnostics import Diagnostic, Location
+from ..diagnostics import Diagnostic, Location, did_you_mean
 from ..model import Band, Measures, Node, Scoring
-from ..scoring.text import band_range, number, total
+from ..scoring.text import band_range, number, ranked_bands, total
 
 EPSILON = 1e-9
 PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％﹪]")
@@ -15,13 +15,17 @@ TERMS = re.compile(r"[+＋]")
 
 
 def check_scoring(doc: Measures) -> list[Diagnostic]:
-    """Every arithmetic problem of one measures document."""
+    """Every arithmetic problem of one measures document; none when parts of it failed the
+    schema and were left out (their points and bands would be missing from every sum)."""
+    if doc.incomplete:
+        return []
     found = check_points(doc)
     if doc.scoring is not None:
         found += check_weights(doc.scoring)
         found += check_formula(doc.scoring)
         found += check_bands(doc.scoring)
         found += check_stated(doc, doc.scoring)
+        found += check_vetoes(doc.scoring)
     return found
 
 
@@ -31,19 +35,24 @@ WEIGHT_CALL = re.compile(r"weight\(\s*['\"]([^'\"]+)['\"]\s*\)")
 
 def check_stated(doc: Measures, scoring: Scoring) -> list[Diagnostic]:
     """Weights and grades defined in scoring are meant to be read: warn when no text of the
-    document states them (through weight('id'), formula or grades)."""
+    document states them, through weight('id'), formula or grades, or in so many words (an
+    imported document states its numbers as text: 占综合成绩的60%, 90分以上为优秀)."""
     texts = [t for n in doc.nodes() for t in (n.heading, n.text) if t is not None]
     if doc.preamble is not None:
         texts.append(doc.preamble)
     code = " ".join(m.group(1) for t in texts for m in PLACEHOLDER.finditer(t.value))
+    prose = [PLACEHOLDER.sub("", p) for t in texts for p in t.value.splitlines()]
     found = []
     if "formula" not in code:
         named = set(WEIGHT_CALL.findall(code))
         found += [Diagnostic(
             "W315", f"文中没有写出“{c.name.value}”的权重", c.location,
             hint=f"在相应条文中写 {{{{ weight('{c.id}') }}}}，或用 {{{{ formula }}}} 写出计算公式")
-            for c in scoring.components if c.id not in named]
-    if scoring.bands and "grades" not in code:
+            for c in scoring.components if c.id not in named and not any(
+                c.name.value in p and f"{number(c.weight)}%" in p for p in prose)]
+    literal = any(all(b.name in p for b in scoring.bands) and re.search(r"\d+\s*分", p)
+                  for p in prose)
+    if scoring.bands and "grades" not in code and not literal:
         found.append(Diagnostic("W315", "文中没有写出考核等次的分数段", scoring.bands[0].location,
                                 hint="在写等次的条文中用 {{ grades }}"))
     return found
@@ -194,3 +203,31 @@ def _between(lower: Interval, upper: Interval, top: float) -> list[Diagnostic]:
                     f"{number(b)} 分同属两个等次", where,
             hint=f"把“{lower.band.name}”的上限写成 below: {number(b)}")]
     return []
+
+
+def check_vetoes(scoring: Scoring) -> list[Diagnostic]:
+    """Each veto's cap names a grade of the bands, and one that keeps some grade from the
+    unit (a cap at the highest grade would change nothing); veto ids are unique."""
+    names = [b.name for b in scoring.bands]
+    best = ranked_bands(scoring)[0] if scoring.bands else None
+    found = []
+    seen: dict[str, Location] = {}
+    for veto in scoring.vetoes:
+        if veto.id in seen:
+            found.append(Diagnostic("E301", f"一票否决事项的编号“{veto.id}”重复", veto.location,
+                                    hint=f"另一处在 {seen[veto.id]}"))
+        seen.setdefault(veto.id, veto.location)
+        cap = veto.cap
+        if cap is None:
+            continue
+        if cap.value not in names:
+            listed = "、".join(names) if names else "（grades 中没有写等次）"
+            found.append(Diagnostic(
+                "E734", f"一票否决事项“{veto.id}”的 cap 为“{cap.value}”，但没有这个等次",
+                cap.location, hint=did_you_mean(cap.value, names) or f"可用的等次：{listed}"))
+        elif best is not None and cap.value == best.name:
+            found.append(Diagnostic(
+                "E734", f"一票否决事项“{veto.id}”的 cap 为最高等次“{cap.value}”，不起限制作用",
+                cap.location, hint="cap 写发生该情形时最高可评的等次：“不得评为优秀”写下一等次"))
+    return found
+

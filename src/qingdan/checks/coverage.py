@@ -27,6 +27,8 @@ def assessed_items(project: Project, index: Index) -> tuple[dict[str, set[str]],
                     found.append(Diagnostic(exc.code, exc.message, ref.locate(exc.needle),
                                             hint=exc.hint))
                     continue
+                if not target.location.path:
+                    continue  # names a part that failed to load: reported there
                 if target.doc not in lists:
                     found.append(Diagnostic(
                         "E311", f"“{ref.value}”不是责任清单中的条目", ref.location,
@@ -39,8 +41,10 @@ def assessed_items(project: Project, index: Index) -> tuple[dict[str, set[str]],
 def check_coverage(project: Project, index: Index) -> list[Diagnostic]:
     """Every named item exists; every item of an assessed list is assessed by something."""
     assessed, found = assessed_items(project, index)
+    if any(doc.incomplete for doc in project.measures):
+        return found  # a left-out indicator may be the one that assesses an item
     for lst in project.lists:
-        if lst.name not in assessed:
+        if lst.name not in assessed or lst.incomplete:
             continue  # no indicator assesses this list at all: nothing to cover
         for role in lst.roles:
             for item in role.items:

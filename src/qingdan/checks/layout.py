@@ -13,8 +13,14 @@ def check_signature_page(resolved: Project) -> list[Diagnostic]:
     titles = {d.name: "".join(t.value for t in d.title) for d in resolved.issuable()}
     found = []
     for notice in resolved.notices:
+        if any(t is not None and t.broken for t in (
+                notice.recipients, notice.body, notice.signature, *notice.title)):
+            continue  # its text is not final: the placeholders' errors come first
         attached = [titles[a.value] for a in notice.attachments if a.value in titles]
-        text = notice_text(notice, attached)
+        try:
+            text = notice_text(notice, attached)
+        except ValueError:
+            continue  # a date that does not exist: E603 says so
         if choose_pitch(text) is not None:
             continue
         page = max(p.signature for p in placements(text))

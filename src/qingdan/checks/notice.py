@@ -16,7 +16,7 @@ def check_attachments(project: Project) -> list[Diagnostic]:
     found = []
     for notice in project.notices:
         for attachment in notice.attachments:
-            if attachment.value not in names:
+            if attachment.value not in names and attachment.value not in project.lost:
                 found.append(Diagnostic(
                     "E311", f"附件“{attachment.value}”不是本项目的源文件", attachment.location,
                     hint=did_you_mean(attachment.value, names)
@@ -32,7 +32,8 @@ def check_titles(resolved: Project) -> list[Diagnostic]:
     found = []
     for notice in resolved.notices:
         attached = {"".join(t.value for t in d.title) for d in resolved.issuable()
-                    if d.name in {a.value for a in notice.attachments}}
+                    if d.name in {a.value for a in notice.attachments}
+                    or notice.kind == "work"}  # a work notice cites the measures it applies
         for text in (*notice.title, notice.body):
             for match in QUOTED.finditer(text.value):
                 name = match.group(1)

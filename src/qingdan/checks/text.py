@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic
 from ..model import Measures, Notice, Project, ResponsibilityList, Text
-from ..refs import HARD_ARTICLE, Index
+from ..refs import Index
 
 HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）",
                 ".": "。"}
@@ -74,6 +74,10 @@ def texts_of_notice(doc: Notice) -> Iterator[Text]:
                  doc.printer):
         if text is not None:
             yield text
+    for section in doc.sections:  # a work notice's; stage dates are checked as dates
+        for stage in section.schedule:
+            yield from (t for t in (stage.name, stage.task, stage.to) if t is not None)
+        yield from (t for t in (section.heading, section.text) if t is not None)
 
 
 def all_texts(project: Project) -> Iterator[Text]:
@@ -136,25 +140,65 @@ def lint_texts(texts: Iterable[Text]) -> list[Diagnostic]:
     return found
 
 
+NUMERAL = r"(?:[零〇一二三四五六七八九十百千]+|（[零〇一二三四五六七八九十百千]+）|\d+)"
+UNIT = r"(?:条|款|项|目|部分|章|节)"
+# 第三条, 第三条第二款第（一）项, 第二部分第（一）项, 第（三）项 — not after 《…》, which
+# names another document's article.
+HARD_REFERENCE = re.compile(rf"(?<![》>])(?:第{NUMERAL}{UNIT})+")
+PIECE = re.compile(rf"第({NUMERAL})({UNIT})")
+
+
+def hard_coded_phrases(doc: Measures, index: Index) -> dict[str, tuple[str, str]]:
+    """How each target of a measures document may be written by hand, and the ref() to use
+    instead: 第三条 -> {{ ref('fanwei') }}, 第二部分 -> 第{{ ref('x') }}部分."""
+    targets = index.by_doc.get(doc.name, {})
+    phrases: dict[str, tuple[str, str]] = {}
+    if doc.numbering == "articles":
+        for target in targets.values():
+            if target.ref.startswith("第"):
+                phrases[target.ref] = (target.id, f"{{{{ ref('{target.id}') }}}}")
+        return phrases
+    units = {1: "部分", 2: "项", 3: "目", 4: "目"}
+    for top in doc.content:
+        _outline(top, 1, ("", ""), targets, units, phrases)
+    return phrases
+
+
+def _outline(node, depth: int, prefix: tuple[str, str], targets, units: dict[int, str],
+             phrases: dict[str, tuple[str, str]]) -> None:
+    """Phrases for an outline node and its children: 第二部分, 第二部分第（一）项 …; prefix
+    is the parent's phrase as written and as ref() calls."""
+    target = targets.get(node.id)
+    if target is None or depth > 4:
+        return
+    phrase = f"{prefix[0]}第{target.ref}{units[depth]}"
+    call = f"{prefix[1]}第{{{{ ref('{node.id}') }}}}{units[depth]}"
+    phrases[phrase] = (node.id, call)
+    for child in node.children:
+        _outline(child, depth + 1, (phrase, call), targets, units, phrases)
+
+
 def _hard_coded(doc: Measures, index: Index) -> list[Diagnostic]:
-    """Literal 第三条 in a measures text: right today, wrong after the next insertion."""
-    if doc.numbering != "articles":
-        return []
-    by_label = {t.label: t for t in index.by_doc.get(doc.name, {}).values()}
+    """A literal 第三条 or 第二部分第（一）项 in a measures text: right today, wrong after the
+    next insertion. Found in every numbering scheme; the hint names the ref() to write."""
+    phrases = hard_coded_phrases(doc, index)
+    articles = sum(1 for p in phrases if p.endswith("条") and "第" not in p[1:])
     found = []
     for text in texts_of_measures(doc):
-        for match in HARD_ARTICLE.finditer(_prose(text.raw)):
+        for match in HARD_REFERENCE.finditer(_prose(text.raw)):
             label = match.group(0)
-            target = by_label.get(label)
-            if target is not None:
-                hint = (f"当前{label}的编号是 {target.id}，写成 {{{{ ref('{target.id}') }}}}"
-                        "，可随条文增删自动更新")
-            else:
-                count = sum(1 for t in by_label if t.endswith("条"))
-                hint = (f"本办法只有 {count} 条，没有{label}；"
+            known = phrases.get(label)
+            if known is not None:
+                hint = (f"当前“{label}”的编号是 {known[0]}，写成 {known[1]}，"
+                        "可随条文增删自动更新")
+            elif doc.numbering == "articles" and PIECE.fullmatch(label) and label.endswith("条"):
+                hint = (f"本办法只有 {articles} 条，没有{label}；"
                         "引用本办法条文请用 {{ ref('编号') }}")
-            found.append(Diagnostic("W314", f"条号“{label}”写成了固定文字", text.at(match.start()),
-                                    hint=hint))
+            else:
+                hint = ("本文件中没有找到“" + label + "”所指的条目；引用本文件的条文请用 "
+                        "{{ ref('编号') }}，序号会随条文增删自动更新")
+            found.append(Diagnostic("W314", f"条目序号“{label}”写成了固定文字",
+                                    text.at(match.start()), hint=hint))
     return found
 
 
@@ -162,6 +206,8 @@ def lint_resolved(project: Project) -> list[Diagnostic]:
     """Lints on the rendered text: nothing empty, no template markers left behind."""
     found = []
     for text in all_texts(project):
+        if text.broken:
+            continue
         if not text.value.strip():
             found.append(Diagnostic("E903", "内容为空（占位符渲染后没有文字）", text.location,
                                     hint="检查占位符引用的变量是否有值"))

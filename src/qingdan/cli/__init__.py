@@ -21,6 +21,8 @@ from ..diagnostics import (
 path_argument = click.argument("path", required=False, type=click.Path(path_type=str))
 strict_option = click.option("--strict", is_flag=True,
                              help="有警告也视为失败（仍会报告全部问题）")
+final_option = click.option("--final", is_flag=True,
+                            help="正式发文：日期、发文字号仍为“待定”或标为草稿的，视为错误")
 format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]),
                              default="text", show_default=True,
                              help="诊断信息的格式；json 输出到标准输出，供 CI 等工具读取")
@@ -73,9 +75,12 @@ class _Group(_Chinese, click.Group):
 
 
 def _project_path(path: str | None) -> Path:
-    from ..project import DEFAULT_PROJECT
+    """The path given; else the working folder when it is a project; else the example."""
+    from ..project import CONFIG_NAME, DEFAULT_PROJECT
 
-    return Path(path) if path else DEFAULT_PROJECT
+    if path:
+        return Path(path)
+    return Path(".") if Path(CONFIG_NAME).is_file() else DEFAULT_PROJECT
 
 
 def _report(diagnostics: list[Diagnostic], fmt: str) -> None:
@@ -99,12 +104,13 @@ def _fail(failed: Failed, fmt: str, strict: bool) -> None:
 class _Progress:
     """A progress bar on the error stream, shown only on a terminal and for real work."""
 
-    def __init__(self) -> None:
+    def __init__(self, label: str = "生成文档") -> None:
         self.bar: Any = None
+        self.label = label
 
     def start(self, total: int) -> None:
         if total >= 4 and sys.stderr.isatty():
-            self.bar = click.progressbar(length=total, label="生成文档", file=sys.stderr)
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
             self.bar.__enter__()
 
     def step(self, count: int) -> None:
@@ -117,13 +123,14 @@ class _Progress:
             self.bar = None
 
 
-def _run(path: str | None, out_dir: Path | None, fmt: str, strict: bool):
+def _run(path: str | None, out_dir: Path | None, fmt: str, strict: bool,
+         final: bool = False):
     from ..build import run_build
 
     progress = _Progress()
     try:
         return run_build(_project_path(path), out_dir, strict=strict, progress=progress.step,
-                         on_plan=progress.start)
+                         on_plan=progress.start, no_drafts=final)
     except Failed as failed:
         progress.close()  # before the report, so the two do not interleave
         _fail(failed, fmt, strict)
@@ -138,14 +145,24 @@ def _run(path: str | None, out_dir: Path | None, fmt: str, strict: bool):
 def main() -> None:
     """qingdan（清单）：把 YAML 源文件编译成符合 GB/T 9704-2012 的 Word 公文。
 
-    PATH 为项目文件夹（含 qingdan.yaml）或其中的一个源文件，省略时为自带示例
-    checklists/example。
+    PATH 为项目文件夹（含 qingdan.yaml）或其中的一个源文件；省略时为当前文件夹（其中有
+    qingdan.yaml 时），否则为自带示例 checklists/example。
 
-    退出码：0 成功；1 源文件或模板有错误（不写任何文件），或 --strict 下有警告，
-    或 fmt --check 发现需要改正之处；2 命令行用法错误；130 被 Ctrl-C 中断（不留下
-    未完成的文件）。
+    退出码：0 成功；1 源文件或模板有错误（不写任何文件），或 --strict 下有警告，或 fmt --check
+    发现需要改正之处，或 proof 发现版面错误、无法生成 PDF，或 serve 的端口被占用；2 命令行用法
+    错误；130 按 Ctrl-C 中止。
     """
 
 
 # Each module registers its commands on `main`.
-from . import cmd_build, cmd_diff, cmd_fmt, cmd_report  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    cmd_build,
+    cmd_diff,
+    cmd_fmt,
+    cmd_import,
+    cmd_newyear,
+    cmd_proof,
+    cmd_report,
+    cmd_serve,
+    cmd_sheets,
+)

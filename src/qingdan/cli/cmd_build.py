@@ -4,20 +4,36 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from ..diagnostics import EXIT_INPUT, EXIT_OK
-from . import _report, _run, format_option, main, path_argument, strict_option
+from ..diagnostics import EXIT_INPUT, EXIT_OK, Failed
+from . import (
+    _fail,
+    _Progress,
+    _report,
+    _run,
+    final_option,
+    format_option,
+    main,
+    path_argument,
+    strict_option,
+)
+
+if TYPE_CHECKING:
+    from ..pdfbuild import PdfResult
+    from ..render.pdf import Office
 
 
 @main.command()
 @path_argument
 @strict_option
+@final_option
 @format_option
-def check(path: str | None, strict: bool, fmt: str) -> None:
+def check(path: str | None, strict: bool, final: bool, fmt: str) -> None:
     """检查源文件，报告全部问题，不生成文件。"""
-    result = _run(path, None, fmt, strict)
+    result = _run(path, None, fmt, strict, final)
     _report(result.warnings, fmt)
     if fmt == "text":
         click.echo(f"检查通过：{result.documents} 份文档，{len(result.warnings)} 个警告。")
@@ -28,30 +44,81 @@ def check(path: str | None, strict: bool, fmt: str) -> None:
 @path_argument
 @click.option("-o", "--output", "out_dir", default="output", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="输出文件夹")
+@click.option("--pdf", "make_pdf", is_flag=True,
+              help="同时在每份 Word 文档旁生成 PDF（用 LibreOffice 转换）")
 @strict_option
+@final_option
 @format_option
-def build(path: str | None, out_dir: Path, strict: bool, fmt: str) -> None:
+def build(path: str | None, out_dir: Path, make_pdf: bool, strict: bool, final: bool,
+          fmt: str) -> None:
     """检查并生成 Word 文档；有任何错误时不改动输出文件夹。
 
     有单位名册时，每个单位的文档生成在“输出文件夹/单位名称/”下；输入没有变化的单位不会
     重新生成。
+    加 --pdf 时再用 LibreOffice 把每份文档转换为同名 PDF，文档没有变化的不再转换。
+    成文日期或发文字号写“待定”的通知按草稿生成（留空、左上角标注“草稿”），加 --final 时则视为错误。
     """
-    from ..load import display_path
-
+    office = _office(path, fmt, strict) if make_pdf else None
     try:
-        result = _run(path, out_dir, fmt, strict)
+        result = _run(path, out_dir, fmt, strict, final)
     except OSError as exc:
-        click.echo(f"失败：无法写入输出文件夹“{out_dir}”：{exc.strerror or exc}", err=True)
-        sys.exit(EXIT_INPUT)
+        _unwritable(out_dir, exc)
     _report(result.warnings, fmt)
     if fmt == "text":
-        changed = [target for target, new in result.written if new]
-        if len(result.written) <= 20:
-            for target, new in result.written:
-                click.echo(f"{'已生成' if new else '未变化'}：{display_path(target)}")
-        else:
-            same = len(result.written) - len(changed)
-            click.echo(f"已生成 {len(changed)} 份文档，{same} 份未变化。")
+        _list(result.written, "份文档")
         if result.skipped:
             click.echo(f"{result.skipped} 个单位的输入没有变化，沿用上次生成的文档。")
+    if office is not None:
+        try:
+            pdfs = _pdfs(path, out_dir, office, fmt)
+        except OSError as exc:
+            _unwritable(out_dir, exc)
+        if fmt == "text":
+            _list(pdfs.written, "份 PDF")
     sys.exit(EXIT_OK)
+
+
+def _unwritable(out_dir: Path, exc: OSError) -> NoReturn:
+    click.echo(f"失败：无法写入输出文件夹“{out_dir}”：{exc.strerror or exc}", err=True)
+    sys.exit(EXIT_INPUT)
+
+
+def _list(written: list[tuple[Path, bool]], what: str) -> None:
+    from ..load import display_path
+
+    if len(written) <= 20:
+        for target, new in written:
+            click.echo(f"{'已生成' if new else '未变化'}：{display_path(target)}")
+    else:
+        changed = sum(1 for _, new in written if new)
+        click.echo(f"已生成 {changed} {what}，{len(written) - changed} {what[1:]}未变化。")
+
+
+def _office(path: str | None, fmt: str, strict: bool) -> Office:
+    """LibreOffice, found before anything is written; a missing one fails the build."""
+    from ..pdfbuild import config_location
+    from ..render.pdf import require_office
+    from . import _project_path
+
+    try:
+        return require_office(config_location(_project_path(path)))
+    except Failed as failed:
+        _fail(failed, fmt, strict)
+        raise  # unreachable: _fail exits
+
+
+def _pdfs(path: str | None, out_dir: Path, office: Office, fmt: str) -> PdfResult:
+    from ..pdfbuild import build_pdfs, config_location
+    from . import _project_path
+
+    progress = _Progress("转换 PDF")
+    try:
+        return build_pdfs(out_dir, office, config_location(_project_path(path)),
+                          progress=progress.step, on_plan=progress.start)
+    except Failed as failed:
+        progress.close()
+        _report(failed.diagnostics, fmt)
+        click.echo(f"失败：发现 {len(failed.diagnostics)} 个错误，没有改动任何 PDF。", err=True)
+        sys.exit(EXIT_INPUT)
+    finally:
+        progress.close()

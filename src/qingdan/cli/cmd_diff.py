@@ -12,10 +12,11 @@ from . import _fail, _project_path, main
 
 
 @main.command()
-@click.argument("old")
-@click.argument("new")
+@click.argument("old", required=False)
+@click.argument("new", required=False)
 @click.option("--project", "project_path", default=None,
-              help="OLD、NEW 为 git 版本（如 HEAD~1）时的项目路径，默认为自带示例")
+              help="项目路径：OLD、NEW 为 git 版本（如 HEAD~1）或省略时用，默认为当前文件夹"
+                   "（含 qingdan.yaml 时）或自带示例")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="终端输出的格式")
 @click.option("--table", is_flag=True, help="生成修订对照表（.docx，横向）")
@@ -28,11 +29,13 @@ from . import _fail, _project_path, main
               callback=lambda ctx, param, value: _author(value))
 @click.option("--date", "when", default=None, callback=lambda ctx, param, value: _date(value),
               help="修订标记的日期，例如 2024-03-15（默认今天）")
-def diff(old: str, new: str, project_path: str | None, fmt: str, table: bool, redline: bool,
-         out_dir: Path, author: str, when: str | None) -> None:
+def diff(old: str | None, new: str | None, project_path: str | None, fmt: str, table: bool,
+         redline: bool, out_dir: Path, author: str, when: str | None) -> None:
     """比较清单的两个版本（文件夹、文件或 git 版本），按条目列出新增、删除、修改、移动。
 
     OLD、NEW 可以是项目文件夹或源文件，也可以是 git 版本：HEAD~1、v2023，或“版本:项目路径”。
+    省略 NEW 时，与项目（--project）现在的文件比较；
+    两个都省略时，OLD 为 qingdan.yaml 中 previous 记下的上一版本（qingdan new-year 写入）。
     """
     import contextlib
     import datetime
@@ -48,8 +51,14 @@ def diff(old: str, new: str, project_path: str | None, fmt: str, table: bool, re
             from ..versions import resolve_version
 
             default = _project_path(project_path)
-            result = compare(resolve_version(old, default, stack),
-                             resolve_version(new, default, stack))
+            if old is None:
+                from ..annual.edition import previous_version
+
+                before = previous_version(default, stack)
+            else:
+                before = resolve_version(old, default, stack)
+            after = default if new is None else resolve_version(new, default, stack)
+            result = compare(before, after)
             written = _write_revisions(result, out_dir, table, redline, author, stamp)
     except Failed as failed:
         _fail(failed, "text", False)
@@ -113,7 +122,7 @@ def _write_revisions(result, out_dir: Path, table: bool, redline: bool, author: 
                 documents.append((path, render_comparison(each, templates["comparison"]).data))
             if redline:
                 path = inside(base, safe_filename(f"{each.new_title}（修订稿）") + ".docx")
-                documents.append((path, render_redline(old_doc, new_doc, each, templates["list"],
+                documents.append((path, render_redline(old_doc, new_doc, each, templates[each.kind],
                                                        author, stamp)))
     if not documents:
         return []

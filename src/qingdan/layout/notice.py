@@ -2,7 +2,10 @@
 with the body (GB/T 9704-2012, 7.3.5).
 
 The front page is the letterhead (organ mark, number and red rule, title), then the flow:
-recipients, body, the attachment note, the signature and the date. When the body ends on
+recipients, body (and a work notice's sections: headings, paragraphs, the schedule table),
+the attachment note, the signature and the date. A draft's marker line above the organ
+mark takes its height off the space above the mark (render/draft.py), so the letterhead
+is the same height for a draft. When the body ends on
 one page and the signature would start the next, the standard asks for the line or
 character spacing to be adjusted so that the page carrying the signature also carries body
 text. `choose_pitch` tries the spacings between 24 and 20 lines a page, nearest to 22 first,
@@ -14,9 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .. import numbering
-from ..model import Notice
+from ..model import Notice, Section
 from ..titles import balance_title, cells
 from .grid import LINE_CELLS, METRICS, PITCH_TWIPS, Line, Metrics, break_lines, paginate
 
@@ -30,6 +34,47 @@ LINE_PT = PITCH_TWIPS / 20
 # The pitches qingdan may choose, in twips: from 24 lines in the 225 mm block to 20.
 MIN_PITCH, MAX_PITCH = 530, 637
 NOTE_INDENT = 5  # 附件说明: the names stand five characters in, the first line at two
+# A work notice's schedule table (the notice template draws it with these widths, in
+# twips): 小四 text in exact 18 pt lines, rows that never break across pages. A row is as
+# tall as its tallest cell plus its border: 0.5 pt in LibreOffice 7.4 (measured), taken
+# as 0 (Word, WPS) to 1 pt.
+SCHEDULE_COLUMNS = (("序号", 720), ("阶段", 1400), ("时间", 2700), ("工作内容", 2725),
+                    ("报送对象", 1300))
+SCHEDULE_PT = 12
+SCHEDULE_LINE_TWIPS = 360
+CELL_MARGIN_TWIPS = 108  # left and right, Word's default
+ROW_EXTRA_PT = (0.0, 1.0)
+# The end block's text box (three 28.95 pt lines and three 2 pt rules) floats at the
+# bottom of the page that holds its anchor: after the last attachment, or, when there is
+# none, after the date, so that page keeps this much free under the signature.
+END_BLOCK_PT = (3 * PITCH_TWIPS + 3 * 40) / 20
+RENDERERS = tuple(zip(RULE_EXTRA_PT, ROW_EXTRA_PT, strict=True))  # Word and WPS; LibreOffice
+
+
+@dataclass(frozen=True)
+class SectionText:
+    """A work notice's section as printed: 一、heading, paragraphs, the schedule's rows."""
+
+    label: str  # 一、 (empty for a section without a heading)
+    heading: str
+    paragraphs: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]  # 序号, 阶段, 时间, 工作内容, 报送对象
+
+
+def section_texts(sections: Sequence[Section]) -> tuple[SectionText, ...]:
+    """Sections numbered 一、二、… (those with a heading), stages numbered 1, 2, …"""
+    found = []
+    headed = 0
+    for section in sections:
+        label = heading = ""
+        if section.heading is not None:
+            headed += 1
+            label, heading = numbering.section(headed), section.heading.value
+        rows = tuple((str(n), s.name.value, s.when.value, s.task.value, s.to.value if s.to else "")
+                     for n, s in enumerate(section.schedule, 1))
+        found.append(SectionText(label, heading, tuple(section.text.paragraphs()) if section.text
+                                 else (), rows))
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -43,6 +88,7 @@ class NoticeText:
     signature_line: str
     date_line: str
     gap: int  # blank lines between the note (or body) and the signature
+    sections: tuple[SectionText, ...] = ()  # a work notice's, after the body
 
 
 def recipients_line(value: str) -> str:
@@ -65,7 +111,7 @@ def notice_text(doc: Notice, attached_titles: Sequence[str]) -> NoticeText:
         title_lines=tuple(balance_title([t.value for t in doc.title])),
         recipients=recipients_line(doc.recipients.value), body=tuple(doc.body.paragraphs()),
         notes=attachment_notes(attached_titles), signature_line=signature, date_line=day,
-        gap=2 if doc.seal else 1)
+        gap=2 if doc.seal else 1, sections=section_texts(doc.sections))
 
 
 def pad(start: float) -> str:
@@ -94,9 +140,12 @@ def signature_lines(signature: str, date: str, seal: bool = False,
     return pad(max(start - 2, 0)) + signature, pad(start) + date
 
 
-def flow_tags(text: NoticeText, metrics: Metrics) -> list[str]:
-    """What each line of the flow holds (recipients, body, blank, note, signature, date)."""
-    tags: list[str] = []
+def flow_tags(text: NoticeText, metrics: Metrics,
+              row_extra: float = ROW_EXTRA_PT[-1]) -> list[str | Line]:
+    """What each line of the flow holds (recipients, body, blank, note, signature, date):
+    a tag for a line at the flow's pitch, a Line for one of its own height (a table row,
+    a heading kept with the next line)."""
+    tags: list[str | Line] = []
 
     def add(tag: str, value: str, first: float, rest: float) -> None:
         tags.extend([tag] * len(break_lines(value, first, rest, metrics)))
@@ -104,7 +153,16 @@ def flow_tags(text: NoticeText, metrics: Metrics) -> list[str]:
     add("recipients", text.recipients, LINE_CELLS, LINE_CELLS)
     for paragraph in text.body:
         add("body", paragraph, LINE_CELLS - 2, LINE_CELLS)
-    tags.append("blank")
+    for section in text.sections:
+        if section.heading:
+            add("body", section.label + section.heading, LINE_CELLS - 2, LINE_CELLS)
+            tags[-1] = Line(0.0, "body", keep_next=True)  # a heading; its height is the pitch
+        for paragraph in section.paragraphs:
+            add("body", paragraph, LINE_CELLS - 2, LINE_CELLS)
+        if section.rows:
+            tags.extend(schedule_rows(section.rows, metrics, row_extra))
+    if text.notes:
+        tags.append("blank")
     for n, note in enumerate(text.notes):
         first = NOTE_INDENT - 3 if n == 0 else NOTE_INDENT
         add("note", note, LINE_CELLS - first, LINE_CELLS - NOTE_INDENT)
@@ -133,9 +191,25 @@ class Placement:
         return self.body == self.signature == self.date
 
 
-def place(letterhead: list[Line], tags: list[str], pitch_twips: int) -> Placement:
-    lines = letterhead + [Line(pitch_twips / 20, tag) for tag in tags]
-    pages = paginate(lines)
+def schedule_rows(rows: Sequence[tuple[str, ...]], metrics: Metrics,
+                  extra: float) -> list[str | Line]:
+    """The schedule table's rows (its header first) as lines of their own height."""
+    cell = SCHEDULE_PT - 0.25  # the table styles' character spacing
+    capacity = [(width - 2 * CELL_MARGIN_TWIPS) / 20 / cell for _, width in SCHEDULE_COLUMNS]
+    found: list[str | Line] = []
+    for row in [tuple(name for name, _ in SCHEDULE_COLUMNS), *rows]:
+        lines = max(len(break_lines(value, room, room, metrics))
+                    for value, room in zip(row, capacity, strict=True))
+        found.append(Line(lines * SCHEDULE_LINE_TWIPS / 20 + extra, "body"))
+    return found
+
+
+def place(letterhead: list[Line], tags: Sequence[str | Line], pitch_twips: int,
+          reserve: float = 0.0) -> Placement:
+    pitch = pitch_twips / 20
+    lines = letterhead + [Line(pitch, tag) if isinstance(tag, str)
+                          else Line(tag.height or pitch, tag.tag, tag.keep_next) for tag in tags]
+    pages = paginate(lines, reserve=reserve)
 
     def last(tag: str) -> int:
         return max((p for p, line in zip(pages, lines, strict=True) if line.tag == tag),
@@ -146,17 +220,29 @@ def place(letterhead: list[Line], tags: list[str], pitch_twips: int) -> Placemen
 
 def placements(text: NoticeText, pitch_twips: int = PITCH_TWIPS) -> list[Placement]:
     """The placement under every renderer the notice may meet."""
-    return [place(_letterhead(text, rule), flow_tags(text, m), pitch_twips)
-            for m in METRICS for rule in RULE_EXTRA_PT]
+    return [place(_letterhead(text, rule), flow_tags(text, m, row), pitch_twips, _reserve(text))
+            for m in METRICS for rule, row in RENDERERS]
 
 
+def _reserve(text: NoticeText) -> float:
+    """Without attachments the end block shares the signature's page."""
+    return 0.0 if text.notes else END_BLOCK_PT
+
+
+@lru_cache(maxsize=256)
 def choose_pitch(text: NoticeText) -> int | None:
     """The flow's line pitch in twips that keeps the signature and date with the body under
     every renderer: PITCH_TWIPS when nothing needs changing, else the nearest pitch between
-    24 and 20 lines a page that does it, None when none does."""
-    cases = [(_letterhead(text, rule), flow_tags(text, m)) for m in METRICS
-             for rule in RULE_EXTRA_PT]
+    24 and 20 lines a page that does it, None when none does. (Remembered: the check and
+    the renderer both ask, and every unit of a roster often has the same notice.)"""
+    tags: dict[tuple[Metrics, float], list] = {}
+    cases = []
+    for m in METRICS:
+        for rule, row in RENDERERS:
+            if (m, row) not in tags:
+                tags[(m, row)] = flow_tags(text, m, row)
+            cases.append((_letterhead(text, rule), tags[(m, row)]))
     for pitch in sorted(range(MIN_PITCH, MAX_PITCH + 1), key=lambda p: abs(p - PITCH_TWIPS)):
-        if all(place(head, tags, pitch).together for head, tags in cases):
+        if all(place(head, tags, pitch, _reserve(text)).together for head, tags in cases):
             return pitch
     return None

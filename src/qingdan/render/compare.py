@@ -15,11 +15,12 @@ from xml.sax.saxutils import escape
 from markupsafe import Markup
 
 from ..diff import ListDiff, Segment, char_diff
-from ..model import ResponsibilityList
-from .docx import list_view
+from ..model import Measures, ResponsibilityList
+from ..titles import balance_title
+from .docx import list_view, measures_blocks
 from .engine import CompiledTemplate, Rendered, compiled
 
-FANGSONG, HEITI, XIAOBIAOSONG = "仿宋_GB2312", "黑体", "方正小标宋简体"
+FANGSONG, HEITI, KAITI, XIAOBIAOSONG = "仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体"
 TABLE_PT, BODY_PT = 14, 16
 COMPARISON_NAMES = "对照表模板可用 title、title_lines、legend、rows（no、old、new、note）"
 LEGEND = "说明：原条文中加删除线的文字为删去的内容，修订后条文中加粗并加下划线的文字为新增的内容。"
@@ -83,6 +84,8 @@ class Para:
     size: int
     text: str
     flush: bool = False
+    label: str = ""  # a label run in a face of its own (第一条 in 黑体), before the text
+    label_face: str = ""
 
 
 def paragraphs_of(doc: ResponsibilityList, rename: dict[str, str] | None = None) -> list[Para]:
@@ -120,24 +123,26 @@ class _Revisions:
         return f'w:id="{ident}" w:author="{self.author}" w:date="{self.date}"'
 
     def paragraph(self, para: Para, style_id: str, segments: list[Segment],
-                  mark: str | None = None) -> str:
-        """A paragraph whose runs carry ins/del; mark = "ins"/"del" for the paragraph mark."""
+                  mark: str | None = None, label: list[Segment] | None = None) -> str:
+        """A paragraph whose runs carry ins/del; mark = "ins"/"del" for the paragraph mark;
+        label: segments of its label, in the label's face, before the text."""
         ppr = f'<w:pStyle w:val="{style_id}"/>'
         if para.flush:
             ppr += '<w:ind w:firstLine="0" w:firstLineChars="0"/>'
         if mark:
             ppr += f"<w:rPr><w:{mark} {self.attrs()}/></w:rPr>"
-        runs = []
-        for segment in segments:
-            if segment.kind == "equal":
-                runs.append(run(segment.text, para.face, para.size))
-            elif segment.kind == "insert":
-                runs.append(f"<w:ins {self.attrs()}>{run(segment.text, para.face, para.size)}"
-                            "</w:ins>")
-            else:
-                runs.append(f"<w:del {self.attrs()}>"
-                            f"{run(segment.text, para.face, para.size, deleted=True)}</w:del>")
+        runs = [self._run(s, para.label_face or para.face, para.size) for s in label or []]
+        runs += [self._run(s, para.face, para.size) for s in segments]
         return f"<w:p><w:pPr>{ppr}</w:pPr>{''.join(runs)}</w:p>"
+
+    def _run(self, segment: Segment, face: str, size: int) -> str:
+        if not segment.text:
+            return ""
+        if segment.kind == "equal":
+            return run(segment.text, face, size)
+        if segment.kind == "insert":
+            return f"<w:ins {self.attrs()}>{run(segment.text, face, size)}</w:ins>"
+        return f"<w:del {self.attrs()}>{run(segment.text, face, size, deleted=True)}</w:del>"
 
 
 def redline_body(old: list[Para], new: list[Para], template: CompiledTemplate, author: str,
@@ -154,12 +159,15 @@ def redline_body(old: list[Para], new: list[Para], template: CompiledTemplate, a
             if op == "equal":
                 for before, after in zip(before_all[a:b], after_all[c:d], strict=True):
                     out.append(marks.paragraph(after, template.style_id(after.style),
-                                               char_diff(before.text, after.text)))
+                                               char_diff(before.text, after.text),
+                                               label=char_diff(before.label, after.label)))
                 continue
-            out += [marks.paragraph(p, template.style_id(p.style),
-                                    [Segment("delete", p.text)], "del") for p in before_all[a:b]]
-            out += [marks.paragraph(p, template.style_id(p.style),
-                                    [Segment("insert", p.text)], "ins") for p in after_all[c:d]]
+            out += [marks.paragraph(p, template.style_id(p.style), [Segment("delete", p.text)],
+                                    "del", label=[Segment("delete", p.label)])
+                    for p in before_all[a:b]]
+            out += [marks.paragraph(p, template.style_id(p.style), [Segment("insert", p.text)],
+                                    "ins", label=[Segment("insert", p.label)])
+                    for p in after_all[c:d]]
         return out
 
     def titles(paras: list[Para]) -> list[Para]:
@@ -172,12 +180,40 @@ def redline_body(old: list[Para], new: list[Para], template: CompiledTemplate, a
     return "".join(merge(titles(old), titles(new)) + [blank] + merge(rest(old), rest(new)))
 
 
-def render_redline(old: ResponsibilityList, new: ResponsibilityList, diff: ListDiff,
-                   template: Path, author: str, date: str) -> bytes:
+def measures_paragraphs(doc: Measures, rename: dict[str, str] | None = None) -> list[Para]:
+    """A measures document's paragraphs as its template renders them: the title block, the
+    preamble, then each block keyed by its node (rename maps old ids onto new ones)."""
+    rename = rename or {}
+    out = [Para(("title", str(i)), "公文标题", XIAOBIAOSONG, 22, line)
+           for i, line in enumerate(balance_title([t.value for t in doc.title]))]
+    preamble = doc.preamble.paragraphs() if doc.preamble else []
+    out += [Para(("preamble", str(i)), "Normal", FANGSONG, BODY_PT, line)
+            for i, line in enumerate(preamble)]
+    styles = {"chapter": ("章标题", HEITI), "h1": ("一级标题", HEITI), "h2": ("二级标题", KAITI)}
+    for block in measures_blocks(doc):
+        node, _, part = block.key.partition(":")
+        key = ("node", f"{rename.get(node, node)}:{part}")
+        if block.kind in styles:
+            style, face = styles[block.kind]
+            out.append(Para(key, style, face, BODY_PT, block.label + block.text))
+        elif block.kind in ("lead-hei", "lead-kai"):
+            out.append(Para(key, "Normal", FANGSONG, BODY_PT, block.text, label=block.label,
+                            label_face=HEITI if block.kind == "lead-hei" else KAITI))
+        else:
+            out.append(Para(key, "Normal", FANGSONG, BODY_PT, block.label + block.text))
+    return out
+
+
+def render_redline(old: ResponsibilityList | Measures, new: ResponsibilityList | Measures,
+                   diff: ListDiff, template: Path, author: str, date: str) -> bytes:
     """The new version with every change from the old one as a tracked revision."""
     rename = {c.old.id: c.new.id for c in diff.changes
               if c.old is not None and c.new is not None and c.old.id != c.new.id}
     compiled_template = compiled(template, "")
-    body = redline_body(paragraphs_of(old, rename), paragraphs_of(new), compiled_template,
-                        author, date)
+    if isinstance(old, Measures) and isinstance(new, Measures):
+        before, after = measures_paragraphs(old, rename), measures_paragraphs(new)
+    else:
+        assert isinstance(old, ResponsibilityList) and isinstance(new, ResponsibilityList)
+        before, after = paragraphs_of(old, rename), paragraphs_of(new)
+    body = redline_body(before, after, compiled_template, author, date)
     return compiled_template.with_body(body, {"title": diff.new_title})

@@ -7,7 +7,7 @@ computed here as literal text (一、 1. 第一条), never Word list numbering.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from .. import numbering
@@ -42,6 +42,7 @@ class Block:
     kind: str  # chapter, h1, h2, lead-hei, lead-kai, para
     label: str
     text: str
+    key: str = ""  # the node it comes from and its place there, for the redline
 
 
 @dataclass(frozen=True)
@@ -90,15 +91,31 @@ def _heading_inline(heading: str) -> str:
     return heading if heading[-1:] in "。：；？！" else f"{heading}。"
 
 
+def heading_form(doc: Measures, node: Node, depth: int) -> str:
+    """"line" (a heading on a line of its own) or "run-in" (the text follows it in the
+    same paragraph): the node's own choice, else the document's for the level, else a
+    line for 一、 and run-in below, as 实施意见 and 考核办法 are printed."""
+    if node.run_in is not None:
+        return "run-in" if node.run_in else "line"
+    return doc.headings.get(depth, "line" if depth == 1 else "run-in")
+
+
 def measures_blocks(doc: Measures) -> list[Block]:
     """The document as paragraphs, with literal labels (第一条　, 一、, （一）, 1.)."""
     labels = {t.id: t.label for t in measures_targets(doc)[0]}
     blocks: list[Block] = []
 
-    def node(n: Node, depth: int) -> None:
-        label = labels[n.id]
-        heading = n.heading.value if n.heading else ""
+    def node(n: Node, depth: int, key: str) -> None:
         texts = n.text.paragraphs() if n.text else []
+        first_block = len(blocks)
+        if n.plain:  # an unnumbered paragraph, or a 款 with its 项 under it
+            blocks.extend(Block("para", "", t) for t in texts)
+            keyed(first_block, key)
+            for i, c in enumerate(n.children, 1):
+                node(c, depth, c.id or f"{key}#{i}")
+            return
+        label = labels.get(n.id, "")
+        heading = n.heading.value if n.heading else ""
         if n.points is not None:
             if heading or not texts:
                 heading = _with_points(heading, n.points)
@@ -110,8 +127,10 @@ def measures_blocks(doc: Measures) -> list[Block]:
             first = texts.pop(0) if texts else ""
             head = f"{label}　{heading}" + ("　" if heading and first else "")
             blocks.append(Block("lead-hei", head, first))
-        elif doc.numbering == "outline" and depth <= 2 and heading:
-            blocks.append(Block("h1" if depth == 1 else "h2", label, heading))
+        elif heading and (not texts or heading_form(doc, n, depth) == "line"):
+            kind = {1: "h1", 2: "h2"}.get(depth)
+            blocks.append(Block(kind, label, heading) if kind
+                          else Block("para", "", f"{label}{heading}"))
         else:
             kind = {1: "lead-hei", 2: "lead-kai"}.get(depth, "para")
             run_in = _heading_inline(heading) if heading else ""
@@ -121,11 +140,16 @@ def measures_blocks(doc: Measures) -> list[Block]:
             else:
                 blocks.append(Block(kind, f"{label}{run_in}", first))
         blocks.extend(Block("para", "", t) for t in texts)
-        for c in n.children:
-            node(c, depth + 1)
+        keyed(first_block, key)
+        for i, c in enumerate(n.children, 1):
+            node(c, depth + 1, c.id or f"{key}#{i}")
 
-    for top in doc.content:
-        node(top, 0 if top.chapter else 1)  # a chapter's articles sit at depth 1
+    def keyed(start: int, key: str) -> None:
+        for k in range(start, len(blocks)):
+            blocks[k] = replace(blocks[k], key=f"{key}:{k - start}")
+
+    for i, top in enumerate(doc.content, 1):
+        node(top, 0 if top.chapter else 1, top.id or f"#{i}")  # a chapter's articles: depth 1
     return blocks
 
 
@@ -153,6 +177,7 @@ class SheetRow:
     content: str
     criteria: str
     points: str
+    id: str = ""  # the indicator's node id (the .xlsx workbook keys its rows by it)
 
 
 @dataclass(frozen=True)
@@ -186,7 +211,7 @@ def sheet_rows(doc: Measures) -> list[SheetRow]:
             rows.append(SheetRow(
                 str(len(rows) + 1), heading(group or node),
                 _text_of(node) if own else _describe(node),
-                node.criteria.value if node.criteria else "", number(node.points)))
+                node.criteria.value if node.criteria else "", number(node.points), node.id))
             return
         inner = node if node.points is not None and node is not wrapper else group
         for child in node.children:

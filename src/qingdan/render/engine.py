@@ -19,10 +19,11 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import quoteattr
 
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, UndefinedError
@@ -33,6 +34,9 @@ from ..sandbox import TEMPLATE_LIMITS, BudgetExceeded, GuardedEnvironment
 from .package import check_xml, read_package
 
 BODY_PART = "word/document.xml"
+CONTENT_TYPES = "[Content_Types].xml"
+BODY_RELS = "word/_rels/document.xml.rels"
+IMAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
 DOS_DATE = (0 << 9) | (1 << 5) | 1  # 1980-01-01
 EMPTY_RUN = re.compile(r'<w:r><w:t(?: xml:space="preserve")?></w:t></w:r>')
 STYLE_REF = re.compile(r'(<w:(?:pStyle|rStyle|tblStyle) w:val=")([^"]+)(")')
@@ -93,6 +97,32 @@ def _near(source: str, lineno: int | None) -> str:
     return f"（在“{text[:40]}”附近）" if text else ""
 
 
+@dataclass(frozen=True)
+class Part:
+    """A part added to one rendered package, which the body refers to by relationship id:
+    a picture at word/media/… that the body shows with <a:blip r:embed="{rel_id}"/>."""
+
+    name: str
+    data: bytes
+    content_type: str
+    rel_id: str
+    rel_type: str = IMAGE_REL
+
+
+def with_parts(package: dict[str, bytes], parts: Sequence[Part]) -> dict[str, bytes]:
+    """The content types and the body's relationships with the added parts declared."""
+    types = package[CONTENT_TYPES].decode("utf-8")
+    overrides = "".join(f'<Override PartName={quoteattr("/" + p.name)} '
+                        f'ContentType={quoteattr(p.content_type)}/>' for p in parts)
+    rels = package.get(BODY_RELS, b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                       b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                       b'relationships"></Relationships>').decode("utf-8")
+    links = "".join(f'<Relationship Id={quoteattr(p.rel_id)} Type={quoteattr(p.rel_type)} '
+                    f'Target={quoteattr(p.name.removeprefix("word/"))}/>' for p in parts)
+    return {CONTENT_TYPES: types.replace("</Types>", overrides + "</Types>").encode("utf-8"),
+            BODY_RELS: rels.replace("</Relationships>", links + "</Relationships>").encode("utf-8")}
+
+
 @dataclass
 class Rendered:
     """A rendered document: the .docx bytes and its body, for embedding in a notice."""
@@ -147,6 +177,7 @@ class CompiledTemplate:
         self.order = names
         self.static = {name: deflate(name, data) for name, data in parts.items()
                        if name not in self.templates}
+        self.package = {name: parts[name] for name in (CONTENT_TYPES, BODY_RELS) if name in parts}
         self.styles = style_ids(parts.get("word/styles.xml", b""))
 
     def _render_part(self, name: str, context: dict[str, Any]) -> str:
@@ -175,27 +206,37 @@ class CompiledTemplate:
             return xml  # nothing for docxtpl's listing pass to turn into breaks or tabs
         return DocxTemplate.resolve_listing(None, xml)  # type: ignore[arg-type]
 
-    def render(self, context: dict[str, Any],
+    def render(self, context: dict[str, Any], parts: Sequence[Part] = (),
                body_filter: Callable[[str], str] | None = None) -> Rendered:
-        """Render one document from plain data; raises Failed on a template error.
-        body_filter, if given, rewrites the rendered body before it is packed."""
+        """Render one document from plain data, adding parts its body refers to (pictures);
+        raises Failed on a template error. body_filter, if given, rewrites the rendered
+        body before it is packed."""
         rendered = {name: self._render_part(name, context) for name in self.templates}
         body = rendered[BODY_PART]
         if body_filter is not None:
             body = body_filter(body)
         rendered[BODY_PART] = self.prefix + body + self.suffix
-        return Rendered(self._pack(rendered), inner_body(body))
+        declared = with_parts(self.package, parts) if parts else {}
+        return Rendered(self._pack(rendered, declared, parts), inner_body(body))
 
-    def _pack(self, rendered: dict[str, str]) -> bytes:
-        """The package: rendered parts (each checked to parse) and the static ones."""
+    def _pack(self, rendered: dict[str, str], declared: dict[str, bytes] | None = None,
+              parts: Sequence[Part] = ()) -> bytes:
+        """The package: rendered and re-declared parts (each checked to parse before it is
+        packed), the static ones, and the added parts (pictures)."""
+        declared = dict(declared or {})
         entries = []
         for name in self.order:
-            if name in rendered:
-                payload = rendered[name].encode("utf-8", "surrogatepass")
+            if name in rendered or name in declared:
+                payload = (rendered[name].encode("utf-8", "surrogatepass") if name in rendered
+                           else declared.pop(name))
                 check_xml(name, payload, self.where)
                 entries.append(deflate(name, payload))
             else:
                 entries.append(self.static[name])
+        for name, payload in declared.items():  # a new rels part
+            check_xml(name, payload, self.where)
+            entries.append(deflate(name, payload))
+        entries += [deflate(part.name, part.data) for part in parts]
         return assemble(entries)
 
     def style_id(self, name: str) -> str:

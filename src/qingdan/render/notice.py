@@ -10,6 +10,7 @@ paragraphs inside it get that exact line spacing.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,15 +18,18 @@ from lxml import etree
 from markupsafe import Markup
 
 from .. import numbering
+from ..annual import drafts
 from ..layout.grid import PITCH_TWIPS
 from ..layout.notice import NoticeText, choose_pitch, notice_text
 from ..model import Notice
-from .engine import CompiledTemplate, Rendered, compiled
+from .draft import make_room
+from .engine import CompiledTemplate, Part, Rendered, compiled
 
-NOTICE_NAMES = ("通知模板可用 mark、number、title_lines、recipients、body、attachments"
-                "（label、note、doc）、signature_gap、signature_line、date_line、copy_to、"
-                "printer、print_date")
+NOTICE_NAMES = ("通知模板可用 draft、mark、number、title_lines、recipients、body、sections"
+                "（label、heading、paragraphs、rows）、attachments（label、note、doc）、"
+                "signature_gap、signature_line、date_line、copy_to、printer、print_date")
 FLOW_BOOKMARK = "qingdan_flow"
+ROW_KEYS = ("no", "stage", "when", "task", "to")  # a schedule row's cells in the template
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 # pPr children that come after w:spacing in the schema's order.
 AFTER_SPACING = {f"{{{W}}}{tag}" for tag in (
@@ -59,9 +63,13 @@ def notice_context(doc: Notice, text: NoticeText, attached: list[Attached],
          "doc": Markup(template.adopt(a.rendered.body, compiled(a.template, "").styles))}
         for n, (a, note) in enumerate(zip(attached, text.notes, strict=True), 1)]
     return {
-        "mark": doc.mark.value, "number": doc.number.value if doc.number else "",
+        "draft": drafts.marker(doc), "mark": doc.mark.value,
+        "number": drafts.number_line(doc.number.value) if doc.number else "",
         "title": "".join(text.title_lines), "title_lines": list(text.title_lines),
         "recipients": text.recipients, "body": list(text.body), "attachments": attachments,
+        "sections": [{"label": s.label, "heading": s.heading, "paragraphs": list(s.paragraphs),
+                      "rows": [dict(zip(ROW_KEYS, row, strict=True)) for row in s.rows]}
+                     for s in text.sections],
         "signature_gap": [""] * text.gap,
         "signature_line": text.signature_line, "date_line": text.date_line,
         "copy_to": full_stop(doc.copy_to.value) if doc.copy_to else "",
@@ -70,15 +78,22 @@ def notice_context(doc: Notice, text: NoticeText, attached: list[Attached],
     }
 
 
-def render_notice(doc: Notice, attached: list[Attached], template: Path) -> Rendered:
-    """A notice with its attached documents, each on a new page after its 附件N label."""
+def render_notice(doc: Notice, attached: list[Attached], template: Path,
+                  parts: Sequence[Part] = ()) -> Rendered:
+    """A notice with its attached documents, each on a new page after its 附件N label;
+    parts are package parts its attachments refer to (a chart)."""
     notice = compiled(template, NOTICE_NAMES)
     text = notice_text(doc, [a.title for a in attached])
     pitch = choose_pitch(text)
     spacing = None if pitch in (None, PITCH_TWIPS) else pitch
-    return notice.render(notice_context(doc, text, attached, notice),
-                         body_filter=(lambda xml: respace_flow(xml, notice.prefix, spacing))
-                         if spacing else None)
+    context = notice_context(doc, text, attached, notice)
+
+    def adjust(xml: str) -> str:
+        if context["draft"]:
+            xml = make_room(xml, notice.prefix, template, notice.styles)
+        return respace_flow(xml, notice.prefix, spacing) if spacing else xml
+
+    return notice.render(context, parts, body_filter=adjust)
 
 
 def respace_flow(body: str, prefix: str, pitch: int | None) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..diagnostics import did_you_mean
-from ..model import Band, Measures, Scoring
+from ..model import Band, Measures, Scoring, Veto
 from ..refs import RefError
 
 
@@ -48,6 +48,26 @@ def grades(scoring: Scoring) -> str:
     return "，".join(f"{band_range(b, top)}为“{b.name}”" for b in scoring.bands)
 
 
+def ranked_bands(scoring: Scoring) -> list[Band]:
+    """The grades from the highest to the lowest, whichever order the source lists them in."""
+    return sorted(scoring.bands, reverse=True,
+                  key=lambda b: (b.lower if b.lower is not None else 0, not b.lower_inclusive))
+
+
+def veto_effect(veto: Veto, scoring: Scoring) -> str:
+    """不得评为“优秀”, 不得评为“优秀”“良好”, or 不作为考核对象."""
+    if veto.exclude or veto.cap is None:
+        return "不作为考核对象"
+    names = [b.name for b in ranked_bands(scoring)]
+    above = names[:names.index(veto.cap.value)] if veto.cap.value in names else []
+    return "不得评为" + "".join(f"“{name}”" for name in above) if above else ""
+
+
+def vetoes(scoring: Scoring) -> str:
+    """发生……的，不得评为“优秀”；……的，不作为考核对象"""
+    return "；".join(f"{v.condition.value}的，{veto_effect(v, scoring)}" for v in scoring.vetoes)
+
+
 def context(doc: Measures) -> dict[str, Any]:
     """The names an assessment's text may use."""
     scoring = doc.scoring
@@ -68,4 +88,4 @@ def context(doc: Measures) -> dict[str, Any]:
         return f"{number(points[key])}分"
 
     return {"weight": weight, "points": points_of, "total": f"{number(total(scoring))}分",
-            "formula": formula(scoring), "grades": grades(scoring)}
+            "formula": formula(scoring), "grades": grades(scoring), "vetoes": vetoes(scoring)}

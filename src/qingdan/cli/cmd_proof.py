@@ -1,0 +1,45 @@
+"""qingdan proof: print what build would write and check the pages."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..diagnostics import EXIT_INPUT, EXIT_OK, Failed, Severity
+from . import _Progress, _project_path, _report, format_option, main, path_argument, strict_option
+
+
+@main.command()
+@path_argument
+@strict_option
+@format_option
+def proof(path: str | None, strict: bool, fmt: str) -> None:
+    """校对页面：把 build 将生成的文档用 LibreOffice 排成 PDF，逐页检查。
+
+    检查每个字都印在页面上（没有丢字、多字），每页不超过 22 行、每行不超过 28 个字，
+    文字不超出版心，发文机关署名与正文同页，版记在最后一页的版心底部，页码齐全且单页居右、
+    双页居左。问题报告到产生该文字的源文件位置，并注明页码。不写任何文件。
+    """
+    from ..proof.run import run_proof
+
+    progress = _Progress("排版校对")
+    try:
+        result = run_proof(_project_path(path), strict=strict, progress=progress.step,
+                           on_plan=progress.start)
+    except Failed as failed:
+        progress.close()
+        _report(failed.diagnostics, fmt)
+        count = sum(1 for d in failed.diagnostics if d.severity is Severity.ERROR)
+        if count == 0 and strict:
+            click.echo(f"失败：--strict 下有 {len(failed.diagnostics)} 个警告。", err=True)
+        else:
+            click.echo(f"失败：发现 {count} 个错误。", err=True)
+        sys.exit(EXIT_INPUT)
+    finally:
+        progress.close()
+    _report(result.found, fmt)
+    if fmt == "text":
+        click.echo(f"校对通过：{result.documents} 份文档，共 {result.pages} 页，"
+                   f"{len(result.found)} 个警告。")
+    sys.exit(EXIT_OK)

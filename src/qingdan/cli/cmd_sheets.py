@@ -1,0 +1,86 @@
+"""qingdan sheets and qingdan score: the scoring workbooks out, the scores back in."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..diagnostics import EXIT_INPUT, EXIT_OK, Failed
+from . import _fail, _project_path, _report, main, path_argument
+
+
+def _written(files: list[tuple[Path, bool]]) -> None:
+    from ..load import display_path
+
+    for target, new in files:
+        click.echo(f"{'已生成' if new else '未变化'}：{display_path(target)}")
+
+
+@main.command()
+@path_argument
+@click.option("-o", "--output", "out_dir", default="output/考核评分", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="评分工作簿的输出文件夹")
+def sheets(path: str | None, out_dir: Path) -> None:
+    """为每个被考核单位生成考核评分工作簿（.xlsx），供填写得分。
+
+    有单位名册时为名册中的每个单位各生成一份，否则为本单位生成一份。只有黄色单元格可以
+    填写：各项得分（0 至该项分值，以 0.5 分为单位）、备注、民主测评等其他部分的得分，以及
+    一票否决事项（填“是”或“否”）。
+    """
+    from ..scoring.run import make_sheets
+
+    try:
+        result = make_sheets(_project_path(path), out_dir)
+    except Failed as failed:
+        _fail(failed, "text", False)
+        return
+    except OSError as exc:
+        click.echo(f"失败：无法写入输出文件夹“{out_dir}”：{exc.strerror or exc}", err=True)
+        sys.exit(EXIT_INPUT)
+    _report(result.warnings, "text")
+    _written(result.files)
+    sys.exit(EXIT_OK)
+
+
+@main.command()
+@click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--project", "project_path", default=None, type=click.Path(path_type=Path),
+              help="项目文件夹；省略时取评分工作簿所在文件夹或其上级中含 qingdan.yaml 的，"
+                   "再没有则为自带示例")
+@click.option("-o", "--output", "out_dir", default="output/考核结果", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="结果汇总表和考核结果通报的输出文件夹")
+def score(workbooks: tuple[Path, ...], project_path: Path | None, out_dir: Path) -> None:
+    """读取填好的评分工作簿，计算得分、等次和名次，生成结果汇总表和考核结果通报。
+
+    WORKBOOKS 为评分工作簿（.xlsx）或存放它们的文件夹，可以写多个。任何一份工作簿有问题
+    （缺分、超过分值、填了文字、单位不在名册中、来自另一版本的考核办法……）都会全部报告
+    到“文件.xlsx!工作表!单元格”，不生成任何文件。
+    """
+    from ..scoring.run import score as run_score
+
+    try:
+        result = run_score(list(workbooks), project_path, out_dir)
+    except Failed as failed:
+        _fail(failed, "text", False)
+        return
+    except OSError as exc:
+        click.echo(f"失败：无法写入输出文件夹“{out_dir}”：{exc.strerror or exc}", err=True)
+        sys.exit(EXIT_INPUT)
+    _report(result.warnings, "text")
+    from ..scoring.layout import show
+    from ..scoring.results import grade_label, rank_label
+    from ..titles import cells
+
+    width = max((cells(g.unit_name) for g in result.graded), default=0)
+    click.echo(f"名次  {'单位' + '　' * int(width - 2)}  综合得分  等次")
+    for g in result.graded:
+        pad = "　" * int(width - cells(g.unit_name)) + " " * int(2 * (width % 1))
+        click.echo(f"{rank_label(g):>4}  {g.unit_name}{pad}  {show(g.composite):>8}  "
+                   f"{grade_label(g)}")
+    for line in result.notes:
+        click.echo(f"注意：{line}", err=True)
+    _written(result.files)
+    sys.exit(EXIT_OK)

@@ -1,0 +1,138 @@
+"""Paragraphs as read -> paragraphs of document text: web-page furniture removed (and
+reported), punctuation normalised the way `qingdan fmt` does it, lines that a copy broke
+inside a sentence joined again, and a file holding several documents cut into them."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from ..checks.text import HALF_TO_FULL, HALF_WIDTH, TYPO, TYPOS
+from .labels import parse_label
+from .notice import NUMBER_LINE
+from .read import Para
+from .report import Note, Report
+
+SPACE = re.compile(r"[\s\u3000\xa0]+")
+# Whole lines a web page adds around a document: each pattern with the reason reported.
+FURNITURE = [
+    (re.compile(r"^(来源|信息来源|文章来源|稿源)[:：]"), "网页的来源说明"),
+    (re.compile(r"发布时间|发表于|发布日期[:：]|更新时间[:：]|浏览次数|阅读次数|点击[数率量]?[:：]"),
+     "网页的发布信息"),
+    (re.compile(r"此处内容需要权限查看|需要登录|会员可见|VIP"), "网页的权限提示"),
+    (re.compile(r"分享到|【?打印(本页|此页)?】?\s*【?关闭(窗口|本页)?】?|^打印$|^关闭$|扫一扫"),
+     "网页的分享、打印链接"),
+    (re.compile(r"字号[:：]?\s*[【\[]?\s*大\s*中\s*小|【字体[:：]"), "网页的字号选择"),
+    (re.compile(r"当前位置|您的位置|^首页\s*[>›»]|[>›»].*[>›»]\s*正文"), "网页的导航路径"),
+    (re.compile(r"上一篇[:：]|下一篇[:：]|推荐访问[:：]|相关(文章|推荐|阅读)[:：]?$"),
+     "网页的相关链接"),
+    (re.compile(r"版权声明|我要投稿|本站|小编|供大家参考|免责声明"), "网站的版权和编辑说明"),
+    (re.compile(r"^关键词[:：]|^文献标识码|文章编号[:：]|^中图分类号"), "期刊的检索信息"),
+    (re.compile(r"[(（]\s*精选\s*\d+\s*篇\s*[)）]\s*$"), "网页的合集标题"),
+]
+# 某某考核办法 篇3: a page that collects several documents under one name.
+PIECE = re.compile(r"^(?P<title>.{2,60}?)\s*篇\s*(?P<n>[0-9一二三四五六七八九十]+)$")
+PLAIN_STYLES = ("", "Normal", "正文", "Body Text", "Plain Text")
+SENTENCE_END = "。；！？：…”’）》」』"
+LABEL_ONLY = re.compile(r"^[一二三四五六七八九十]+$")
+
+
+def normalise(text: str, report: Report) -> str:
+    """One paragraph's text: spaces collapsed, variant marks unified, half-width marks in
+    Chinese text made full-width (repeated until nothing changes, as `qingdan fmt` would
+    leave it after enough runs)."""
+    text = SPACE.sub(" ", text).strip()
+    text = text.replace("﹪", "%").replace("％", "%")
+    while True:
+        fixed, count = HALF_WIDTH.subn(lambda m: HALF_TO_FULL[m.group(0)], text)
+        report.punctuation += count
+        if not count:
+            return fixed
+        text = fixed
+
+
+def furniture(text: str) -> str | None:
+    """Why this line is web-page furniture, or None when it is document text."""
+    if len(text) > 80:
+        return None
+    for pattern, reason in FURNITURE:
+        if pattern.search(text):
+            return reason
+    return None
+
+
+def clean(paras: list[Para], display: str, report: Report, join: bool) -> list[Para]:
+    """Document text only: furniture out (each reported), punctuation normalised, typos
+    reported (never changed), broken lines joined when join (text copied from a page)."""
+    out: list[Para] = []
+    for para in paras:
+        text = normalise(para.text, report)
+        if not text:
+            continue
+        reason = "表格的表头" if para.style == "表头" else furniture(text)
+        if reason:
+            report.add(f"{display} {para.where}", text, f"已去除：{reason}")
+            continue
+        out.append(dataclasses.replace(para, text=text))
+    if join:
+        out = _join_broken(out, display, report)
+    for para in out:
+        for match in TYPO.finditer(para.text):
+            report.typos.append(_typo(display, para, match.group(0)))
+    return out
+
+
+def _typo(display: str, para: Para, word: str) -> Note:
+    return Note(f"{display} {para.where}", word,
+                f"疑为错别字，应为“{TYPOS[word]}”；原文照录，qingdan check 会以 W902 提示")
+
+
+def _join_broken(paras: list[Para], display: str, report: Report) -> list[Para]:
+    """A paragraph that stops mid-sentence (no closing mark, a long line) and a next one
+    that starts without a label were one paragraph before the copy broke it."""
+    out: list[Para] = []
+    for para in paras:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.style in PLAIN_STYLES and para.style in PLAIN_STYLES
+                and len(prev.text) >= 15 and prev.text[-1] not in SENTENCE_END
+                and not _stands_alone(prev.text) and not _stands_alone(para.text)
+                and "\u4e00" <= para.text[0] <= "\u9fff" and "\u4e00" <= prev.text[-1] <= "\u9fff"
+                and parse_label(para.text) is None):
+            report.add(f"{display} {prev.where}—{para.where}", prev.text[-6:] + para.text[:6],
+                       "两行合为一段：原文在句子中间断行")
+            out[-1] = dataclasses.replace(prev, text=prev.text + para.text)
+            continue
+        out.append(para)
+    return out
+
+
+def _stands_alone(text: str) -> bool:
+    """Lines that are never half a sentence: a title with its document type, a date, a
+    document number, an organ's name, the start of a notice's title."""
+    return bool(PIECE.match(text) or re.search(r"\d{4}年\d{1,2}月\d{1,2}日$", text)
+                or NUMBER_LINE.match(text) or text.startswith("关于")
+                or re.search(r"(办公室|委员会|党委|党组|党工委|政府|管委会|文件)$", text)
+                or re.search(r"(清单|办法|细则|意见|方案|通知|规定|决定|通报)$", text)
+                and len(text) <= 40 and not text.startswith("关于印发"))
+
+
+def split_pieces(paras: list[Para], display: str, report: Report) -> list[tuple[str, list[Para]]]:
+    """A page of several documents (标题 篇1, 标题 篇2 …) -> (title, paragraphs) for each;
+    what comes before the first is the page's own heading, reported and left out. A file
+    without such markers is one piece with no given title."""
+    marks = [i for i, p in enumerate(paras) if PIECE.match(p.text)]
+    if len(marks) < 2:
+        return [("", paras)]
+    for para in paras[: marks[0]]:
+        report.add(f"{display} {para.where}", para.text, "已去除：合集网页的总标题")
+    pieces = []
+    for n, start in enumerate(marks):
+        end = marks[n + 1] if n + 1 < len(marks) else len(paras)
+        match = PIECE.match(paras[start].text)
+        assert match is not None
+        report.add(f"{display} {paras[start].where}", paras[start].text,
+                   f"合集中的第 {match.group('n')} 篇，作为一份文件导入，"
+                   f"标题取“{match.group('title')}”")
+        pieces.append((match.group("title"), paras[start + 1: end]))
+    return pieces
+

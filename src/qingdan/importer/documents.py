@@ -1,0 +1,174 @@
+"""One input file -> the documents in it: a notice and what it issues, or a page of several
+documents, or one document; each recognised as a list or measures (assessment) with its
+title, 主送 and preamble."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import lists, measures, notice
+from .clean import clean, split_pieces
+from .labels import parse_label
+from .read import Para
+from .report import Report
+
+Comments = dict[tuple[Any, ...], list[str]]
+DOC_TYPES = ("清单", "办法", "细则", "意见", "方案", "通知", "规定", "制度", "规则", "决定",
+             "通报", "要点", "计划", "规范", "标准")
+PREAMBLE = re.compile(r"^(根据|按照|为了?|依据).{4,}(制定|提出|特制定)(如下|本|以下)")
+SUBTITLE = re.compile(r"^[（(][^）)]{1,10}[）)]$")
+ORGAN = re.compile(r"^(中共)?[\u4e00-\u9fffxX]{2,30}(委员会|党委|党组|党工委|支部|总支|办公室|政府|"
+                   r"管委会|委|局|厅|部)$")
+UNDATED = re.compile(r"^[（(]?\d{4}年\d{1,2}月(\d{1,2}日)?[）)]?$")
+
+
+@dataclass
+class Doc:
+    """One document found in an input file, ready to be written as a source."""
+
+    title: str
+    kind: str
+    data: dict[str, Any]
+    comments: Comments
+    source: str  # where it starts: 001.txt 第5行
+    signature: str = ""  # an organ that signs it, for the project's unit
+    attachments: list[Doc] = field(default_factory=list)  # a notice's issued documents
+
+
+def read_documents(paras: list[Para], display: str, report: Report, join: bool) -> list[Doc]:
+    paras = clean(paras, display, report, join)
+    if not paras:
+        return []
+    if notice.is_notice(paras):
+        parts, rest = notice.parse(paras, display, report)
+        rest = notice.end_block(rest, parts)
+        notice.split_attachments(rest, parts)
+        issued = [document(chunk, "", display, report) for _, chunk in parts.attachments]
+        doc = Doc(parts.data["title"], "notice", parts.data, parts.comments,
+                  f"{display} {paras[0].where}", parts.data.get("signature", ""),
+                  [d for d in issued if d is not None])
+        return [doc]
+    docs = []
+    for title, piece in split_pieces(paras, display, report):
+        for chunk in split_documents(piece):
+            found = document(chunk, title, display, report)
+            if found is not None:
+                docs.append(found)
+            title = ""
+    return docs
+
+
+def _title_like(para: Para) -> bool:
+    text = para.text
+    return (para.style == "公文标题" or (parse_label(text) is None and len(text) <= 60
+            and text[-1] not in "。；，：！？" and text.endswith(DOC_TYPES)
+            and not PREAMBLE.match(text)))
+
+
+def split_documents(paras: list[Para]) -> list[list[Para]]:
+    """Cut where a new document begins after numbered text: at a title, or at a preamble
+    (根据……制定如下责任清单) with the 主送 line before it."""
+    docs: list[list[Para]] = [[]]
+    labelled = False
+    for para in paras:
+        current = docs[-1]
+        starts = labelled and (_title_like(para) or PREAMBLE.match(para.text))
+        title_goes_on = para.style == "公文标题" and current and current[-1].style == "公文标题"
+        if starts and not title_goes_on:
+            moved = []
+            last = current[-1].text if current else ""
+            if last.endswith("：") and parse_label(last) is None:
+                moved = [current.pop()]
+            docs.append(moved)
+            labelled = False
+        docs[-1].append(para)
+        labelled = labelled or parse_label(para.text) is not None
+    return [d for d in docs if d]
+
+
+def document(paras: list[Para], given: str, display: str, report: Report) -> Doc | None:
+    """A list or measures document from its paragraphs; given: its title when the page
+    named it (篇N), else it is the first line when that reads as a title."""
+    paras = list(paras)
+    if not paras:
+        return None
+    start = f"{display} {paras[0].where}"
+    title: list[str] = []
+    if given:
+        title.append(given)
+    while paras and _title_like(paras[0]) and (not title or paras[0].style == "公文标题"):
+        title.append(paras.pop(0).text)
+    if title and len(title) > 1 and all(p for p in title) and not given:
+        title = ["".join(title)]
+    while paras and SUBTITLE.match(paras[0].text):
+        title.append(paras.pop(0).text)
+    comments: Comments = {}
+    front: list[str] = []
+    signature = ""
+    while paras and (ORGAN.match(paras[0].text) or UNDATED.match(paras[0].text)):
+        if ORGAN.match(paras[0].text):
+            signature = signature or paras[0].text
+        front.append(paras.pop(0).text)
+    recipients = None
+    if paras and paras[0].text.endswith("：") and parse_label(paras[0].text) is None \
+            and len(paras[0].text) <= 80:
+        recipients = paras.pop(0).text
+    closing: list[str] = []
+    last = paras[-1].where if paras else ""
+    while len(paras) > 1 and (ORGAN.match(paras[-1].text) or UNDATED.match(paras[-1].text)):
+        closing.insert(0, paras.pop().text)
+        signature = signature or (closing[0] if ORGAN.match(closing[0]) else "")
+    if not title:
+        title = [_made_title(paras)]
+        comments[("title",)] = ["导入：原文没有标题，按内容取了这个标题，请改为正式标题"]
+        report.add(start, title[0], "原文没有标题，按内容取了标题")
+    if not paras:
+        report.add(start, title[0], "只有标题，没有正文，未导入")
+        return None
+    if lists.is_list(title[0], paras):
+        preamble, roles = lists.build(paras, display, report)
+        if all(r.items for r in roles):
+            data: dict[str, Any] = {"kind": "list", "title": title[0] if len(title) == 1
+                                    else title}
+            if recipients:
+                data["recipients"] = recipients
+            preamble = front + preamble
+            if preamble:
+                data["preamble"] = "\n".join(preamble)
+            data["roles"], role_comments = lists.roles_data(roles)
+            comments.update(role_comments)
+            if closing:
+                data["preamble"] = "\n".join([*preamble, *closing])
+                report.add(f"{display} {last}", closing[0],
+                           "文末的署名、日期没有对应字段，放在导语中")
+            if front or closing:
+                comments[("preamble",)] = ["导入：标题下的署名、日期没有对应字段，放在导语中"]
+            return Doc(title[0], "list", data, comments, start, signature)
+    if recipients:
+        front.insert(0, recipients)
+        comments[("preamble",)] = ["导入：主送机关（办法没有 recipients 字段）放在导语中"]
+    if front and ("preamble",) not in comments:
+        comments[("preamble",)] = ["导入：标题下的署名、日期没有对应字段，放在导语中"]
+    body = [Para(t, "") for t in front] + paras if front else paras
+    data, measure_comments = measures.measures(title, body, display, report)
+    comments.update(measure_comments)
+    if closing:
+        comments[("content", len(data["content"]))] = [
+            "导入：文末的署名、日期（办法没有这些字段），作为不编号的段落保留"]
+        data["content"].append({"paragraph": "\n".join(closing)})
+        report.add(f"{display} {last}", closing[0],
+                   "文末的署名、日期没有对应字段，作为不编号的段落保留")
+    return Doc(title[0], data["kind"], data, comments, start, signature)
+
+
+def _made_title(paras: list[Para]) -> str:
+    """A title for a document without one: its topic (…工作) and what it is called."""
+    text = "".join(p.text for p in paras[:40])
+    found = re.findall(r"([\u4e00-\u9fff]{2,8})工作(?:责任|主体)", text)
+    suffixes = [m[-n:] for m in found for n in range(2, len(m) + 1)]
+    best = max(suffixes, key=lambda s: (suffixes.count(s), len(s))) if suffixes else ""
+    topic = f"{best}工作" if best else ""
+    kind = "责任清单" if "清单" in text[:200] else "实施办法"
+    return f"{topic}{kind}"

@@ -1,0 +1,52 @@
+"""Stable, readable ids from the text they name: the pinyin of its first words.
+
+履行职责 -> lvxing-zhize, 牢牢掌握意识形态… -> laolao-zhangwo. The same text always gives
+the same id; a second node whose words give a taken id gets -2, -3 in document order.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .labels import parse_label
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def _pinyin(chars: str) -> list[str]:
+    from pypinyin import Style, lazy_pinyin
+
+    return lazy_pinyin(chars, style=Style.NORMAL, errors="ignore")
+
+
+def words(text: str, size: int) -> str:
+    """The pinyin of the first size Chinese characters, two syllables a word."""
+    label = parse_label(text)
+    if label is not None:
+        text = label.rest
+    chars = "".join(CJK.findall(text))[:size]
+    if not chars:
+        latin = ASCII_WORD.findall(text)
+        return "-".join(w.lower() for w in latin[:3])[:40]
+    syllables = [s for s in _pinyin(chars) if s]
+    pairs = ["".join(syllables[i:i + 2]) for i in range(0, len(syllables), 2)]
+    return "-".join(pairs)
+
+
+class Ids:
+    """Ids given out within one document, kept unique."""
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+
+    def make(self, text: str, size: int = 4, fallback: str = "tiao") -> str:
+        base = words(text, size) or fallback
+        if not base[0].isalnum():
+            base = fallback
+        candidate, n = base, 1
+        while candidate in self.taken:
+            n += 1
+            candidate = f"{base}-{n}"
+        self.taken.add(candidate)
+        return candidate

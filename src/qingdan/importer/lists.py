@@ -1,0 +1,104 @@
+"""Paragraphs of a responsibility list -> its roles: a heading (一、局党委…主体责任清单), an
+optional lead, numbered items (1. 2. …)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .ids import Ids
+from .labels import missing_separator, parse_label
+from .read import Para
+from .report import Report
+
+
+def role_of(heading: str) -> str | None:
+    """The standard role a section heading names, or None for a custom one."""
+    if "主体责任" in heading or "主体工作" in heading:
+        return "committee"
+    if "副书记" in heading or "直接责任" in heading or "分管领导" in heading:
+        return "deputy"
+    if "书记" in heading or "第一责任" in heading:
+        return "secretary"
+    if "班子成员" in heading or "一岗双责" in heading or "委员" in heading or "支委成员" in heading:
+        return "members"
+    return None
+
+
+def is_list(title: str, paras: list[Para]) -> bool:
+    """Sections of numbered duties under role headings, called a 清单."""
+    head = title + "".join(p.text for p in paras[:3])
+    sections = [lab for p in paras if (lab := parse_label(p.text)) and lab.kind == "h1"]
+    items = [lab for p in paras if (lab := parse_label(p.text)) and lab.kind == "h3"]
+    deeper = [lab for p in paras if (lab := parse_label(p.text)) and lab.kind in ("h2", "h4")]
+    return "清单" in head and bool(sections) and bool(items) and not deeper
+
+
+@dataclass
+class Role:
+    key: str
+    heading: str
+    where: str
+    lead: list[str] = field(default_factory=list)
+    items: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (text, where, notes)
+    notes: list[str] = field(default_factory=list)
+
+
+def build(paras: list[Para], display: str, report: Report) -> tuple[list[str], list[Role]]:
+    """(preamble paragraphs, roles)."""
+    preamble: list[str] = []
+    roles: list[Role] = []
+    taken: set[str] = set()
+    ids = Ids()
+    for para in paras:
+        where = f"{display} {para.where}"
+        label = parse_label(para.text)
+        if label is None and roles:
+            label = missing_separator(para.text, len(roles) + 1)
+            if label is not None:
+                report.add(where, para.text, f"序号“{label.raw}”后缺少“、”，按第 {label.number} "
+                                             "节的标题导入")
+        if label is not None and label.kind == "h1":
+            key = role_of(label.rest)
+            if key is None or key in taken:
+                key = ids.make(label.rest, 6, "juese")
+            taken.add(key)
+            roles.append(Role(key, label.rest, where))
+            if label.number != len(roles):
+                roles[-1].notes.append(f"导入：原文序号为“{label.raw}”，qingdan 按顺序编号")
+            continue
+        if label is not None and label.kind == "h3" and roles:
+            roles[-1].items.append((label.rest, where, []))
+            continue
+        if not roles:
+            preamble.append(para.text)
+        elif not roles[-1].items:
+            roles[-1].lead.append(para.text)
+            if len(roles[-1].lead) > 1:
+                report.add(where, para.text, "本节导语有多段，合为一段")
+        else:
+            text, item_where, notes = roles[-1].items[-1]
+            roles[-1].items[-1] = (text + para.text, item_where, notes)
+            notes.append(f"导入：原文在本条之后另起一段“{para.text[:12]}……”，清单条目只有一段，已并入本条")
+            report.add(where, para.text, "不编号的段落，并入上一条（清单条目只有一段）")
+    return preamble, roles
+
+
+def roles_data(roles: list[Role]) -> tuple[dict[str, Any], dict[tuple[Any, ...], list[str]]]:
+    """The roles mapping for the YAML, and comments by path."""
+    data: dict[str, Any] = {}
+    comments: dict[tuple[Any, ...], list[str]] = {}
+    ids = Ids()
+    for role in roles:
+        entry: dict[str, Any] = {"heading": role.heading}
+        if role.lead:
+            entry["lead"] = "".join(role.lead)
+        entry["items"] = []
+        for n, (text, _where, notes) in enumerate(role.items):
+            entry["items"].append({"id": ids.make(text), "text": text})
+            if notes:
+                comments[("roles", role.key, "items", n)] = notes
+        data[role.key] = entry
+        if role.notes:
+            comments[("roles", role.key)] = role.notes
+    return data, comments

@@ -1,0 +1,245 @@
+"""Run an import: read every file, recognise its documents, give them names, register the
+documents they cite, write YAML, check it with qingdan's own loader, turn hard-coded
+article numbers into ref() where the target exists, and only then write the folder."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..build import unique_name
+from ..checks.docnumber import NUMBER
+from ..checks.text import HARD_REFERENCE, hard_coded_phrases
+from ..compile import CJK_SPACE
+from ..diagnostics import Diagnostic, Failed, Location, errors
+from ..load import display_path, load_text
+from ..project import CONFIG_NAME
+from ..writer import inside, safe_filename, write_atomic
+from .documents import Doc, read_documents
+from .emit import dump
+from .ids import Ids
+from .read import read_file
+from .report import Report
+
+CITATION = re.compile(r"《(?P<title>[^《》]{2,80})》[（(](?P<number>[^（）()]{4,30})[）)]")
+PARTY = re.compile(r"^中共(?P<name>.+?)(?P<body>党?委员会|总支部委员会|支部委员会|党组|党工委)$")
+BODIES = {"委员会": "党委", "党委员会": "党委", "总支部委员会": "党总支", "支部委员会": "党支部",
+          "党组": "党组", "党工委": "党工委"}
+
+
+@dataclass
+class Imported:
+    """What an import wrote and what it has to say."""
+
+    written: list[Path] = field(default_factory=list)
+    report: Report = field(default_factory=Report)
+    documents: list[Doc] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)  # the check of the result
+
+
+def check_output(out: Path, force: bool) -> None:
+    display = display_path(out)
+    if out.exists() and not out.is_dir():
+        raise Failed([Diagnostic("E436", f"“{display}”已存在，而且不是文件夹", Location(display),
+                                 hint="用 -o 指定一个新文件夹")])
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise Failed([Diagnostic("E436", f"输出文件夹“{display}”已存在且不为空", Location(display),
+                                 hint="用 -o 指定一个新文件夹；确需写入时加 --force"
+                                      "（同名文件会被覆盖，其他文件保持不动）")])
+
+
+def import_files(paths: list[Path], out: Path, force: bool = False,
+                 soffice: str | None = None) -> Imported:
+    """Import the files into the folder out; raises Failed before writing anything when a
+    file cannot be read or nothing importable was found."""
+    check_output(out, force)
+    result = Imported()
+    problems: list[Diagnostic] = []
+    for path in paths:
+        display = display_path(path)
+        try:
+            paras = read_file(path, display, soffice)
+        except Failed as failed:
+            problems.extend(failed.diagnostics)
+            continue
+        found = read_documents(paras, display, result.report, True)
+        if not found:
+            problems.append(Diagnostic("E437", "没有找到可以导入的公文内容", Location(display),
+                                       hint="文件是空的，或者只有网页的标题、导航等附加内容"))
+        result.documents.extend(found)
+    if problems:
+        raise Failed(problems)
+    for doc in result.documents:
+        for each in [doc, *doc.attachments]:
+            each.data = _strings(each.data, _tidy)
+    flat = _named(result.documents)
+    registry = _register([d for _, d in flat])
+    config = _config(flat, registry, result.report)
+    texts = _with_refs(flat, config, result)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, text in texts.items():
+        target = inside(out, name)
+        write_atomic(target, text.encode("utf-8"))
+        result.written.append(target)
+    return result
+
+
+def _named(docs: list[Doc]) -> list[tuple[str, Doc]]:
+    """Every document with its source name (from its title, unique), notices' attachments
+    named after them."""
+    taken = {"qingdan"}
+    flat: list[tuple[str, Doc]] = []
+    for doc in docs:
+        for each in [doc, *doc.attachments]:
+            flat.append((unique_name(safe_filename(each.title), taken), each))
+        if doc.kind == "notice":
+            _attach(doc, [n for n, d in flat if any(d is a for a in doc.attachments)])
+    return flat
+
+
+def _sources(flat: list[tuple[str, Doc]], config: dict[str, Any]) -> dict[str, str]:
+    """File name -> YAML text for qingdan.yaml and every document."""
+    texts = {CONFIG_NAME: dump(config, _config_comments(flat),
+                               ["项目配置（由 qingdan import 生成）。unit 是本单位的信息，",
+                                "documents 是文中所引文件的登记表。"])}
+    for name, doc in flat:
+        header = [f"由 qingdan import 从 {doc.source} 起导入。",
+                  "标有“导入：”的注释说明了导入时的处理，核对后可删去。"]
+        texts[f"{name}.yaml"] = dump(doc.data, doc.comments, header)
+    for name, text in texts.items():
+        load_text(text, Path(name), name)  # YAML that does not load back is an importer bug
+    return texts
+
+
+def _attach(doc: Doc, names: list[str]) -> None:
+    doc.data["attachments"] = names
+    titles = [f"《{d.title}》" for d in doc.attachments]
+    issued = titles[0] if len(titles) == 1 else "、".join(titles[:-1]) + "和" + titles[-1] \
+        if titles else ""
+    body = doc.data.get("body", "")
+    if issued and issued in body:
+        doc.data["body"] = body.replace(issued, "{{ attachments }}", 1)
+    if not names:
+        doc.comments[("attachments",)] = ["导入：原文没有随文印发的文件，请写上附件的源文件名"]
+
+
+def _strings(value: Any, change: Any) -> Any:
+    """value with change() applied to every string in it."""
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, list):
+        return [_strings(v, change) for v in value]
+    if isinstance(value, dict):
+        return {k: (v if k in ("kind", "id") else _strings(v, change)) for k, v in value.items()}
+    return value
+
+
+def _tidy(text: str) -> str:
+    """Spaces next to Chinese text go, as qingdan drops them when it prints; line breaks
+    between paragraphs stay."""
+    return "\n".join(CJK_SPACE.sub("", line).strip() for line in text.split("\n"))
+
+
+def _register(docs: list[Doc]) -> dict[str, dict[str, str]]:
+    """Every 《标题》（字号） cited with a valid 发文字号: registered once, written as cite()."""
+    registry: dict[str, dict[str, str]] = {}
+    keys: dict[tuple[str, str], str] = {}
+    ids = Ids()
+
+    def change(text: str) -> str:
+        def one(match: re.Match[str]) -> str:
+            number = match.group("number")
+            if not NUMBER.match(number):
+                return match.group(0)
+            pair = (match.group("title"), number)
+            if pair not in keys:
+                keys[pair] = ids.make(match.group("title"), 6, "wenjian")
+                entry = {"title": pair[0], "number": number}
+                organ = re.search(r"(?:根据|按照|依据|落实)([\u4e00-\u9fff]{4,30}?"
+                                  r"(?:办公室|办公厅|委员会|委|部|局|厅|政府))$",
+                                  text[: match.start()])
+                if organ:
+                    entry = {"organ": organ.group(1), **entry}
+                registry[keys[pair]] = entry
+            return f"{{{{ cite('{keys[pair]}') }}}}"
+
+        return CITATION.sub(one, text)
+
+    for doc in docs:
+        doc.data = _strings(doc.data, change)
+        if doc.kind == "list" and "cite(" in doc.data.get("preamble", ""):
+            cited = re.findall(r"cite\('([^']+)'\)", doc.data["preamble"])
+            data = {}
+            for key, value in doc.data.items():
+                if key == "preamble":
+                    data["basis"] = list(dict.fromkeys(cited))
+                data[key] = value
+            doc.data = data
+    return registry
+
+
+def _unit(flat: list[tuple[str, Doc]]) -> tuple[dict[str, str], bool]:
+    signature = next((d.signature for _, d in flat if d.signature), "")
+    match = PARTY.match(signature)
+    if match:
+        return {"name": match.group("name"), "body": BODIES.get(match.group("body"), "党委")}, True
+    if signature:
+        return {"name": signature, "body": "党委"}, False
+    return {"name": "本单位", "body": "党委"}, False
+
+
+def _config(flat: list[tuple[str, Doc]], registry: dict[str, dict[str, str]],
+            report: Report) -> dict[str, Any]:
+    unit, sure = _unit(flat)
+    if not sure:
+        report.add(CONFIG_NAME, unit["name"],
+                   "本单位的名称和党组织类型是推测的，请在 qingdan.yaml 中核对")
+    data: dict[str, Any] = {"unit": unit}
+    if registry:
+        data["documents"] = registry
+    return data
+
+
+def _config_comments(flat: list[tuple[str, Doc]]) -> dict[tuple[Any, ...], list[str]]:
+    unit, sure = _unit(flat)
+    if sure:
+        return {("unit",): ["导入：按文件的署名填写，请核对"]}
+    if unit["name"] != "本单位":
+        return {("unit",): ["导入：按文件的署名推测，请改为本单位的全称和党组织类型"]}
+    return {("unit",): ["导入：原文没有写明本单位，请改为本单位的全称和党组织类型"]}
+
+
+def _with_refs(flat: list[tuple[str, Doc]], config: dict[str, Any],
+               result: Imported) -> dict[str, str]:
+    """Write the project to a scratch folder, index it with qingdan, and write every
+    hard-coded 第三条 / 第（二）项 that names a target of its own document as ref()."""
+    from ..build import prepare
+
+    texts = _sources(flat, config)
+    by_name = dict(flat)
+    with tempfile.TemporaryDirectory(prefix="qingdan-import-") as scratch:
+        folder = Path(scratch)
+        for name, text in texts.items():
+            (folder / name).write_text(text, "utf-8")
+        prepared = prepare(folder)
+        changed = False
+        for measures in prepared.project.measures:
+            phrases = hard_coded_phrases(measures, prepared.index)
+            doc = by_name.get(measures.name)
+            if doc is None or not phrases:
+                continue
+
+            def change(text: str, phrases: dict[str, tuple[str, str]] = phrases) -> str:
+                return HARD_REFERENCE.sub(
+                    lambda m: phrases[m.group(0)][1] if m.group(0) in phrases else m.group(0),
+                    text)
+
+            content = _strings(doc.data["content"], change)
+            if content != doc.data["content"]:
+                doc.data["content"] = content
+                changed = True
+        result.problems = [d for d in prepared.found if errors([d]) and d.code[1] in "123"]
+    return _sources(flat, config) if changed else texts

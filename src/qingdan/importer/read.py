@@ -1,0 +1,213 @@
+"""A file -> paragraphs, each remembering where it was (line, paragraph or table cell).
+
+Imported files are untrusted: sizes are checked before anything is parsed, a .docx is
+opened as a zip whose declared sizes bound what can be inflated, XML is parsed without
+entities, DTDs or network, and every failure is a located diagnostic (E431-E435).
+"""
+
+from __future__ import annotations
+
+import html.parser
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..diagnostics import Diagnostic, Failed, Location
+
+MAX_FILE = 50 * 1024 * 1024  # bytes of any input file
+MAX_MEMBERS = 2000  # zip members of a .docx
+MAX_INFLATED = 200 * 1024 * 1024  # declared uncompressed bytes of a .docx, all members
+MAX_PART = 60 * 1024 * 1024  # declared uncompressed bytes of one XML part we read
+MAX_PARAGRAPHS = 200_000
+
+TEXT_SUFFIXES = (".txt", ".text", ".md")
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+WORD_SUFFIXES = (".docx", ".docm", ".dotx")
+CONVERTED_SUFFIXES = (".doc", ".wps", ".wpt", ".dot", ".rtf", ".odt")
+
+# Characters no document text should hold: C0 controls other than tab and line breaks.
+CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class Para:
+    """One paragraph of an imported file and where the user can find it there."""
+
+    text: str
+    where: str  # 第12行, 第12段, 表格1第3行
+    style: str = ""  # the Word paragraph style's name, when there is one
+    box: bool = False  # from a text box (a qingdan notice's 版记)
+    lead: str = ""  # the leading run(s) set in a heading face (黑体/楷体), when read from Word
+
+
+def failed(code: str, message: str, display: str, hint: str, line: int = 1,
+           column: int = 1) -> Failed:
+    return Failed([Diagnostic(code, message, Location(display, line, column), hint=hint)])
+
+
+def read_file(path: Path, display: str, soffice: str | None = None) -> list[Para]:
+    """The paragraphs of one input file; raises Failed (E431-E435) when it cannot be read."""
+    suffix = path.suffix.lower()
+    if suffix not in (*TEXT_SUFFIXES, *HTML_SUFFIXES, *WORD_SUFFIXES, *CONVERTED_SUFFIXES):
+        raise failed("E432", f"不支持的文件类型“{path.suffix or '（无扩展名）'}”", display,
+                     "可导入 .docx、.doc、.wps、.txt、.html；其他格式请先在 Word 或 WPS 中"
+                     "另存为 .docx")
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE:
+            raise failed("E433", f"文件过大（{size // (1024 * 1024)} MB，上限 "
+                                 f"{MAX_FILE // (1024 * 1024)} MB）", display,
+                         "一份公文不会这样大；请确认选对了文件，或删去其中的图片后另存")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise failed("E431", f"无法读取文件：{exc.strerror or exc}", display,
+                     "检查文件是否存在、是否有读取权限") from None
+    if suffix in CONVERTED_SUFFIXES:
+        from .convert import to_docx
+
+        return read_docx(to_docx(path, display, soffice), display)
+    if suffix in WORD_SUFFIXES:
+        return read_docx(data, display)
+    text = decode(data, display)
+    if suffix in HTML_SUFFIXES or (suffix in TEXT_SUFFIXES and _looks_like_html(text)):
+        return read_html(text, display)
+    return read_text(text, display)
+
+
+def decode(data: bytes, display: str) -> str:
+    """Text in UTF-8 (with or without BOM), UTF-16 with a BOM, or GB18030 (GBK)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    elif b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise failed("E432", "这不是文本文件（含有二进制内容）", display,
+                     "Word 文件请用 .docx、.doc 扩展名导入，不要改成 .txt", line)
+    else:
+        encoding = "utf-8-sig"
+    for candidate in (encoding, "gb18030"):
+        try:
+            text = data.decode(candidate)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise failed("E435", "无法识别文件的文字编码（不是 UTF-8，也不是 GBK）", display,
+                     "在记事本或 WPS 中打开，另存为“UTF-8”编码后再导入")
+    return _controls(text, display)
+
+
+def _controls(text: str, display: str) -> str:
+    """Page and column breaks become line breaks; any other control character is refused
+    at its line, since no document holds one and YAML cannot carry it."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n")
+    text = text.replace("\x0b", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    bad = CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - text.rfind("\n", 0, bad.start())
+        raise failed("E435", f"第 {line} 行含有不可打印的控制字符 U+{ord(bad.group()):04X}",
+                     display, "删除这个字符（通常是从其他程序复制时带进来的）后再导入", line,
+                     column)
+    return text
+
+
+def read_text(text: str, display: str) -> list[Para]:
+    """One paragraph per non-empty line."""
+    paras = [Para(line, f"第{n}行") for n, line in enumerate(text.split("\n"), 1)
+             if line.strip()]
+    return _bounded(paras, display)
+
+
+def _bounded(paras: list[Para], display: str) -> list[Para]:
+    if len(paras) > MAX_PARAGRAPHS:
+        raise failed("E433", f"段落过多（{len(paras)} 段，上限 {MAX_PARAGRAPHS}）", display,
+                     "一份公文不会有这样多段；请确认选对了文件")
+    return paras
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text[:2000].lower()
+    return "<html" in head or "<!doctype html" in head or "<body" in head
+
+
+BLOCKS = {"p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
+          "section", "article", "table", "ul", "ol", "dd", "dt", "blockquote", "pre", "title"}
+SKIPPED = {"script", "style", "nav", "header", "footer", "noscript", "iframe", "head", "form",
+           "select", "button", "svg"}
+
+
+class _Html(html.parser.HTMLParser):
+    """Text of an HTML page, a line break at every block element, scripts and menus left out."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.lines: list[int] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in SKIPPED:
+            self.skip += 1
+        elif tag in BLOCKS:
+            self._break()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in SKIPPED:
+            self.skip = max(0, self.skip - 1)
+        elif tag in BLOCKS:
+            self._break()
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            if not self.parts or self.parts[-1] == "\n":
+                self.lines.append(self.getpos()[0])
+            self.parts.append(data.replace("\n", " "))
+
+    def _break(self) -> None:
+        if self.parts and self.parts[-1] != "\n":
+            self.parts.append("\n")
+
+
+def read_html(text: str, display: str) -> list[Para]:
+    """Paragraphs of a saved web page, each located at its line in the page source."""
+    parser = _Html()
+    try:
+        parser.feed(text)
+        parser.close()
+    except (AssertionError, ValueError) as exc:  # html.parser gives up on very odd markup
+        raise failed("E431", f"网页无法解析：{exc}", display, "在浏览器中打开，复制正文另存为 .txt "
+                     "后再导入") from None
+    chunks = "".join(parser.parts).split("\n")
+    paras = [Para(chunk.replace("\xa0", " "), f"第{line}行")
+             for chunk, line in zip(chunks, parser.lines, strict=False) if chunk.strip()]
+    return _bounded([Para(_controls(p.text, display), p.where) for p in paras], display)
+
+
+def open_docx(data: bytes, display: str) -> zipfile.ZipFile:
+    """The .docx as a zip, refused when it is not one or would inflate past the limits."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise failed("E431", "不是有效的 Word 文件（.docx 应是 zip 压缩包）", display,
+                     "在 Word 或 WPS 中打开后另存为 .docx；"
+                     "旧的 .doc 文件请保留 .doc 扩展名") from None
+    if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_INFLATED:
+        raise failed("E433", "文件解压后过大（可能是“压缩炸弹”）", display,
+                     "一份公文解压后不会超过 200 MB；请确认文件来源")
+    names = {m.filename for m in members}
+    if "word/document.xml" not in names:
+        raise failed("E431", "不是有效的 Word 文件（缺少 word/document.xml）", display,
+                     "在 Word 或 WPS 中打开后另存为 .docx")
+    if any(m.flag_bits & 0x1 for m in members):
+        raise failed("E431", "文件已加密", display, "在 Word 中取消密码保护后另存，再导入")
+    return archive
+
+
+def read_docx(data: bytes, display: str) -> list[Para]:
+    from .docx import paragraphs
+
+    archive = open_docx(data, display)
+    return _bounded(paragraphs(archive, display), display)

@@ -1,0 +1,158 @@
+"""The results notice source (kind: results): who issues the 考核结果通报 and what it says.
+
+It is a notice without attachments of its own: letterhead, number, title, recipients,
+body, signature and date, as a clerk writes a 通知. `build` only validates it (the file
+sits among the other sources); `score` renders it once the results are known. Its body
+may use {{ results }} on a line of its own (the units by grade go there, or after the
+body when it is left out), {{ assessment }}, {{ count }}, {{ summary }}, {{ year }} and
+{{ unit.* }}. A date or number still 待定 makes it a draft, as for any notice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import schema
+from ..annual import drafts
+from ..checks.docnumber import check_date, check_number
+from ..checks.text import lint_texts
+from ..compile import one_paragraph, render_text
+from ..diagnostics import Diagnostic, Failed, did_you_mean
+from ..load import display_path, load_file, load_text
+from ..model import Measures, Notice, Text
+from ..project import source_files
+from ..sources import Reader
+
+MARKER = "\ue000results\ue000"  # where {{ results }} stood, until the lines replace it
+DEFAULT_ATTACHMENT = "各单位考核得分情况"
+
+
+@dataclass(frozen=True)
+class ResultsSource:
+    """A results notice as written: its texts still hold their placeholders."""
+
+    name: str
+    notice: Notice
+    assessment: Text | None
+    attachment: Text | None
+
+
+def results_sources(root: Path, texts: dict[Path, str] | None = None) -> list[ResultsSource]:
+    """Every kind: results source of the project; raises Failed on a broken one.
+    texts: file contents to use instead of what is on disk (fmt's corrected text)."""
+    _, files = source_files(root)
+    found: list[ResultsSource] = []
+    problems: list[Diagnostic] = []
+    for file in files:
+        try:
+            source = (load_text(texts[file], file, display_path(file)) if texts and file in texts
+                      else load_file(file))
+        except Failed as failed:
+            problems += failed.diagnostics
+            continue
+        if not isinstance(source.data, dict) or source.data.get("kind") != "results":
+            continue
+        checked = schema.validate(source, "results")
+        if checked.diagnostics:
+            problems += checked.diagnostics
+            continue
+        data = source.data
+        reader = Reader(source, checked)
+
+        def text(key: str, data: dict[str, Any] = data, reader: Reader = reader) -> Text:
+            return reader.t(data[key], (key,))
+
+        notice = Notice(
+            name=source.path.stem, mark=text("mark"), recipients=text("recipients"),
+            body=text("body"), signature=text("signature"), date=text("date"),
+            attachments=(), location=source.at(()), title=reader.title(data),
+            number=reader.text(data, "number", ()), copy_to=reader.text(data, "copy_to", ()),
+            printer=reader.text(data, "printer", ()),
+            print_date=reader.text(data, "print_date", ()), draft=reader.text(data, "draft", ()))
+        found.append(ResultsSource(source.path.stem, notice,
+                                   reader.text(data, "assessment", ()),
+                                   reader.text(data, "attachment", ())))
+    if problems:
+        raise Failed(problems)
+    return found
+
+
+def check_source(results: ResultsSource, assessments: list[Measures]) -> list[Diagnostic]:
+    """Dates, document number, punctuation and typos, and the assessment it names."""
+    notice = results.notice
+    found = check_date(notice.date) + check_date(notice.print_date) + drafts.check_notice(notice)
+    if notice.number is not None and "{" not in notice.number.value:
+        found += check_number(notice.number, notice.date, pending=True)
+    found += lint_texts(source_texts(results))
+    names = [m.name for m in assessments]
+    if results.assessment is not None and results.assessment.value not in names:
+        found.append(Diagnostic(
+            "E735", f"考核结果通报所指的考核办法“{results.assessment.value}”不存在",
+            results.assessment.location,
+            hint=did_you_mean(results.assessment.value, names) or
+            f"写考核办法的源文件名（不含 .yaml）：{'、'.join(names)}"))
+    elif results.assessment is None and len(names) > 1:
+        found.append(Diagnostic(
+            "E735", "项目中有多份考核办法，考核结果通报须写明 assessment",
+            results.notice.location, hint=f"assessment 写其中之一：{'、'.join(names)}"))
+    return found
+
+
+def source_texts(results: ResultsSource) -> list[Text]:
+    """The texts a clerk wrote in a results source, for lints and `qingdan fmt`."""
+    notice = results.notice
+    return [notice.mark, notice.recipients, notice.body, notice.signature, *notice.title,
+            *(t for t in (notice.number, notice.copy_to, notice.printer, results.attachment)
+              if t)]
+
+
+def reports_on(results: ResultsSource, assessment: str) -> bool:
+    return results.assessment is None or results.assessment.value == assessment
+
+
+def render_source(results: ResultsSource, context: dict[str, Any],
+                  lines: list[str]) -> tuple[Notice, str]:
+    """The notice with every text rendered and the results lines in the body, and the
+    attachment's title; raises Failed with every problem."""
+    problems: list[Diagnostic] = []
+    notice = results.notice
+    context = context | {"results": MARKER}
+
+    def render(text: Text | None, paragraphs: bool = False) -> Any:
+        if text is None:
+            return None
+        try:
+            value = render_text(text, context)
+        except Failed as failed:
+            problems.extend(failed.diagnostics)
+            return text
+        if paragraphs:
+            value = "\n".join(one_paragraph(v) for v in value.splitlines() if v.strip())
+        else:
+            value = one_paragraph(value)
+        return dataclasses.replace(text, value=value)
+
+    body: Text = render(notice.body, paragraphs=True)
+    paragraphs = body.paragraphs()
+    if MARKER in paragraphs:
+        at = paragraphs.index(MARKER)
+        paragraphs[at:at + 1] = lines
+    else:
+        paragraphs += lines
+    if any(MARKER in p for p in paragraphs):
+        problems.append(Diagnostic(
+            "E735", "{{ results }} 须单独写成一行（一段）", notice.body.locate("results"),
+            hint="在正文中另起一行，只写 {{ results }}"))
+    attachment = render(results.attachment)
+    rendered = dataclasses.replace(
+        notice, title=tuple(render(t) for t in notice.title), mark=render(notice.mark),
+        number=render(notice.number), recipients=render(notice.recipients),
+        signature=render(notice.signature), copy_to=render(notice.copy_to),
+        printer=render(notice.printer),
+        body=dataclasses.replace(body, value="\n".join(paragraphs)))
+    if problems:
+        raise Failed(problems)
+    return rendered, attachment.value if attachment is not None else DEFAULT_ATTACHMENT

@@ -1,0 +1,121 @@
+"""PyYAML's error messages in Chinese, with a hint about what the clerk most likely wrote.
+
+PyYAML reports a problem as an English context ("while scanning a quoted scalar") and
+problem ("found unexpected end of stream"). Every message its scanner, parser, composer and
+reader can produce is matched here; none reaches the user in English. The hint looks at the
+line itself: text that starts with "{{" or holds ": " needs quotes, and a half-width ":"
+inside Chinese text is most likely meant as "：".
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’《》]")
+
+# (pattern on "context | problem", Chinese message). Groups named c are the offending
+# character, shown in quotes.
+MESSAGES: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.S), m) for p, m in [
+    (r"found character '(?P<c>\\t)' that cannot start", "缩进中不能使用 Tab 键，请改用空格"),
+    (r"found character '(?P<c>.+?)' that cannot start any token",
+     "字符“{c}”不能出现在值的开头（以它开头的文字要加引号）"),
+    (r"while scanning a simple key.*could not find expected ':'",
+     "缺少冒号“:”，或上一行的引号没有配对"),
+    (r"mapping values are not allowed here", "此处不能出现“: ”（冒号后跟空格）"),
+    (r"block sequence entries are not allowed here", "此处不能出现列表项“- ”（缩进不对）"),
+    (r"mapping keys are not allowed here", "此处不能出现“? ”"),
+    (r"while scanning a (?:double|single)?-?quoted scalar.*found unexpected end of stream",
+     "引号没有配对（从这里开始的引号没有结束）"),
+    (r"while scanning a (?:double|single)?-?quoted scalar.*found unexpected document separator",
+     "引号没有配对（引号中间出现了“---”）"),
+    (r"found unknown escape character '(?P<c>.+?)'",
+     "双引号中的“\\{c}”不是合法的转义（反斜杠要写成“\\\\”，或改用单引号）"),
+    (r"expected escape sequence of \d+ hexadecimal numbers",
+     "双引号中的“\\x”“\\u”后要跟十六进制数字（反斜杠要写成“\\\\”，或改用单引号）"),
+    (r"while scanning a quoted scalar", "引号中的文字有误（检查引号是否配对）"),
+    (r"while scanning a block scalar.*indentation indicator",
+     "“|”或“>”后的缩进数字只能是 1 到 9"),
+    (r"while scanning a block scalar.*chomping or indentation",
+     "“|”或“>”后只能跟“-”“+”或缩进数字"),
+    (r"while scanning a block scalar.*comment or a line break",
+     "“|”或“>”之后同一行只能写注释"),
+    (r"while scanning an? (?:anchor|alias)", "“&”“*”后要跟字母或数字（以它们开头的文字要加引号）"),
+    (r"while (?:scanning|parsing) a tag", "“!”开头的标记写法不对（以“!”开头的文字要加引号）"),
+    (r"while scanning a directive|found incompatible YAML document|duplicate %TAG",
+     "“%”开头的指令写法不对（以“%”开头的文字要加引号）"),
+    (r"while scanning a plain scalar", "文字中有不能出现的符号（请给文字加引号）"),
+    (r"while scanning an? URI|expected URI", "标记中的地址写法不对"),
+    (r"expected ',' or '\]'", "方括号“[ ]”写的列表没有正确结束（检查逗号和右方括号）"),
+    (r"expected ',' or '\}'", "花括号“{ }”写的映射没有正确结束（以“{{”开头的文字要加引号）"),
+    (r"while parsing a flow", "方括号或花括号没有配对"),
+    (r"expected <block end>, but found '<block mapping start>'", "缩进不一致"),
+    (r"expected <block end>, but found '<block sequence start>'", "缩进不一致"),
+    (r"expected <block end>, but found '-'", "列表项“-”的缩进不一致"),
+    (r"expected <block end>, but found '<scalar>'",
+     "这一行的缩进或写法不对（以“{{”开头、或含有“: ”的文字要加引号）"),
+    (r"expected <block end>", "缩进不一致"),
+    (r"while parsing a block node.*expected the node content", "这里缺少值"),
+    (r"expected the node content", "这里缺少值"),
+    (r"expected '<document start>'", "文件中有多余的内容（“...”之后不能再写）"),
+    (r"expected a single document in the stream",
+     "一个文件只能有一个 YAML 文档（不要用“---”分隔多份）"),
+    (r"found undefined alias", "引用了未定义的别名（“*”开头的文字要加引号）"),
+    (r"found duplicate anchor", "同一个锚点名（&名称）定义了两次"),
+    (r"found unexpected end of stream", "文件意外结束（引号或括号没有配对）"),
+]]
+UNACCEPTABLE = re.compile(r"unacceptable character #x(?P<code>[0-9a-fA-F]+)")
+
+
+def message(exc: yaml.YAMLError) -> str:
+    """The error in Chinese: "YAML 语法错误：……"."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        return f"YAML 语法错误：文件中有不可见的控制字符（U+{exc.character:04X}）"
+    context = getattr(exc, "context", None) or ""
+    problem = getattr(exc, "problem", None) or ""
+    both = f"{context} | {problem}"
+    for pattern, text in MESSAGES:
+        found = pattern.search(both)
+        if found:
+            char = found.groupdict().get("c")
+            shown = {"\\t": "Tab", "\\n": "换行", " ": "空格"}.get(char or "", char or "")
+            return "YAML 语法错误：" + text.replace("{c}", shown)
+    return "YAML 语法错误：无法识别的写法"
+
+
+def hint(exc: yaml.YAMLError, text: str) -> str:
+    """What to change, judged from the line the error points at."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = text.splitlines()[mark.line] if mark is not None and mark.line < len(
+        text.splitlines()) else ""
+    problem = getattr(exc, "problem", None) or ""
+    if "'\\t'" in problem:
+        return "YAML 只认空格缩进"
+    value = line.split(":", 1)[1].strip() if ":" in line else line.strip()
+    if value.startswith("{{") or value.startswith("- {{"):
+        return "以“{{”开头的文字要整段加引号，例如 text: \"{{ unit.name }}……\""
+    if "mapping values are not allowed" in problem and mark is not None:
+        before = line[:mark.column].rstrip()
+        after = line[mark.column + 1:].lstrip()
+        if (before and CJK.match(before[-1])) or (after and CJK.match(after[0])):
+            return ("中文文字中的半角冒号“:”应为全角“：”（运行 qingdan fmt 可自动改正），"
+                    "或给整段文字加引号")
+        return "值中含有“: ”时要给整段文字加引号"
+    return "检查该行及上一行的缩进、冒号和引号是否配对"
+
+
+def colon_to_fix(exc: yaml.YAMLError, text: str) -> int | None:
+    """The offset of a half-width ":" inside Chinese text that broke the YAML (the case
+    `qingdan fmt` can fix by writing "："), or None."""
+    mark = getattr(exc, "problem_mark", None)
+    if mark is None or "mapping values are not allowed" not in (getattr(exc, "problem", "") or ""):
+        return None
+    index = mark.index
+    if index >= len(text) or text[index] != ":":
+        return None
+    before = text[:index].rstrip(" ")
+    after = text[index + 1:].lstrip(" ")
+    if (before and CJK.match(before[-1])) or (after and CJK.match(after[0])):
+        return index
+    return None
