@@ -217,6 +217,17 @@ def test_9_kind_that_is_not_text(tmp_path, kind):
     assert result.exit_code == 1 and "清单.yaml:1:7: error[E204]" in result.stderr
 
 
+@pytest.mark.parametrize("config, source", [
+    (CONFIG + "documents: [a, b]\n", HEAD),
+    (CONFIG + "diagnostics: W901\n", HEAD),
+    (CONFIG, HEAD.replace("roles:", "basis: 5\nroles:")),
+    (CONFIG, HEAD.replace("roles:", "basis:\nroles:")),
+])
+def test_9_parts_of_the_wrong_type_found_by_the_fuzzer(tmp_path, config, source):
+    result = check(project_with(tmp_path, source, config=config))
+    assert result.exit_code == 1 and "error[E202]" in result.stderr
+
+
 @pytest.mark.parametrize("source, where", [
     ("kind: list\ntitle: &a [*a]\n", "清单.yaml:2:8"),
     ("kind: list\ntitle: " + "[" * 10_000 + "]" * 10_000 + "\n", "清单.yaml:2:71"),

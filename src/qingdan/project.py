@@ -168,9 +168,9 @@ def _load_config(root: Path, problems: list[Diagnostic],
     data = source.data
     unit = build_unit(data["unit"]) if "unit" in data and reader.ok(("unit",)) else None
     documents = tuple(document(reader, key, value, ("documents", key))
-                      for key, value in data.get("documents", {}).items()
+                      for key, value in _mapping(data.get("documents")).items()
                       if reader.ok(("documents", key)))
-    settings = {code: level for code, level in data.get("diagnostics", {}).items()
+    settings = {code: level for code, level in _mapping(data.get("diagnostics")).items()
                 if reader.ok(("diagnostics", code))}
     for code, level in settings.items():
         if code not in CODES:
@@ -256,3 +256,9 @@ def _duplicate_units(roster: list[RosterUnit]) -> list[Diagnostic]:
         else:
             seen[unit.id] = unit
     return found
+
+
+def _mapping(value: Any) -> dict[Any, Any]:
+    """value if it is a mapping, else empty: a part of the wrong type was reported by the
+    schema and is skipped here (a traceback otherwise)."""
+    return value if isinstance(value, dict) else {}

@@ -107,7 +107,8 @@ def build_list(reader: Reader, registry: dict[str, CitedDocument],
     if not reader.ok(("roles",)):
         return None
     basis = []
-    for i, entry in enumerate(data.get("basis", [])):
+    basis_entries = data.get("basis")
+    for i, entry in enumerate(basis_entries if isinstance(basis_entries, list) else []):
         if not reader.ok(("basis", i)):
             continue
         if isinstance(entry, dict):
