@@ -135,7 +135,8 @@ def plain_docxtpl(out: Path, sample: int) -> float:
     from qingdan.compile import resolve_project
     from qingdan.layout.notice import notice_text
     from qingdan.render.docx import list_view, measures_context
-    from qingdan.render.engine import environment
+    from qingdan.render.engine import compiled, environment
+    from qingdan.render.notice import notice_context
     from qingdan.units import unit_project
 
     project = next(p for p in out.parent.iterdir() if p.name == "project")
@@ -148,13 +149,9 @@ def plain_docxtpl(out: Path, sample: int) -> float:
         lst, measures, notice = resolved.lists[0], resolved.measures[0], resolved.notices[0]
         jobs.append((templates["list"], list_view(lst).context()))
         jobs.append((templates["measures"], measures_context(measures)))
-        text = notice_text(notice, ["".join(t.value for t in d.title) for d in (lst, measures)])
-        jobs.append((templates["notice"], {
-            "mark": notice.mark.value, "number": notice.number.value if notice.number else "",
-            "title": "".join(text.title_lines), "title_lines": list(text.title_lines),
-            "recipients": text.recipients, "body": list(text.body), "attachments": [],
-            "signature_gap": [""], "signature_line": text.signature_line,
-            "date_line": text.date_line, "copy_to": "", "printer": "", "print_date": ""}))
+        # The notice's own context, as render_notice builds it (no attachments embedded).
+        jobs.append((templates["notice"], notice_context(
+            notice, notice_text(notice, []), [], compiled(templates["notice"], ""))))
     start = time.perf_counter()
     for path, context in jobs:
         tpl = DocxTemplate(path)

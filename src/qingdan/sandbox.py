@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import re
+from collections import abc, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -30,7 +31,11 @@ from typing import Any
 
 from jinja2 import TemplateSyntaxError, nodes
 from jinja2.runtime import Context, markup_join, str_join
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.sandbox import (
+    ImmutableSandboxedEnvironment,
+    SandboxedEnvironment,
+    modifies_known_mutable,
+)
 from jinja2.visitor import NodeTransformer
 
 
@@ -60,6 +65,8 @@ PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-+ #0]*(\*|\d*)(?:\.(\*|\d*))?")
 BRACE_FIELD = re.compile(r"\{[^{}]*\}|\{[^{}]*\{")
 DIGITS = re.compile(r"\d+")
 FORBIDDEN = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
+MUTABLE_KINDS = (abc.MutableSet, abc.MutableMapping, abc.MutableSequence, deque)
+_MUTABLE: dict[type, bool] = {}
 
 
 class Budget:
@@ -161,6 +168,17 @@ class GuardedEnvironment(ImmutableSandboxedEnvironment):
         self.filters = {name: self._guard_filter(name, func)
                         for name, func in self.filters.items()}
 
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """The immutable sandbox's rule, with its mutability test cached by type (it runs
+        for every attribute a template reads)."""
+        if not SandboxedEnvironment.is_safe_attribute(self, obj, attr, value):
+            return False
+        kind = type(obj)
+        mutable = _MUTABLE.get(kind)
+        if mutable is None:
+            mutable = _MUTABLE[kind] = isinstance(obj, MUTABLE_KINDS)
+        return not mutable or not modifies_known_mutable(obj, attr)
+
     # --- compiling: loops and `~` go through the budget; no loader statements --------
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
@@ -174,8 +192,11 @@ class GuardedEnvironment(ImmutableSandboxedEnvironment):
 
     def render_within(self, template: Any, context: dict[str, Any]) -> str:
         """template.render(context) within this environment's limits."""
-        with budget(self.limits):
+        token = _CURRENT.set(Budget(self.limits))  # not budget(): this runs per text
+        try:
             return str(template.render(context))
+        finally:
+            _CURRENT.reset(token)
 
     def concat(self, parts: Iterable[Any]) -> str:  # type: ignore[override]
         """The output of a render (and of a block or macro), bounded as it is joined."""
@@ -203,6 +224,8 @@ class GuardedEnvironment(ImmutableSandboxedEnvironment):
     # --- running: every call, operator and filter is charged ---------------------------
 
     def _finalize(self, value: Any) -> Any:
+        if type(value) is str and len(value) <= self.limits.size:
+            return value  # the common case, without the general count
         spent = _current()
         size = deep_size(value, spent.limits.size)
         if size > spent.limits.size:
