@@ -131,9 +131,9 @@ def plain_docxtpl(out: Path, sample: int) -> float:
     context qingdan gave it)."""
     from docxtpl import DocxTemplate
 
-    from qingdan.build import prepare
     from qingdan.compile import resolve_project
     from qingdan.layout.notice import notice_text
+    from qingdan.pipeline import prepare
     from qingdan.render.docx import list_view, measures_context
     from qingdan.render.engine import compiled, environment
     from qingdan.render.notice import notice_context

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .build import recorded_documents
 from .diagnostics import Diagnostic, Failed, Location
+from .incremental import recorded_documents
 from .load import display_path
 from .project import CONFIG_NAME
 from .render import pdf

@@ -73,8 +73,8 @@ def _fail(code: str, message: str, where: Path | Location, hint: str) -> Failed:
 def current_year(root: Path) -> tuple[int, Path, list[Path], dict[str, str]]:
     """The current edition's year, its config and source files, its diagnostics settings;
     raises Failed when the project has errors or no year can be found."""
-    from ..build import apply_settings, prepare
     from ..diagnostics import errors
+    from ..pipeline import apply_settings, prepare
     from ..project import CONFIG_NAME, source_files
 
     prepared = prepare(root)
@@ -93,7 +93,7 @@ def new_year(path: Path, year: int, copy: bool = False, target: Path | None = No
     """Start the edition of `year` from the project at path; raises Failed, having changed
     nothing, on any problem."""
     root = path if path.is_dir() else path.parent
-    from ..build import apply_settings
+    from ..pipeline import apply_settings
 
     old, config, files, settings = current_year(root)
     if year <= old:

@@ -41,7 +41,7 @@ def diff(old: str | None, new: str | None, project_path: str | None, fmt: str, t
     import datetime
     import json
 
-    from ..build import compare
+    from ..compare import compare
     from ..load import display_path
     from ..report import diff_text
 

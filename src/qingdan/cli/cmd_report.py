@@ -17,7 +17,7 @@ from . import _fail, _project_path, main, path_argument
               help="同时写入 CSV 文件（UTF-8，Excel 可直接打开）")
 def report(path: str | None, csv_path: Path | None) -> None:
     """列出各单位清单与基础清单的差异（替换、新增、删除、移动）。"""
-    from ..build import deviations
+    from ..compare import deviations
     from ..report import table_text, to_csv
     from ..writer import write_atomic
 

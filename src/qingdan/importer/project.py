@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..build import unique_name
 from ..checks.docnumber import NUMBER
 from ..checks.text import HARD_REFERENCE, hard_coded_phrases
 from ..compile import CJK_SPACE
 from ..diagnostics import Diagnostic, Failed, Location, errors
 from ..load import display_path, load_text
+from ..pipeline import unique_name
 from ..project import CONFIG_NAME
 from ..writer import inside, safe_filename, write_atomic
 from .documents import Doc, read_documents
@@ -216,7 +216,7 @@ def _with_refs(flat: list[tuple[str, Doc]], config: dict[str, Any],
                result: Imported) -> dict[str, str]:
     """Write the project to a scratch folder, index it with qingdan, and write every
     hard-coded 第三条 / 第（二）项 that names a target of its own document as ref()."""
-    from ..build import prepare
+    from ..pipeline import prepare
 
     texts = _sources(flat, config)
     by_name = dict(flat)

@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 BLOCK_HEIGHT_PT = 225 * 72 / 25.4  # the text block: 637.8 pt
 PITCH_TWIPS = 579  # 28.95 pt: 22 lines in the block
@@ -127,6 +127,13 @@ def break_lines(text: str, first: float, rest: float, metrics: Metrics) -> list[
     if line or not lines:
         lines.append("".join(line))
     return lines
+
+
+@lru_cache(maxsize=16384)
+def line_count(text: str, first: float, rest: float, metrics: Metrics) -> int:
+    """How many lines break_lines gives (remembered: every unit of a roster lays out
+    mostly the same paragraphs)."""
+    return len(break_lines(text, first, rest, metrics))
 
 
 def _split(token: str, capacity: float, metrics: Metrics) -> tuple[str, str]:

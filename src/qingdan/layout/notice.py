@@ -22,7 +22,7 @@ from functools import lru_cache
 from .. import numbering
 from ..model import Notice, Section
 from ..titles import balance_title, cells
-from .grid import LINE_CELLS, METRICS, PITCH_TWIPS, Line, Metrics, break_lines, paginate
+from .grid import LINE_CELLS, METRICS, PITCH_TWIPS, Line, Metrics, line_count, paginate
 
 # Heights of the letterhead in points, from the notice template's styles: the organ mark's
 # paragraph (35 mm spacing before less its own leading, an exact 42 pt line), the number's
@@ -148,7 +148,7 @@ def flow_tags(text: NoticeText, metrics: Metrics,
     tags: list[str | Line] = []
 
     def add(tag: str, value: str, first: float, rest: float) -> None:
-        tags.extend([tag] * len(break_lines(value, first, rest, metrics)))
+        tags.extend([tag] * line_count(value, first, rest, metrics))
 
     add("recipients", text.recipients, LINE_CELLS, LINE_CELLS)
     for paragraph in text.body:
@@ -198,7 +198,7 @@ def schedule_rows(rows: Sequence[tuple[str, ...]], metrics: Metrics,
     capacity = [(width - 2 * CELL_MARGIN_TWIPS) / 20 / cell for _, width in SCHEDULE_COLUMNS]
     found: list[str | Line] = []
     for row in [tuple(name for name, _ in SCHEDULE_COLUMNS), *rows]:
-        lines = max(len(break_lines(value, room, room, metrics))
+        lines = max(line_count(value, room, room, metrics)
                     for value, room in zip(row, capacity, strict=True))
         found.append(Line(lines * SCHEDULE_LINE_TWIPS / 20 + extra, "body"))
     return found

@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..build import Job, Prepared, apply_settings, build_unit, plan, prepare, run_build
+from ..build import run_build
 from ..compile import resolve_project
 from ..diagnostics import Diagnostic, Failed, Location, errors
+from ..incremental import Job, plan
 from ..model import Notice, Project, RosterUnit
 from ..pdfbuild import config_location
+from ..pipeline import Prepared, apply_settings, build_unit, prepare
 from ..refs import build_index
 from ..render import pdf
 from ..units import unit_project

@@ -71,7 +71,7 @@ def render_comparison(diff: ListDiff, template: Path) -> Rendered:
     title = f"《{diff.new_title}》修订对照表"
     context = {"title": title, "title_lines": [f"《{diff.new_title}》", "修订对照表"]
                if len(title) > 20 else [title], "legend": LEGEND, "rows": comparison_rows(diff)}
-    return compiled(template, COMPARISON_NAMES).render(context)
+    return compiled(template).render(context, hint=COMPARISON_NAMES)
 
 
 @dataclass(frozen=True)
@@ -209,7 +209,7 @@ def render_redline(old: ResponsibilityList | Measures, new: ResponsibilityList |
     """The new version with every change from the old one as a tracked revision."""
     rename = {c.old.id: c.new.id for c in diff.changes
               if c.old is not None and c.new is not None and c.old.id != c.new.id}
-    compiled_template = compiled(template, "")
+    compiled_template = compiled(template)
     if isinstance(old, Measures) and isinstance(new, Measures):
         before, after = measures_paragraphs(old, rename), measures_paragraphs(new)
     else:

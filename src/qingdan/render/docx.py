@@ -162,12 +162,12 @@ SHEET_NAMES = ("评分表模板可用 title、title_lines、unit、groups（name
 
 def render_list(doc: ResponsibilityList, template: Path) -> Rendered:
     """One responsibility list; raises Failed when the template is broken."""
-    return compiled(template, LIST_NAMES).render(list_view(doc).context())
+    return compiled(template).render(list_view(doc).context(), hint=LIST_NAMES)
 
 
 def render_measures(doc: Measures, template: Path) -> Rendered:
     """One measures or assessment document."""
-    return compiled(template, MEASURES_NAMES).render(measures_context(doc))
+    return compiled(template).render(measures_context(doc), hint=MEASURES_NAMES)
 
 
 @dataclass(frozen=True)
@@ -252,5 +252,5 @@ def render_sheet(doc: Measures, unit: Unit, templates: dict[str, Path]) -> Rende
         groups[-1].rows.append(row)
     context = {"title": sheet_title(doc), "title_lines": [sheet_title(doc)], "unit": unit.name,
                "groups": groups, "total": number(total)}
-    return compiled(templates["sheet-landscape" if landscape else "sheet"],
-                    SHEET_NAMES).render(context)
+    template = templates["sheet-landscape" if landscape else "sheet"]
+    return compiled(template).render(context, hint=SHEET_NAMES)

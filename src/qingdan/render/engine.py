@@ -134,9 +134,8 @@ class Rendered:
 class CompiledTemplate:
     """A .docx template ready to render many documents; see the module docstring."""
 
-    def __init__(self, path: Path, hint: str):
+    def __init__(self, path: Path):
         self.path = path
-        self.hint = hint
         self.where = Location(display_path(path))
         self.env = env = environment()
         data, parts = read_package(path, self.where)  # names, sizes and XML checked
@@ -180,7 +179,7 @@ class CompiledTemplate:
         self.package = {name: parts[name] for name in (CONTENT_TYPES, BODY_RELS) if name in parts}
         self.styles = style_ids(parts.get("word/styles.xml", b""))
 
-    def _render_part(self, name: str, context: dict[str, Any]) -> str:
+    def _render_part(self, name: str, context: dict[str, Any], hint: str) -> str:
         source, template = self.templates[name]
         try:
             xml = self.env.render_within(template, context)
@@ -191,7 +190,7 @@ class CompiledTemplate:
             match = re.search(r"'([^']+)' is undefined|attribute '([^']+)'", exc.message or "")
             what = next((g for g in match.groups() if g), "?") if match else "?"
             raise Failed([Diagnostic("E502", f"Word 模板中的“{what}”未定义", self.where,
-                                     hint=self.hint)]) from None
+                                     hint=hint)]) from None
         except TemplateError as exc:
             raise Failed([Diagnostic("E501", f"Word 模板错误：{exc}", self.where)]) from None
         except Exception as exc:  # noqa: BLE001 - a clerk's template may fail in any way
@@ -207,11 +206,12 @@ class CompiledTemplate:
         return DocxTemplate.resolve_listing(None, xml)  # type: ignore[arg-type]
 
     def render(self, context: dict[str, Any], parts: Sequence[Part] = (),
-               body_filter: Callable[[str], str] | None = None) -> Rendered:
+               body_filter: Callable[[str], str] | None = None, hint: str = "") -> Rendered:
         """Render one document from plain data, adding parts its body refers to (pictures);
-        raises Failed on a template error. body_filter, if given, rewrites the rendered
-        body before it is packed."""
-        rendered = {name: self._render_part(name, context) for name in self.templates}
+        raises Failed on a template error (hint: the names a template of this kind may
+        use, for E502). body_filter, if given, rewrites the rendered body before it is
+        packed."""
+        rendered = {name: self._render_part(name, context, hint) for name in self.templates}
         body = rendered[BODY_PART]
         if body_filter is not None:
             body = body_filter(body)
@@ -246,12 +246,12 @@ class CompiledTemplate:
                 return ident
         return name
 
-    def with_body(self, content: str, context: dict[str, Any]) -> bytes:
+    def with_body(self, content: str, context: dict[str, Any], hint: str = "") -> bytes:
         """A document of this template's styles and page setup with the given body content,
         for documents built paragraph by paragraph (the tracked-changes redline); the
         template's other parts (properties, footers) are rendered with context."""
         body = f"<w:body>{content}{self.section}</w:body>"
-        rendered = {name: self._render_part(name, context) for name in self.templates
+        rendered = {name: self._render_part(name, context, hint) for name in self.templates
                     if name != BODY_PART}
         rendered[BODY_PART] = self.prefix + body + self.suffix
         return self._pack(rendered)
@@ -287,13 +287,14 @@ def style_ids(styles_xml: bytes) -> dict[str, str]:
     return found
 
 
-_CACHE: dict[tuple[Path, int, int, str], CompiledTemplate] = {}
+_CACHE: dict[tuple[Path, int, int], CompiledTemplate] = {}
 
 
-def compiled(path: Path, hint: str) -> CompiledTemplate:
-    """The compiled template for a path, reused while the file is unchanged."""
+def compiled(path: Path) -> CompiledTemplate:
+    """The compiled template for a path, reused while the file is unchanged (so a build
+    compiles each template once, before it forks its workers)."""
     stat = path.stat()
-    key = (path, stat.st_mtime_ns, stat.st_size, hint)
+    key = (path, stat.st_mtime_ns, stat.st_size)
     if key not in _CACHE:
-        _CACHE[key] = CompiledTemplate(path, hint)
+        _CACHE[key] = CompiledTemplate(path)
     return _CACHE[key]

@@ -60,7 +60,7 @@ def notice_context(doc: Notice, text: NoticeText, attached: list[Attached],
     single = len(attached) == 1
     attachments = [
         {"label": "附件" if single else f"附件{n}", "note": note,
-         "doc": Markup(template.adopt(a.rendered.body, compiled(a.template, "").styles))}
+         "doc": Markup(template.adopt(a.rendered.body, compiled(a.template).styles))}
         for n, (a, note) in enumerate(zip(attached, text.notes, strict=True), 1)]
     return {
         "draft": drafts.marker(doc), "mark": doc.mark.value,
@@ -82,7 +82,7 @@ def render_notice(doc: Notice, attached: list[Attached], template: Path,
                   parts: Sequence[Part] = ()) -> Rendered:
     """A notice with its attached documents, each on a new page after its 附件N label;
     parts are package parts its attachments refer to (a chart)."""
-    notice = compiled(template, NOTICE_NAMES)
+    notice = compiled(template)
     text = notice_text(doc, [a.title for a in attached])
     pitch = choose_pitch(text)
     spacing = None if pitch in (None, PITCH_TWIPS) else pitch
@@ -93,7 +93,7 @@ def render_notice(doc: Notice, attached: list[Attached], template: Path,
             xml = make_room(xml, notice.prefix, template, notice.styles)
         return respace_flow(xml, notice.prefix, spacing) if spacing else xml
 
-    return notice.render(context, parts, body_filter=adjust)
+    return notice.render(context, parts, body_filter=adjust, hint=NOTICE_NAMES)
 
 
 def respace_flow(body: str, prefix: str, pitch: int | None) -> str:

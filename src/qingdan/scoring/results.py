@@ -181,7 +181,7 @@ def summary(scoring: Scoring, graded: list[Graded]) -> str:
 def render_results_notice(notice: Notice, attachment: str, form: Form, scoring: Scoring,
                           graded: list[Graded], template: Path) -> tuple[bytes, bool]:
     """The 考核结果通报 .docx, and whether its chart could be drawn (a CJK font found)."""
-    target = compiled(template, "")
+    target = compiled(template)
     top = float(form.total)
     bands = ranked_bands(scoring)
     cuts = [(float(dec(b.lower)), b.name) for b in bands if b.lower is not None and b.lower > 0]

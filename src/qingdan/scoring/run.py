@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..build import Prepared, apply_settings, merge_units, prepare, unique_name
 from ..compile import resolve_project
 from ..diagnostics import Diagnostic, Failed, Location, errors
 from ..load import display_path
 from ..model import Measures, Project, RosterUnit, Unit
+from ..pipeline import Prepared, apply_settings, merge_units, prepare, unique_name
 from ..project import CONFIG_NAME
 from ..refs import build_index
 from ..render.docx import sheet_rows

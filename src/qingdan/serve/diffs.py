@@ -57,7 +57,7 @@ class Comparisons:
 
     def compare(self, revision: str, generation: int) -> Comparison:
         """The live project against revision; computed again only after a refresh."""
-        from ..build import compare
+        from ..compare import compare
         from ..versions import resolve_version
 
         with self._lock:

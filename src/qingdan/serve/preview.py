@@ -17,12 +17,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..build import Prepared, apply_settings, build_unit, inputs_digest, merge_units, prepare
-from ..build import unique_name as _unique
 from ..compile import resolve_project
 from ..diagnostics import Diagnostic, Failed, Location, Severity, errors
+from ..incremental import inputs_digest, unit_key
 from ..load import display_path
 from ..model import Project, RosterUnit
+from ..pipeline import Prepared, apply_settings, build_unit, merge_units, prepare
+from ..pipeline import unique_name as _unique
 from ..refs import build_index
 from ..render.html import HtmlDocument, project_html
 from ..units import unit_project
@@ -153,8 +154,7 @@ class Preview:
         found = list(prepared.found)
         units: list[tuple[str, str, _Built]] = []
         for unit_id, name, unit in wanted:
-            key = hashlib.sha256(
-                f"{shared}:{unit.fingerprint if unit else 'base'}".encode()).hexdigest()
+            key = unit_key(shared, unit)
             built = self._cache.get(unit_id)
             if built is None or built.key != key:
                 built = _build(prepared, unit, key)
