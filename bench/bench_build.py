@@ -151,7 +151,7 @@ def plain_docxtpl(out: Path, sample: int) -> float:
         jobs.append((templates["measures"], measures_context(measures)))
         # The notice's own context, as render_notice builds it (no attachments embedded).
         jobs.append((templates["notice"], notice_context(
-            notice, notice_text(notice, []), [], compiled(templates["notice"], ""))))
+            notice, notice_text(notice, []), [], compiled(templates["notice"]))))
     start = time.perf_counter()
     for path, context in jobs:
         tpl = DocxTemplate(path)

@@ -133,6 +133,25 @@ def test_a_check_still_finds_a_template_error_once(tmp_path):
     assert "提示：清单模板可用 title" in result.output
 
 
+def test_a_check_tests_the_templates_on_a_unit_without_errors_of_its_own(tmp_path):
+    """The project's own unit (rendered first) lacks a variable the notice needs; a roster
+    unit renders instead, and the template error is still found."""
+    import docx
+
+    project = tmp_path / "p"
+    shutil.copytree(EXAMPLE, project)
+    document = docx.Document()
+    document.add_paragraph("{{ subtitle }}")
+    document.save(str(project / "list.docx"))
+    config = project / "qingdan.yaml"
+    text = config.read_text("utf-8").replace("    抄送: 县委宣传部，县委组织部\n", "")
+    config.write_text(text + "\ntemplates:\n  list: list.docx\n", "utf-8")
+    result = run_cli("check", str(project))
+    assert result.exit_code == 1
+    assert "error[E302]: 占位符中的“unit.vars.抄送”未定义（单位：清河县粮食局）" in result.output
+    assert result.output.count("error[E502]") == 1
+
+
 def test_each_template_is_compiled_once(tmp_path, monkeypatch):
     import qingdan.render.engine as engine
 

@@ -83,7 +83,7 @@ def run_build(path: Path, out_dir: Path | None, strict: bool = False,
                 len(e.get("files", {})) for e in manifest.units.values()),
                 skipped=len(manifest.units), units=len(manifest.units))
     prepared = prepare(path)
-    if prepared.renderable:
+    if prepared.renderable and out_dir is not None:  # a check renders one unit, in itself
         for template in prepared.project.templates.values():
             # Compiled once here, so forked workers share it; and checked (size, names)
             # before plan() hashes its bytes.
@@ -148,7 +148,8 @@ def _run_jobs(prepared: Prepared, out_dir: Path | None, *, todo: list[Job], done
     global _SHARED
     if on_plan:
         on_plan(len(todo))
-    _SHARED = (prepared, out_dir)
+    # A check renders the first unit's documents only, to test the templates.
+    _SHARED = (prepared, out_dir, todo[0].folder if todo and out_dir is None else None)
     results: list[UnitResult] = []
     running = _results(todo, progress)
     try:
@@ -160,8 +161,8 @@ def _run_jobs(prepared: Prepared, out_dir: Path | None, *, todo: list[Job], done
     found = list(prepared.found)
     for result in results:
         found += result.found
-    if out_dir is None and prepared.renderable:
-        # A check renders one unit (the first without an error) to test the templates.
+    if out_dir is None and prepared.renderable and not any(r.rendered for r in results):
+        # The first unit had errors of its own: the first without any tests the templates.
         clean = {r.folder for r in results if not errors(r.found)}
         sample = next((j for j in todo if j.folder in clean), None)
         if sample is not None:
@@ -178,13 +179,16 @@ def _run_jobs(prepared: Prepared, out_dir: Path | None, *, todo: list[Job], done
     return results, merge_units(apply_settings(found, prepared.project.settings))
 
 
-_SHARED: tuple[Prepared, Path | None] | None = None  # inherited by forked workers
+# The build's prepared project, output folder and, for a check, the one unit it renders:
+# inherited by forked workers.
+_SHARED: tuple[Prepared, Path | None, str | None] | None = None
 
 
 def _work(job: Job) -> UnitResult:
     assert _SHARED is not None
-    prepared, out_dir = _SHARED
-    result = build_unit(prepared, job.unit, job.folder, job.key, render=out_dir is not None)
+    prepared, out_dir, sample = _SHARED
+    result = build_unit(prepared, job.unit, job.folder, job.key,
+                        render=out_dir is not None or job.folder == sample)
     folder = (out_dir / job.folder if job.folder else out_dir) if out_dir else None
     # A unit folder that is a link (or a file) was reported by the parent: never written.
     if folder is not None and not errors(result.found) and folder_problem(folder) is None:

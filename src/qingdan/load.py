@@ -4,12 +4,15 @@ PyYAML builds nodes with marks and then throws the marks away; it also lets a re
 mapping key silently replace the first. Here the node tree is composed safely (no
 object construction), walked once, and every value is recorded by its path, so later
 stages can point at the exact key or value that is wrong.
+
+A clean document (almost every source) is read in one pass over the parser's events
+instead (yamlread.py); this module's careful reading runs when that one gives up, and
+gives the diagnostics.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,53 +22,24 @@ import yaml
 
 from . import yamlerrors
 from .diagnostics import Diagnostic, Failed, Location
+from .yamlread import (
+    MAX_DEPTH,
+    MAX_EVENTS,
+    MAX_NODES,
+    MERGE_TAG,
+    NOT_XML,
+    STR_TAG,
+    STR_TAGS,
+    NotClean,
+    Path_,
+    Span,
+    read_clean,
+)
+from .yamlread import CLoader as _CLoader
+from .yamlread import Loader as _Loader
 
-Path_ = tuple[str | int, ...]
-
-# A guard against "billion laughs": aliases may be expanded at most this many nodes.
-MAX_NODES = 200_000
-# Bounds that keep loading fast and the parser's stack safe (README, "限制").
+# A source larger than this is refused before it is parsed (README, "限制").
 MAX_SOURCE_BYTES = 8 * 1024 * 1024
-MAX_EVENTS = 250_000  # keys, values and collection marks, before aliases are expanded
-MAX_DEPTH = 64
-# Characters XML 1.0 (and so Word) does not allow in text; YAML's "\x01" or "\ud800" escapes
-# make them.
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-MERGE_TAG = "tag:yaml.org,2002:merge"
-
-_STR_TAGS = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"}
-
-
-class _Loader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 booleans: only true/false, so `off`, `yes`, `no` stay text."""
-
-
-# libyaml parses a large roster several times faster and keeps the same marks.
-_Composer = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _CLoader(_Composer):  # type: ignore[misc, valid-type]
-    """The same resolution rules on libyaml's parser, when PyYAML was built with it."""
-
-
-for _cls in (_Loader, _CLoader):
-    _cls.yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-    _cls.add_implicit_resolver(
-        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-        list("tTfF"))
-
-
-@dataclass(frozen=True)
-class Span:
-    """Where a node starts (1-based line and column) and its character range in the file."""
-
-    line: int
-    column: int
-    start: int
-    end: int
 
 
 @dataclass
@@ -95,8 +69,8 @@ class Source:
 
 
 def _span(node: yaml.Node) -> Span:
-    start, end = node.start_mark, node.end_mark
-    return Span(start.line + 1, start.column + 1, start.index, end.index)
+    start = node.start_mark
+    return Span(start.line + 1, start.column + 1, start.index, node.end_mark.index)
 
 
 class _Walker:
@@ -120,7 +94,7 @@ class _Walker:
             raise yaml.constructor.ConstructorError(
                 None, None, f"不支持的标记 {node.tag}", node.start_mark)
         if isinstance(node, yaml.ScalarNode):
-            value = self._scalar(node)
+            value = node.value if node.tag == STR_TAG else self._scalar(node)
             self._check_characters(value, node)
             return value
         self.open.add(id(node))  # an alias inside its own anchor would never end
@@ -140,7 +114,7 @@ class _Walker:
 
     def _scalar(self, node: yaml.Node) -> Any:
         # Dates stay as the text the clerk wrote; rendering decides their format.
-        if node.tag in _STR_TAGS:
+        if node.tag in STR_TAGS:
             return str(node.value)
         return self.loader.construct_object(node, deep=True)
 
@@ -275,6 +249,15 @@ def _shape(text: str, display: str) -> None:
 def load_text(text: str, path: Path, display: str) -> Source:
     """Parse YAML text into a Source; raises Failed with every problem found."""
     source = Source(path=path, display=display, text=text, data=None)
+    values: dict[Path_, Span] = {}
+    keys: dict[Path_, Span] = {}
+    try:
+        source.data = read_clean(text, values, keys)
+    except NotClean:  # read again the careful way, for its diagnostics
+        source.data = None
+    else:
+        source.values, source.keys = values, keys
+        return source
     _shape(text, display)
     try:
         try:

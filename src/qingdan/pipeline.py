@@ -68,6 +68,7 @@ class UnitResult:
     found: list[Diagnostic] = field(default_factory=list)
     outputs: list[Output] = field(default_factory=list)
     documents: int = 0  # how many it writes (rendered or, for a check, counted)
+    rendered: bool = False  # whether its documents were rendered (so its templates tested)
     deviations: list[Deviation] = field(default_factory=list)
     written: list[tuple[str, str]] = field(default_factory=list)  # (final, temporary) names
     numbers: list[NumberUse] = field(default_factory=list)  # its notices' 发文字号
@@ -120,6 +121,7 @@ def build_unit(prepared: Prepared, unit: RosterUnit | None, folder: str = "",
     except Failed as failed:
         result.found += failed.diagnostics
     result.documents = len(result.outputs)
+    result.rendered = True
     return result
 
 

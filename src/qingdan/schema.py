@@ -12,14 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
-import jsonschema
-from jsonschema.exceptions import ValidationError
 
 from .diagnostics import Diagnostic, did_you_mean
 from .load import Source
+
+if TYPE_CHECKING:  # imported when a source is invalid: most runs never need it
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
 
 TYPE_NAMES = {
     "string": "文字", "integer": "整数", "number": "数字", "boolean": "是/否（true/false）",
@@ -36,6 +38,8 @@ def schema(kind: str) -> dict[str, Any]:
 
 @cache
 def _validator(kind: str) -> jsonschema.protocols.Validator:
+    import jsonschema
+
     return jsonschema.Draft202012Validator(schema(kind))
 
 
