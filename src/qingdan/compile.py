@@ -38,6 +38,14 @@ def one_paragraph(value: str) -> str:
     return CJK_SPACE.sub("", " ".join(line.strip() for line in value.splitlines()).strip())
 
 
+@lru_cache(maxsize=8192)
+def settled(value: str, paragraphs: bool) -> str:
+    """A rendered text as it is printed: one paragraph, or (paragraphs) one per line."""
+    if paragraphs:
+        return "\n".join(one_paragraph(line) for line in value.splitlines() if line.strip())
+    return one_paragraph(value)
+
+
 class Resolver:
     """Renders every text of a project, collecting problems instead of stopping at one."""
 
@@ -77,16 +85,15 @@ class Resolver:
                paragraphs: bool = False) -> Text | None:
         if text is None:
             return None
+        if "{" not in text.value:  # no placeholder: the same for every unit
+            value = settled(text.value, paragraphs)
+            return text if value == text.value else dataclasses.replace(text, value=value)
         try:
             value = render_text(text, context)
         except Failed as failed:
             self.problems.extend(failed.diagnostics)
             return dataclasses.replace(text, broken=True)
-        if paragraphs:
-            value = "\n".join(one_paragraph(line) for line in value.splitlines() if line.strip())
-        else:
-            value = one_paragraph(value)
-        return dataclasses.replace(text, value=value)
+        return dataclasses.replace(text, value=settled(value, paragraphs))
 
     def resolve_list(self, doc: ResponsibilityList) -> ResponsibilityList:
         for cited in doc.basis:

@@ -66,7 +66,7 @@ BRACE_FIELD = re.compile(r"\{[^{}]*\}|\{[^{}]*\{")
 DIGITS = re.compile(r"\d+")
 FORBIDDEN = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
 MUTABLE_KINDS = (abc.MutableSet, abc.MutableMapping, abc.MutableSequence, deque)
-_MUTABLE: dict[type, bool] = {}
+_SAFE: dict[tuple[type, str], bool] = {}
 
 
 class Budget:
@@ -169,15 +169,20 @@ class GuardedEnvironment(ImmutableSandboxedEnvironment):
                         for name, func in self.filters.items()}
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        """The immutable sandbox's rule, with its mutability test cached by type (it runs
-        for every attribute a template reads)."""
+        """The immutable sandbox's rule, remembered by the object's type and the attribute
+        (it runs for every attribute a template reads). Jinja's rule looks at nothing
+        else: the name, and what kind of object it is (a function, a method, a type, a
+        frame, a mutable collection…)."""
+        key = (type(obj), attr)
+        safe = _SAFE.get(key)
+        if safe is None:
+            safe = _SAFE[key] = self._safe(obj, attr, value)
+        return safe
+
+    def _safe(self, obj: Any, attr: str, value: Any) -> bool:
         if not SandboxedEnvironment.is_safe_attribute(self, obj, attr, value):
             return False
-        kind = type(obj)
-        mutable = _MUTABLE.get(kind)
-        if mutable is None:
-            mutable = _MUTABLE[kind] = isinstance(obj, MUTABLE_KINDS)
-        return not mutable or not modifies_known_mutable(obj, attr)
+        return not isinstance(obj, MUTABLE_KINDS) or not modifies_known_mutable(obj, attr)
 
     # --- compiling: loops and `~` go through the budget; no loader statements --------
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from bisect import bisect_left, bisect_right
-from functools import lru_cache
+from functools import cache, lru_cache
 
 CAPACITY = 20  # 441 pt text width / (22 pt - 0.25 pt spacing)
 OPENING = "《（“‘〔【"
@@ -31,7 +31,12 @@ WORDS = (
 def cells(text: str) -> float:
     """Width in character cells: Chinese characters and full-width marks 1, others 1/2.
     Marks of ambiguous width (“” ‘’ … — ·) are full-width in Chinese fonts."""
-    return sum(1 if unicodedata.east_asian_width(c) in "WFA" else 0.5 for c in text)
+    return sum(map(_cell, text))
+
+
+@cache
+def _cell(char: str) -> float:
+    return 1 if unicodedata.east_asian_width(char) in "WFA" else 0.5
 
 
 def penalty(text: str, i: int) -> float:
@@ -55,8 +60,7 @@ def penalties(text: str) -> list[float]:
     for i in range(1, n):
         if text[i] in CLOSING or text[i - 1] in OPENING:
             out[i] = 1000
-        elif any(text.startswith(w, i - len(w)) for w in GOOD_AFTER if len(w) <= i) or \
-                text.startswith(GOOD_BEFORE, i):
+        elif text.endswith(GOOD_AFTER, 0, i) or text.startswith(GOOD_BEFORE, i):
             out[i] = 0
         elif inside[i]:
             out[i] = 50
@@ -96,7 +100,7 @@ def _best(text: str, count: int) -> list[str] | None:
     ideal = total / count
     prefix = [0.0]
     for char in text:
-        prefix.append(prefix[-1] + cells(char))
+        prefix.append(prefix[-1] + _cell(char))
     costs = [penalty * 4 for penalty in penalties(text)]
     costs[0] = costs[n] = 0.0
     previous: dict[int, float] = {0: 0.0}

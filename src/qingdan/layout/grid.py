@@ -94,16 +94,26 @@ def tokens(text: str) -> list[str]:
     return WORD.findall(text)
 
 
+def _sizes(pending: list[str], metrics: Metrics) -> list[float]:
+    """Every token's _size, at once (most tokens are one Chinese character)."""
+    if not metrics.gap:
+        space = metrics.half if metrics.space is None else metrics.space
+        return [1.0 if len(t) == 1 and _wide(t) else space if t == " " else
+                width(t, metrics) for t in pending]
+    return [_size(pending, i, metrics) for i in range(len(pending))]
+
+
 def break_lines(text: str, first: float, rest: float, metrics: Metrics) -> list[str]:
     """text broken into lines: the first holds `first` cells, later ones `rest`."""
     pending = tokens(text)
+    sizes = _sizes(pending, metrics)
     lines: list[str] = []
     line: list[str] = []
     used, capacity = 0.0, first
     i = 0
     while i < len(pending):
         token = pending[i]
-        size = _size(pending, i, metrics)
+        size = sizes[i]
         if used + size <= capacity + EPSILON:
             line.append(token)
             used += size
@@ -112,6 +122,7 @@ def break_lines(text: str, first: float, rest: float, metrics: Metrics) -> list[
         if not line:  # a word longer than the line: split it where it must
             head, cut = _split(token, capacity, metrics)
             pending[i:i + 1] = [head, cut]
+            sizes[i:i + 1] = [_size(pending, i, metrics), _size(pending, i + 1, metrics)]
             continue
         if metrics.hanging and token in HANGABLE:
             line.append(token)  # hangs in the margin

@@ -59,7 +59,8 @@ class Entry:
 
 
 def deflate(name: str, payload: bytes) -> Entry:
-    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    # Level 3: half the time of the default 6, for parts about a tenth larger.
+    packer = zlib.compressobj(3, zlib.DEFLATED, -15)
     data = packer.compress(payload) + packer.flush()
     return Entry(name.encode("utf-8"), zlib.crc32(payload), len(payload), data)
 
