@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from qingdan.layout.grid import METRICS, Line, break_lines, paginate
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qingdan.layout.grid import (
+    METRICS,
+    Line,
+    Metrics,
+    _break_tokens,
+    _sizes,
+    break_lines,
+    paginate,
+    tokens,
+)
 from qingdan.layout.notice import NoticeText, choose_pitch, placements, signature_lines
 from qingdan.titles import cells
 
@@ -80,3 +92,15 @@ def test_a_body_that_ends_the_page_is_loosened_so_a_line_goes_over():
 def test_no_spacing_within_the_limits_helps():
     title = ("关于印发《清河县粮食局党委", "意识形态工作责任清单》的通知")
     assert choose_pitch(notice(title, (FIRST, LONG))) is None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.sampled_from("一二三，。、；“”《》（）ab12.- "), max_size=120),
+       st.sampled_from([28, 26, 25.5, 3, 1.5]), st.sampled_from([28, 24, 2]),
+       st.sampled_from(METRICS))
+def test_lines_found_by_bisection_are_those_found_token_by_token(
+        text: str, first: float, rest: float, metrics: Metrics) -> None:
+    pending = tokens(text)
+    reference = _break_tokens(list(pending), _sizes(pending, metrics), first, rest, metrics)
+    assert break_lines(text, first, rest, metrics) == reference
+    assert "".join(reference) == text

@@ -55,7 +55,7 @@ class BuildResult:
 
     warnings: list[Diagnostic]
     documents: int
-    written: list[tuple[Path, bool]] = field(default_factory=list)
+    written: list[tuple[str, bool]] = field(default_factory=list)  # names: thousands
     skipped: int = 0
     units: int = 0
 
@@ -101,21 +101,21 @@ def run_build(path: Path, out_dir: Path | None, strict: bool = False,
     with Staging(out_dir, [j.folder for j in todo], [j.folder for j in done]) as staging:
         blocked = staging.check()  # those units are checked and rendered, never written
         results, found = run(out_dir)
-        staging.temporaries = [Path(tmp) for r in results for _, tmp in r.written]
+        staging.temporaries = [tmp for r in results for _, tmp in r.written]
         found += blocked
         if errors(found) or (strict and found):
             raise Failed(found)
-        written: list[tuple[Path, bool]] = []
+        written: list[tuple[str, bool]] = []
         renames: list[tuple[str, str]] = []
         for result in results:
             staged = dict(result.written)
             unit_dir = out_dir / result.folder if result.folder else out_dir
             files = {}
             for output in result.outputs:
-                target = inside(unit_dir, output.name)
-                written.append((target, str(target) in staged))
+                target = str(inside(unit_dir, output.name))  # names, not Paths: thousands
+                written.append((target, target in staged))
                 # A rename keeps the size and time, so the temporary's stamp is the file's.
-                files[output.name] = stamp(Path(staged.get(str(target), target)))
+                files[output.name] = stamp(staged.get(target, target))
             renames += result.written
             manifest.units[result.folder] = {
                 "key": result.key, "files": files,

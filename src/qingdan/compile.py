@@ -22,7 +22,7 @@ from .diagnostics import Diagnostic, Failed, did_you_mean, errors
 from .load import NOT_XML
 from .model import Measures, Node, Notice, Project, ResponsibilityList, Text, known_body
 from .refs import Index, RefError
-from .sandbox import TEXT_LIMITS, BudgetExceeded, GuardedEnvironment
+from .sandbox import TEXT_LIMITS, BudgetExceeded, GuardedEnvironment, Pieces, dotted
 from .scoring import text as scoring_text
 
 # The sandbox with a work budget per text (sandbox.py): sources are untrusted input.
@@ -210,6 +210,11 @@ def render_text(text: Text, context: dict[str, Any]) -> str:
     """Render one piece of user text in the sandbox; raises Failed with a located error."""
     if "{" not in text.value:
         return text.value
+    pieces = _substitution(text.value)
+    if pieces is not None:
+        filled = ENV.fill(pieces, context)
+        if filled is not None and NOT_XML.search(filled) is None:
+            return filled  # names filled in, exactly as Jinja would
     try:
         value = ENV.render_within(_template(text.value), context)
     except RefError as exc:
@@ -248,6 +253,11 @@ def render_text(text: Text, context: dict[str, Any]) -> str:
 
 
 @lru_cache(maxsize=4096)
+def _substitution(source: str) -> Pieces | None:
+    return ENV.substitution(source)
+
+
+@lru_cache(maxsize=4096)
 def _template(source: str) -> Template:
     """User text compiled once, however many units render it."""
     return ENV.from_string(source)
@@ -266,26 +276,15 @@ def _undefined(source: str, context: dict[str, Any]) -> tuple[str | None, list[s
     except TemplateSyntaxError:
         return None, []
     for node in tree.find_all((nodes.Getattr, nodes.Name)):
-        dotted = _dotted(node)
-        if dotted is None:
+        path = dotted(node)
+        if path is None:
             continue
         scope: Any = context
         walked: list[str] = []
-        for part in dotted:
+        for part in path:
             if not isinstance(scope, dict) or part not in scope:
                 choices = list(scope) if isinstance(scope, dict) else []
                 return ".".join(walked + [part]), choices
             scope = scope[part]
             walked.append(part)
     return None, list(context)
-
-
-def _dotted(node: nodes.Node) -> list[str] | None:
-    parts: list[str] = []
-    while isinstance(node, nodes.Getattr):
-        parts.append(node.attr)
-        node = node.node
-    if isinstance(node, nodes.Name) and node.ctx == "load":
-        return [node.name, *reversed(parts)]
-    return None
-

@@ -54,7 +54,9 @@ class Manifest:
     def to_bytes(self) -> bytes:
         return json.dumps({"format": FORMAT, "units": self.units, "build": {
             "digest": self.digest, "templates": self.templates, "warnings": self.warnings}},
-            ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+            ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+        # Compact: json's C encoder (indent would use the Python one, slower and, for
+        # thousands of units, tens of megabytes of pieces at once).
 
 
 def load_manifest(out_dir: Path) -> Manifest:
@@ -178,7 +180,7 @@ def plan(prepared: Prepared, path: Path, out_dir: Path | None,
     return todo, done
 
 
-def stamp(path: Path) -> list[int]:
+def stamp(path: str | Path) -> list[int]:
     stat = os.lstat(path)  # a link put in a document's place is never "intact"
     return [stat.st_size, stat.st_mtime_ns]
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,8 +51,8 @@ class Source:
     display: str
     text: str
     data: Any
-    values: dict[Path_, Span] = field(default_factory=dict)
-    keys: dict[Path_, Span] = field(default_factory=dict)
+    values: dict[Path_, int] = field(default_factory=dict)  # packed spans (Span.pack)
+    keys: dict[Path_, int] = field(default_factory=dict)
 
     def at(self, path: Path_, key: bool = False) -> Location:
         """The location of a value (or of its key), falling back to the nearest parent."""
@@ -59,13 +60,18 @@ class Source:
         probe = tuple(path)
         while probe not in table and probe:
             probe = probe[:-1]
-        span = table.get(probe) or self.values.get(probe)
-        if span is None:
+        found = table.get(probe) or self.values.get(probe)
+        if found is None:
             return Location(self.display)
+        span = Span.unpack(found)
         return Location(self.display, span.line, span.column)
 
     def span(self, path: Path_) -> Span | None:
-        return self.values.get(tuple(path))
+        found = self.values.get(tuple(path))
+        return None if found is None else Span.unpack(found)
+
+    def key_spans(self) -> Iterator[tuple[Path_, Span]]:
+        return ((path, Span.unpack(found)) for path, found in self.keys.items())
 
 
 def _span(node: yaml.Node) -> Span:
@@ -89,7 +95,7 @@ class _Walker:
             raise _TooBig(node)
         if len(path) > MAX_DEPTH or id(node) in self.open:
             raise _TooDeep(node, id(node) in self.open)
-        self.source.values[path] = _span(node)
+        self.source.values[path] = _span(node).pack()
         if node.tag.startswith("!") or node.tag not in _Loader.yaml_constructors:
             raise yaml.constructor.ConstructorError(
                 None, None, f"不支持的标记 {node.tag}", node.start_mark)
@@ -155,7 +161,7 @@ class _Walker:
                          "请合并或删除其中一个"))
                 continue
             first_seen[key] = span
-            self.source.keys[path + (key,)] = span
+            self.source.keys[path + (key,)] = span.pack()
             result[key] = self.walk(value_node, path + (key,))
         return result
 
@@ -249,8 +255,8 @@ def _shape(text: str, display: str) -> None:
 def load_text(text: str, path: Path, display: str) -> Source:
     """Parse YAML text into a Source; raises Failed with every problem found."""
     source = Source(path=path, display=display, text=text, data=None)
-    values: dict[Path_, Span] = {}
-    keys: dict[Path_, Span] = {}
+    values: dict[Path_, int] = {}
+    keys: dict[Path_, int] = {}
     try:
         source.data = read_clean(text, values, keys)
     except NotClean:  # read again the careful way, for its diagnostics

@@ -109,7 +109,7 @@ class Staging:
         self.units = [out_dir / name for name in dict.fromkeys(writing) if name]
         self.kept = [out_dir / name for name in dict.fromkeys(keeping) if name]
         self.created: list[Path] = []
-        self.temporaries: list[Path] = []
+        self.temporaries: list[str | Path] = []  # names: thousands of them
         self.committed = False
         self._lock: int | None = None
 
@@ -175,7 +175,7 @@ class Staging:
     def _clean(self) -> None:
         for tmp in self.temporaries:
             with contextlib.suppress(OSError):
-                tmp.unlink()
+                os.unlink(tmp)
         for folder in [self.out_dir, *self.units]:  # what workers wrote and never reported
             if folder_problem(folder) is None:
                 sweep(folder)

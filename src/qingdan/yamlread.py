@@ -55,13 +55,36 @@ _WILDCARD = _RESOLVERS.get(None, [])
 
 
 class Span(NamedTuple):
-    """Where a node starts (1-based line and column) and its character range in the file.
-    (A tuple: a roster records tens of thousands of them.)"""
+    """Where a node starts (1-based line and column) and its character range in the file
+    (end -1 while a collection is still open)."""
 
     line: int
     column: int
     start: int
     end: int
+
+    def pack(self) -> int:
+        """The span as one integer, as a source's tables keep it: a roster records a
+        hundred thousand spans, and one integer takes a quarter of a tuple of four."""
+        return packed(*self)
+
+    @classmethod
+    def unpack(cls, value: int) -> Span:
+        return cls(value >> 97, value >> 65 & _MASK32, value >> 33 & _MASK32,
+                   (value & _MASK33) - 1)
+
+
+_MASK32, _MASK33 = (1 << 32) - 1, (1 << 33) - 1
+
+
+def packed(line: int, column: int, start: int, end: int) -> int:
+    """Span(line, column, start, end).pack(), without making the Span."""
+    return (line << 97) | (column << 65) | (start << 33) | (end + 1)
+
+
+def packed_end(value: int, end: int) -> int:
+    """A packed span with its end set."""
+    return (value & ~_MASK33) | (end + 1)
 
 
 class NotClean(Exception):
@@ -76,14 +99,14 @@ def _plain_tag(value: str) -> str:
     return STR_TAG
 
 
-def read_clean(text: str, values: dict[Path_, Span], keys: dict[Path_, Span]) -> Any:
+def read_clean(text: str, values: dict[Path_, int], keys: dict[Path_, int]) -> Any:
     """A clean document's data, its spans recorded in values and keys exactly as the
     careful reader records them; raises NotClean otherwise (values and keys are then
     half filled: the caller starts again with empty ones)."""
     constructor = Loader("")
     events: Iterator[Any] = yaml.parse(text, Loader=CLoader)
     root: Any = None
-    # Open collections: [container, path, pending key (mappings), start event]
+    # Open collections: [container, path, pending key, start event, the pending key's path]
     stack: list[list[Any]] = []
     count = 0
     try:
@@ -96,7 +119,8 @@ def read_clean(text: str, values: dict[Path_, Span], keys: dict[Path_, Span]) ->
                 value = event.value
                 tag = _plain_tag(value) if event.implicit[0] else STR_TAG
                 start = event.start_mark
-                span = Span(start.line + 1, start.column + 1, start.index, event.end_mark.index)
+                span = packed(start.line + 1, start.column + 1, start.index,
+                              event.end_mark.index)
                 if stack and stack[-1][2] is None and type(stack[-1][0]) is dict:
                     # A key: text, or a number or date used as one; never merge or null.
                     if tag in (MERGE_TAG, "tag:yaml.org,2002:null"):
@@ -105,7 +129,8 @@ def read_clean(text: str, values: dict[Path_, Span], keys: dict[Path_, Span]) ->
                     if key in stack[-1][0] or NOT_XML.search(key):
                         raise NotClean
                     stack[-1][2] = key
-                    keys[stack[-1][1] + (key,)] = span
+                    stack[-1][4] = stack[-1][1] + (key,)  # the value's path too: one tuple
+                    keys[stack[-1][4]] = span
                     continue
                 if tag != STR_TAG:
                     value = _construct(constructor, tag, event)
@@ -123,13 +148,13 @@ def read_clean(text: str, values: dict[Path_, Span], keys: dict[Path_, Span]) ->
                 container: Any = {} if kind is yaml.MappingStartEvent else []
                 path = _place(stack, container)
                 start = event.start_mark
-                values[path] = Span(start.line + 1, start.column + 1, start.index, -1)
+                values[path] = packed(start.line + 1, start.column + 1, start.index, -1)
                 if not stack:
                     root = container
-                stack.append([container, path, None, event])
+                stack.append([container, path, None, event, None])
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 path = stack.pop()[1]
-                values[path] = values[path]._replace(end=event.end_mark.index)
+                values[path] = packed_end(values[path], event.end_mark.index)
             elif kind is yaml.AliasEvent:
                 raise NotClean
             elif kind is yaml.DocumentStartEvent and count > 2:
@@ -153,7 +178,7 @@ def _place(stack: list[list[Any]], value: Any) -> Path_:
         key = top[2]
         container[key] = value
         top[2] = None
-        return top[1] + (key,)
+        return top[4]  # type: ignore[no-any-return]
     container.append(value)
     return top[1] + (len(container) - 1,)
 

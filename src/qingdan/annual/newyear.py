@@ -249,7 +249,7 @@ def _config_edits(source: Source, data: dict[str, Any], year: int,
         # At least one space before "#": YAML reads a "#" glued to a value as part of it.
         lines = "".join(f"{f'{key}: {_scalar(value, chr(0))}':<25} # {notes[key]}\n"
                         for key, value in missing)
-        first = min((s.start for k, s in source.keys.items() if len(k) == 1), default=None)
+        first = min((s.start for k, s in source.key_spans() if len(k) == 1), default=None)
         at = source.text.rfind("\n", 0, first) + 1 if first is not None else len(source.text)
         if first is None and source.text and not source.text.endswith("\n"):
             lines = "\n" + lines

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -83,12 +84,12 @@ def _unwritable(out_dir: Path, exc: OSError) -> NoReturn:
     sys.exit(EXIT_INPUT)
 
 
-def _list(written: list[tuple[Path, bool]], what: str) -> None:
+def _list(written: Sequence[tuple[str | Path, bool]], what: str) -> None:
     from ..load import display_path
 
     if len(written) <= 20:
         for target, new in written:
-            click.echo(f"{'已生成' if new else '未变化'}：{display_path(target)}")
+            click.echo(f"{'已生成' if new else '未变化'}：{display_path(Path(target))}")
     else:
         changed = sum(1 for _, new in written if new)
         click.echo(f"已生成 {changed} {what}，{len(written) - changed} {what[1:]}未变化。")

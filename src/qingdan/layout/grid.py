@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import accumulate
 
 BLOCK_HEIGHT_PT = 225 * 72 / 25.4  # the text block: 637.8 pt
 PITCH_TWIPS = 579  # 28.95 pt: 22 lines in the block
@@ -100,13 +102,42 @@ def _sizes(pending: list[str], metrics: Metrics) -> list[float]:
         space = metrics.half if metrics.space is None else metrics.space
         return [1.0 if len(t) == 1 and _wide(t) else space if t == " " else
                 width(t, metrics) for t in pending]
-    return [_size(pending, i, metrics) for i in range(len(pending))]
+    return [1.0 if len(t) == 1 and _wide(t) else _size(pending, i, metrics)
+            for i, t in enumerate(pending)]
 
 
 def break_lines(text: str, first: float, rest: float, metrics: Metrics) -> list[str]:
-    """text broken into lines: the first holds `first` cells, later ones `rest`."""
+    """text broken into lines: the first holds `first` cells, later ones `rest`.
+
+    Each line's end is found by bisecting the running widths, then moved for the rules
+    on punctuation; a token wider than a line goes to the token-by-token breaker, which
+    splits it."""
     pending = tokens(text)
     sizes = _sizes(pending, metrics)
+    if sizes and max(sizes) > min(first, rest) + EPSILON:
+        return _break_tokens(pending, sizes, first, rest, metrics)
+    reach = list(accumulate(sizes, initial=0.0))
+    lines: list[str] = []
+    start, capacity, count = 0, first, len(pending)
+    while start < count:
+        end = bisect_right(reach, reach[start] + capacity + EPSILON) - 1
+        if end >= count:
+            lines.append("".join(pending[start:]))
+            return lines
+        if metrics.hanging and pending[end] in HANGABLE:
+            end += 1  # hangs in the margin
+        else:
+            while end - start > 1 and (pending[end] in NO_LINE_START
+                                       or pending[end - 1] in NO_LINE_END):
+                end -= 1
+        lines.append("".join(pending[start:end]))
+        start, capacity = end, rest
+    return lines or [""]
+
+
+def _break_tokens(pending: list[str], sizes: list[float], first: float, rest: float,
+                  metrics: Metrics) -> list[str]:
+    """break_lines one token at a time, splitting a token wider than the line."""
     lines: list[str] = []
     line: list[str] = []
     used, capacity = 0.0, first
