@@ -9,10 +9,11 @@ assessment measures may also use weight('id'), points('id'), total, formula and 
 from __future__ import annotations
 
 import dataclasses
+import operator
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.sandbox import SecurityError
@@ -26,6 +27,7 @@ from .sandbox import TEXT_LIMITS, BudgetExceeded, GuardedEnvironment, Pieces, do
 from .scoring import text as scoring_text
 
 # The sandbox with a work budget per text (sandbox.py): sources are untrusted input.
+T = TypeVar("T")
 ENV = GuardedEnvironment(TEXT_LIMITS, undefined=StrictUndefined, autoescape=False)
 
 # Whitespace next to a Chinese character or full-width mark: YAML's folded (>) style turns
@@ -107,10 +109,9 @@ class Resolver:
         render = self._bind(context)
         self._generated_headings(doc)
         roles = tuple(
-            dataclasses.replace(
-                role, heading=render(role.heading), lead=render(role.lead),
-                items=tuple(dataclasses.replace(item, text=render(item.text))
-                            for item in role.items))
+            _with(role, heading=render(role.heading), lead=render(role.lead),
+                  items=_kept(tuple(_with(item, text=render(item.text)) for item in role.items),
+                              role.items))
             for role in doc.roles)
         return dataclasses.replace(
             doc, title=tuple(render(t) for t in doc.title), roles=roles,
@@ -138,10 +139,9 @@ class Resolver:
         render = self._bind(context)
 
         def node(n: Node) -> Node:
-            return dataclasses.replace(
-                n, heading=render(n.heading), criteria=render(n.criteria),
-                text=self.render(n.text, context, paragraphs=True),
-                children=tuple(node(c) for c in n.children))
+            return _with(n, heading=render(n.heading), criteria=render(n.criteria),
+                         text=self.render(n.text, context, paragraphs=True),
+                         children=_kept(tuple(node(c) for c in n.children), n.children))
 
         return dataclasses.replace(
             doc, title=tuple(render(t) for t in doc.title),
@@ -196,6 +196,19 @@ def resolve_all(project: Project, index: Index) -> tuple[Project, list[Diagnosti
     notices = tuple(resolver.resolve_notice(doc, titles) for doc in project.notices)
     resolved = dataclasses.replace(project, lists=lists, measures=measures, notices=notices)
     return resolved, resolver.problems + resolver.unused_documents()
+
+
+def _with(obj: T, **fields: Any) -> T:
+    """obj with fields replaced, or obj itself when each is the very value it holds (most
+    text has no placeholder and resolves to itself)."""
+    if all(getattr(obj, name) is value for name, value in fields.items()):
+        return obj
+    return dataclasses.replace(obj, **fields)  # type: ignore[type-var]
+
+
+def _kept(new: tuple[T, ...], old: tuple[T, ...]) -> tuple[T, ...]:
+    """old where new holds the same objects: so an unchanged parent stays itself."""
+    return old if len(new) == len(old) and all(map(operator.is_, new, old)) else new
 
 
 def issued_titles(notice: Notice, titles: dict[str, str]) -> str:

@@ -7,7 +7,7 @@ computed here as literal text (一、 1. 第一条), never Word list numbering.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from .. import numbering
@@ -146,7 +146,8 @@ def measures_blocks(doc: Measures) -> list[Block]:
 
     def keyed(start: int, key: str) -> None:
         for k in range(start, len(blocks)):
-            blocks[k] = replace(blocks[k], key=f"{key}:{k - start}")
+            block = blocks[k]  # made anew, not replace(): thousands per roster
+            blocks[k] = Block(block.kind, block.label, block.text, f"{key}:{k - start}")
 
     for i, top in enumerate(doc.content, 1):
         node(top, 0 if top.chapter else 1, top.id or f"#{i}")  # a chapter's articles: depth 1
