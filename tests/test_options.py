@@ -132,3 +132,18 @@ def test_any_organ_type_is_accepted_and_known_ones_get_headings(tmp_path):
 
         [document] = out.glob("*.docx")
         assert heading in [p.text for p in docx.Document(str(document)).paragraphs]
+
+
+def test_fmt_finishes_in_one_run_and_drops_the_space_a_full_width_mark_brings(tmp_path):
+    """'(测试),' : the ',' touches Chinese text only once ')' is '）'; fmt goes on until
+    nothing is left, and a space between a fixed mark and Chinese text goes."""
+    source = SOURCE.replace('text: "双引号中的文字,也要改。"',
+                            'text: "坚持正确导向(测试), 好; 导向 (二)"')
+    root = project(tmp_path, source=source)
+    result = run_cli("fmt", str(root))
+    assert result.exit_code == 0, result.output
+    text = (root / "清单.yaml").read_text("utf-8")
+    assert 'text: "坚持正确导向（测试），好；导向（二）"' in text
+    again = run_cli("fmt", str(root), "--check")
+    assert again.exit_code == 0 and "无需改正" in again.stdout
+    assert "W901" not in run_cli("check", str(root)).stderr

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from .checks.text import Fix, half_width, punctuation_fixes
+from .checks.text import Fix, fmt_changes, punctuation_fixes
 from .diagnostics import Failed
 from .load import display_path, load_text, read_text
 from .project import CONFIG_NAME, load_project, source_files
@@ -21,6 +21,7 @@ from .writer import rewrite_in_place
 from .yamlerrors import colon_to_fix
 
 MAX_COLONS = 200
+MAX_ROUNDS = 5  # fixes that enable fixes: two rounds suffice; a bound all the same
 
 
 def fix_colons(text: str, path: Path, display: str) -> tuple[str, int]:
@@ -70,24 +71,32 @@ def format_project(path: Path, write: bool) -> list[tuple[str, int]]:
             problems.extend(failed.diagnostics)
     if problems:
         raise Failed(problems)
-    project, _ = load_project(path, texts)
-    by_display = {display_path(f): f for f in everything}
-    grouped: dict[str, list[Fix]] = defaultdict(list)
-    only = display_path(path) if path.is_file() else None
-    for fix in punctuation_fixes(project) + _results_fixes(root, texts):
-        if only in (None, fix.path):
-            grouped[fix.path].append(fix)
-    for file, count in colons.items():
-        if count and only in (None, display_path(file)):
-            grouped.setdefault(display_path(file), [])
     # Fix every file in memory first and check each still parses; only then write any.
+    # Again until nothing changes: a fixed mark can make its neighbour Chinese text's
+    # ("(测试)," : the "," touches Chinese only once ")" is "）").
+    by_display = {display_path(f): f for f in everything}
+    only = display_path(path) if path.is_file() else None
+    counts = {display_path(f): n for f, n in colons.items() if n}
+    for _ in range(MAX_ROUNDS):
+        project, _ = load_project(path, texts)
+        grouped: dict[str, list[Fix]] = defaultdict(list)
+        for fix in punctuation_fixes(project) + _results_fixes(root, texts):
+            if only in (None, fix.path):
+                grouped[fix.path].append(fix)
+        if not grouped:
+            break
+        for display, fixes in sorted(grouped.items()):
+            file = by_display[display]
+            texts[file] = apply_fixes(texts[file], fixes)
+            load_text(texts[file], file, display)  # raises Failed if a fix broke the YAML
+            counts[display] = counts.get(display, 0) + sum(1 for f in fixes if f.new)
     staged = []
-    for display, fixes in sorted(grouped.items()):
+    for display, count in sorted(counts.items()):
+        if only not in (None, display):
+            continue
         file = by_display[display]
-        fixed = apply_fixes(texts[file], fixes)
-        load_text(fixed, file, display)  # raises Failed if a fix broke the YAML
         bom = "\ufeff" if file.read_bytes().startswith(b"\xef\xbb\xbf") else ""
-        staged.append((file, display, (bom + fixed).encode("utf-8"), len(fixes) + colons[file]))
+        staged.append((file, display, (bom + texts[file]).encode("utf-8"), count))
     if write:
         for file, _, data, _ in staged:
             rewrite_in_place(file, data)  # through a link, keeping mode, owner, hard links
@@ -101,4 +110,4 @@ def _results_fixes(root: Path, texts: dict[Path, str]) -> list[Fix]:
 
     return [Fix(text.location.path, text.offset + index, old, new)
             for results in results_sources(root, texts) for text in source_texts(results)
-            if text.raw and text.offset >= 0 for index, old, new in half_width(text)]
+            if text.raw and text.offset >= 0 for index, old, new in fmt_changes(text)]

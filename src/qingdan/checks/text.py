@@ -31,7 +31,7 @@ TYPO = re.compile("|".join(map(re.escape, TYPOS)))
 
 @dataclass(frozen=True)
 class Fix:
-    """One mechanical fix: replace the character at a file offset."""
+    """One mechanical fix: replace the character at a file offset (new "" deletes it)."""
 
     path: str
     offset: int
@@ -108,11 +108,32 @@ def half_width(text: Text) -> list[tuple[int, str, str]]:
             for m in HALF_WIDTH.finditer(_prose(text.raw))]
 
 
+def fmt_changes(text: Text) -> list[tuple[int, str, str]]:
+    """What `qingdan fmt` changes in a text: every half-width mark W901 reports, made
+    full-width, and the spaces between such a mark and Chinese text deleted (a full-width
+    mark has its own space: "测试）, 好" becomes "测试），好")."""
+    prose = _prose(text.raw)
+    changes = half_width(text)
+    spaces = []
+    for index, _, _ in changes:
+        after = index + 1
+        while after < len(prose) and prose[after] == " ":
+            after += 1
+        if after > index + 1 and after < len(prose) and re.match(CJK, prose[after]):
+            spaces += [(k, " ", "") for k in range(index + 1, after)]
+        before = index
+        while before > 0 and prose[before - 1] == " ":
+            before -= 1
+        if before < index and before > 0 and re.match(CJK, prose[before - 1]):
+            spaces += [(k, " ", "") for k in range(before, index)]
+    return changes + sorted(set(spaces))
+
+
 def punctuation_fixes(project: Project) -> list[Fix]:
-    """What `qingdan fmt` changes: every half-width mark W901 reports."""
+    """What `qingdan fmt` changes in the project's texts (fmt_changes)."""
     return [Fix(text.location.path, text.offset + index, old, new)
             for text in all_texts(project) if text.raw and text.offset >= 0
-            for index, old, new in half_width(text)]
+            for index, old, new in fmt_changes(text)]
 
 
 def lint_sources(project: Project, index: Index) -> list[Diagnostic]:
