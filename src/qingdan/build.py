@@ -220,7 +220,7 @@ def _results(jobs: list[Job],
         return
     context = multiprocessing.get_context("fork")
     with context.Pool(workers, initializer=quiet_worker, initargs=(os.getpid(),)) as pool:
-        chunk = max(1, len(jobs) // (workers * 8))
+        chunk = max(1, len(jobs) // (workers * 32))  # small: no worker idles long at the end
         for result in pool.imap_unordered(_work, jobs, chunksize=chunk):
             yield result
             if progress:
