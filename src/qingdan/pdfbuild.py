@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from .incremental import recorded_documents
 from .load import display_path
 from .project import CONFIG_NAME
 from .render import pdf
-from .writer import temporary_beside, write_atomic
+from .writer import replace_all, write_atomic
 
 MANIFEST = ".qingdan-pdf.json"
 
@@ -83,7 +82,6 @@ def build_pdfs(out_dir: Path, office: pdf.Office, where: Location,
     todo = [d for d in documents if not _current(d, recorded.get(names[d]), digests[d])]
     if on_plan:
         on_plan(len(todo))
-    staged: list[tuple[Path, Path]] = []  # (final PDF, its temporary beside it)
     with tempfile.TemporaryDirectory(prefix="qingdan-pdf-") as scratch:
         jobs = [(d, Path(scratch) / f"{i}.pdf") for i, d in enumerate(todo)]
         failures = []
@@ -96,20 +94,9 @@ def build_pdfs(out_dir: Path, office: pdf.Office, where: Location,
                 Location(display_path(f.src)),
                 f"用 LibreOffice 打开这份文档查看；转换较慢时可用环境变量 {pdf.ENV_TIMEOUT} "
                 "放宽每份文档的时限（秒）") for f in failures])
-        try:
-            for docx, scratch_pdf in jobs:
-                target = docx.with_suffix(".pdf")
-                data = scratch_pdf.read_bytes()  # each exists: the converter checked
-                if target.is_file() and target.read_bytes() == data:
-                    continue
-                staged.append((target, temporary_beside(target, data)))
-        except BaseException:
-            for _, tmp in staged:
-                tmp.unlink(missing_ok=True)
-            raise
-    for target, tmp in staged:
-        os.replace(tmp, target)
-    changed = {target for target, _ in staged}
+        # Every PDF or none; each scratch PDF exists (the converter checked).
+        changed = replace_all((docx.with_suffix(".pdf"), scratch_pdf.read_bytes())
+                              for docx, scratch_pdf in jobs)
     files = {}
     for docx in documents:
         with contextlib.suppress(OSError):

@@ -21,6 +21,7 @@ import sys
 import tempfile
 import unicodedata
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 
 # Names Windows refuses as file names, whatever the extension.
@@ -153,6 +154,25 @@ def write_atomic(path: Path, data: bytes) -> bool:
         raise
     sync_folder(path.parent)
     return True
+
+
+def replace_all(outputs: Iterable[tuple[Path, bytes]]) -> set[Path]:
+    """Write every file or none: each whose content differs is staged beside its target (a
+    failure, Ctrl-C included, removes what was staged), then all are renamed into place.
+    The targets that changed."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, data in outputs:
+            if target.is_file() and target.read_bytes() == data:
+                continue
+            staged.append((target, temporary_beside(target, data)))
+    except BaseException:
+        for _, temporary in staged:
+            temporary.unlink(missing_ok=True)
+        raise
+    for target, temporary in staged:
+        os.replace(temporary, target)
+    return {target for target, _ in staged}
 
 
 def sync_file_system(folder: Path) -> None:

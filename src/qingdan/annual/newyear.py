@@ -32,7 +32,7 @@ from ..checks.text import JINJA
 from ..diagnostics import Diagnostic, Failed, Location
 from ..load import Source, display_path, load_file, load_text
 from ..numbering import PENDING
-from ..writer import temporary_beside
+from ..writer import replace_all
 from . import drafts, schedule
 
 CONFIG_NAME = "qingdan.yaml"
@@ -192,17 +192,8 @@ def _git(root: Path, *args: str) -> str:
 
 
 def _write_all(files: dict[Path, str]) -> None:
-    """Every changed file or none: each staged beside its target, then renamed."""
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for file, text in files.items():
-            staged.append((file, temporary_beside(file, text.encode("utf-8"))))
-    except BaseException:
-        for _, temporary in staged:
-            temporary.unlink(missing_ok=True)
-        raise
-    for file, temporary in staged:
-        os.replace(temporary, file)
+    """Every changed file or none (writer.replace_all)."""
+    replace_all((file, text.encode("utf-8")) for file, text in files.items())
 
 
 # --- advancing the sources ----------------------------------------------------------------

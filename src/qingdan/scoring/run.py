@@ -6,7 +6,6 @@ memory first, and written (temporary file + rename) only when the whole run succ
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,7 +19,7 @@ from ..project import CONFIG_NAME
 from ..refs import build_index
 from ..render.docx import sheet_rows
 from ..units import unit_project
-from ..writer import inside, safe_filename, temporary_beside
+from ..writer import inside, replace_all, safe_filename
 
 if TYPE_CHECKING:
     from .grade import Filled, Graded
@@ -139,21 +138,8 @@ def _for_unit(diag: Diagnostic, who: Assessed) -> Diagnostic:
 
 
 def write_all(outputs: list[tuple[Path, bytes]]) -> list[tuple[Path, bool]]:
-    """Write every file or none: stage each changed one beside its target, then rename
-    them all. Returns (path, changed) for each."""
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for target, data in outputs:
-            if target.is_file() and target.read_bytes() == data:
-                continue
-            staged.append((target, temporary_beside(target, data)))
-    except BaseException:
-        for _, temporary in staged:
-            temporary.unlink(missing_ok=True)
-        raise
-    for target, temporary in staged:
-        os.replace(temporary, target)
-    changed = {target for target, _ in staged}
+    """Write every file or none (writer.replace_all). Returns (path, changed) for each."""
+    changed = replace_all(outputs)
     return [(target, target in changed) for target, _ in outputs]
 
 
