@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -126,6 +126,12 @@ class _Progress:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
             self.bar = None
+
+
+def _unwritable(out_dir: Path, exc: OSError) -> NoReturn:
+    """An output folder the system will not let us write: said in Chinese, exit 1."""
+    click.echo(f"失败：无法写入输出文件夹“{out_dir}”：{exc.strerror or exc}", err=True)
+    sys.exit(EXIT_INPUT)
 
 
 def _run(path: str | None, out_dir: Path | None, fmt: str, strict: bool,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,6 +15,7 @@ from . import (
     _Progress,
     _report,
     _run,
+    _unwritable,
     final_option,
     format_option,
     main,
@@ -77,11 +78,6 @@ def build(path: str | None, out_dir: Path, make_pdf: bool, strict: bool, final: 
         if fmt == "text":
             _list(pdfs.written, "份 PDF")
     sys.exit(EXIT_OK)
-
-
-def _unwritable(out_dir: Path, exc: OSError) -> NoReturn:
-    click.echo(f"失败：无法写入输出文件夹“{out_dir}”：{exc.strerror or exc}", err=True)
-    sys.exit(EXIT_INPUT)
 
 
 def _list(written: Sequence[tuple[str | Path, bool]], what: str) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..diagnostics import EXIT_INPUT, EXIT_OK, Failed
-from . import _fail, main
+from ..diagnostics import EXIT_OK, Failed
+from . import _fail, _unwritable, main
 
 
 @main.command(name="import")
@@ -35,8 +35,7 @@ def import_(files: tuple[Path, ...], out_dir: Path, force: bool, soffice: str | 
         _fail(failed, "text", False)
         return
     except OSError as exc:
-        click.echo(f"失败：无法写入输出文件夹“{out_dir}”：{exc.strerror or exc}", err=True)
-        sys.exit(EXIT_INPUT)
+        _unwritable(out_dir, exc)
     for doc in result.documents:
         for each in [doc, *doc.attachments]:
             click.echo(f"识别：{_kind(each.kind, each.data)}《{each.title}》（{each.source}起）")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..diagnostics import EXIT_INPUT, EXIT_OK, Failed
-from . import _fail, _project_path, _report, main, path_argument
+from ..diagnostics import EXIT_OK, Failed
+from . import _fail, _project_path, _report, _unwritable, main, path_argument
 
 
 def _written(files: list[tuple[Path, bool]]) -> None:
@@ -37,8 +37,7 @@ def sheets(path: str | None, out_dir: Path) -> None:
         _fail(failed, "text", False)
         return
     except OSError as exc:
-        click.echo(f"失败：无法写入输出文件夹“{out_dir}”：{exc.strerror or exc}", err=True)
-        sys.exit(EXIT_INPUT)
+        _unwritable(out_dir, exc)
     _report(result.warnings, "text")
     _written(result.files)
     sys.exit(EXIT_OK)
@@ -67,8 +66,7 @@ def score(workbooks: tuple[Path, ...], project_path: Path | None, out_dir: Path)
         _fail(failed, "text", False)
         return
     except OSError as exc:
-        click.echo(f"失败：无法写入输出文件夹“{out_dir}”：{exc.strerror or exc}", err=True)
-        sys.exit(EXIT_INPUT)
+        _unwritable(out_dir, exc)
     _report(result.warnings, "text")
     from ..scoring.layout import show
     from ..scoring.results import grade_label, rank_label
