@@ -67,6 +67,7 @@ DIGITS = re.compile(r"\d+")
 FORBIDDEN = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
 MUTABLE_KINDS = (abc.MutableSet, abc.MutableMapping, abc.MutableSequence, deque)
 _SAFE: dict[tuple[type, str], bool] = {}
+MAX_REMEMBERED = 65536
 PLAIN_VALUES = frozenset({str, int, float, bool, type(None), tuple, list, dict})
 Pieces = tuple[str | tuple[str, ...], ...]  # literal text and dotted names
 
@@ -178,6 +179,8 @@ class GuardedEnvironment(ImmutableSandboxedEnvironment):
         key = (type(obj), attr)
         safe = _SAFE.get(key)
         if safe is None:
+            if len(_SAFE) >= MAX_REMEMBERED:  # names come from sources: keep it bounded
+                _SAFE.clear()
             safe = _SAFE[key] = self._safe(obj, attr, value)
         return safe
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from bisect import bisect_left, bisect_right
-from functools import cache, lru_cache
+from functools import lru_cache
 
 CAPACITY = 20  # 441 pt text width / (22 pt - 0.25 pt spacing)
 OPENING = "《（“‘〔【"
@@ -34,7 +34,7 @@ def cells(text: str) -> float:
     return sum(map(_cell, text))
 
 
-@cache
+@lru_cache(maxsize=16384)  # bounded: a hostile source may hold every character there is
 def _cell(char: str) -> float:
     return 1 if unicodedata.east_asian_width(char) in "WFA" else 0.5
 

@@ -25,7 +25,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from itertools import accumulate
 
 BLOCK_HEIGHT_PT = 225 * 72 / 25.4  # the text block: 637.8 pt
@@ -61,7 +61,7 @@ METRICS = (
 )
 
 
-@cache
+@lru_cache(maxsize=16384)  # bounded: a hostile source may hold every character there is
 def _wide(char: str) -> bool:
     return unicodedata.east_asian_width(char) in "WFA"
 
