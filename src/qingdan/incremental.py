@@ -52,11 +52,11 @@ class Manifest:
     warnings: list[dict[str, Any]] = field(default_factory=list)
 
     def to_bytes(self) -> bytes:
+        # Compact: json's C encoder (indent would use the Python one, slower and, for
+        # thousands of units, tens of megabytes of pieces at once).
         return json.dumps({"format": FORMAT, "units": self.units, "build": {
             "digest": self.digest, "templates": self.templates, "warnings": self.warnings}},
             ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
-        # Compact: json's C encoder (indent would use the Python one, slower and, for
-        # thousands of units, tens of megabytes of pieces at once).
 
 
 def load_manifest(out_dir: Path) -> Manifest:
