@@ -133,7 +133,7 @@ def plain_docxtpl(out: Path, sample: int) -> float:
     from qingdan.compile import resolve_project
     from qingdan.layout.notice import notice_text
     from qingdan.pipeline import prepare
-    from qingdan.render.docx import list_view, measures_context
+    from qingdan.render.docx import list_view, measures_context, sheet_context
     from qingdan.render.engine import compiled, environment
     from qingdan.render.notice import notice_context
     from qingdan.units import unit_project
@@ -148,6 +148,8 @@ def plain_docxtpl(out: Path, sample: int) -> float:
         lst, measures, notice = resolved.lists[0], resolved.measures[0], resolved.notices[0]
         jobs.append((templates["list"], list_view(lst).context()))
         jobs.append((templates["measures"], measures_context(measures)))
+        kind, context = sheet_context(measures, resolved.unit)
+        jobs.append((templates[kind], context))
         # The notice's own context, as render_notice builds it (no attachments embedded).
         jobs.append((templates["notice"], notice_context(
             notice, notice_text(notice, []), [], compiled(templates["notice"]))))
@@ -157,9 +159,9 @@ def plain_docxtpl(out: Path, sample: int) -> float:
     for n, (path, context) in enumerate(jobs):  # written to files, as qingdan writes them
         tpl = DocxTemplate(path)
         tpl.render(context, jinja_env=environment())
-        folder = plain / f"unit{n // 3}"
+        folder = plain / f"unit{n // 4}"
         folder.mkdir(parents=True, exist_ok=True)
-        tpl.save(folder / f"{n % 3}.docx")
+        tpl.save(folder / f"{n % 4}.docx")
     return (time.perf_counter() - start) / len(jobs)
 
 

@@ -243,6 +243,13 @@ def sheet_title(doc: Measures) -> str:
 
 def render_sheet(doc: Measures, unit: Unit, templates: dict[str, Path]) -> Rendered:
     """考核评分表 for one unit; landscape when indicators carry a 评分标准 column."""
+    kind, context = sheet_context(doc, unit)
+    return compiled(templates[kind]).render(context, hint=SHEET_NAMES)
+
+
+def sheet_context(doc: Measures, unit: Unit) -> tuple[str, dict[str, object]]:
+    """The scoring sheet's template kind (sheet, or sheet-landscape when indicators carry
+    a 评分标准 column) and the plain data it is rendered with."""
     rows = sheet_rows(doc)
     landscape = any(r.criteria for r in rows)
     total = sum(float(r.points) for r in rows)
@@ -251,7 +258,7 @@ def render_sheet(doc: Measures, unit: Unit, templates: dict[str, Path]) -> Rende
         if not groups or groups[-1].name != row.group:
             groups.append(SheetGroup(row.group, []))
         groups[-1].rows.append(row)
-    context = {"title": sheet_title(doc), "title_lines": [sheet_title(doc)], "unit": unit.name,
-               "groups": groups, "total": number(total)}
-    template = templates["sheet-landscape" if landscape else "sheet"]
-    return compiled(template).render(context, hint=SHEET_NAMES)
+    context: dict[str, object] = {
+        "title": sheet_title(doc), "title_lines": [sheet_title(doc)], "unit": unit.name,
+        "groups": groups, "total": number(total)}
+    return "sheet-landscape" if landscape else "sheet", context
