@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from qingdan.compile import ENV, render_text
 from qingdan.diagnostics import Failed
 from qingdan.model import Location, Text
+from qingdan.substitution import fill, pieces
 
 CONTEXT: dict[str, Any] = {
     "unit": {"name": "清河县粮食局", "short": "粮食局", "vars": {"书记": "张三", "items": "项"},
@@ -44,11 +45,11 @@ def test_the_fast_path_gives_what_jinja_gives(source: str) -> None:
 
 
 def test_only_plain_names_take_the_fast_path() -> None:
-    assert ENV.substitution("{{ unit.name }}党委") == (("unit", "name"), "党委")
+    assert pieces(ENV, "{{ unit.name }}党委") == (("unit", "name"), "党委")
     for source in ("{{ unit.name | upper }}", "{{ ref('x') }}", "{{ year - 1 }}",
                    "{% if year %}a{% endif %}", "{{ unit['name'] }}", "{{ '常量' }}",
                    "{{ unit.name "):
-        assert ENV.substitution(source) is None, source
+        assert pieces(ENV, source) is None, source
 
 
 @pytest.mark.parametrize("context", [
@@ -59,9 +60,9 @@ def test_only_plain_names_take_the_fast_path() -> None:
     {"unit": "清河县"},                          # not a mapping
 ])
 def test_anything_unsure_goes_to_jinja(context: dict[str, Any]) -> None:
-    pieces = ENV.substitution("{{ unit.name }}")
-    assert pieces is not None
-    assert ENV.fill(pieces, context) is None
+    parts = pieces(ENV, "{{ unit.name }}")
+    assert parts is not None
+    assert fill(ENV, parts, context) is None
     try:
         expected: str | None = jinja("{{ unit.name }}", context)
     except Exception:  # noqa: BLE001 - Jinja's own failure becomes a diagnostic
@@ -74,8 +75,8 @@ def test_anything_unsure_goes_to_jinja(context: dict[str, Any]) -> None:
 
 
 def test_the_items_key_is_not_read_as_a_key() -> None:
-    pieces = ENV.substitution("{{ unit.vars.items }}")
-    assert pieces is not None and ENV.fill(pieces, CONTEXT) is None
+    parts = pieces(ENV, "{{ unit.vars.items }}")
+    assert parts is not None and fill(ENV, parts, CONTEXT) is None
 
 
 NAMES = st.sampled_from(["unit", "year", "unit.name", "unit.short", "unit.vars.书记",

@@ -23,8 +23,9 @@ from .diagnostics import Diagnostic, Failed, did_you_mean, errors
 from .load import NOT_XML
 from .model import Measures, Node, Notice, Project, ResponsibilityList, Text, known_body
 from .refs import Index, RefError
-from .sandbox import TEXT_LIMITS, BudgetExceeded, GuardedEnvironment, Pieces, dotted
+from .sandbox import TEXT_LIMITS, BudgetExceeded, GuardedEnvironment
 from .scoring import text as scoring_text
+from .substitution import Pieces, dotted, fill, pieces
 
 # The sandbox with a work budget per text (sandbox.py): sources are untrusted input.
 T = TypeVar("T")
@@ -223,9 +224,9 @@ def render_text(text: Text, context: dict[str, Any]) -> str:
     """Render one piece of user text in the sandbox; raises Failed with a located error."""
     if "{" not in text.value:
         return text.value
-    pieces = _substitution(text.value)
-    if pieces is not None:
-        filled = ENV.fill(pieces, context)
+    parts = _substitution(text.value)
+    if parts is not None:
+        filled = fill(ENV, parts, context)
         if filled is not None and NOT_XML.search(filled) is None:
             return filled  # names filled in, exactly as Jinja would
     try:
@@ -267,7 +268,7 @@ def render_text(text: Text, context: dict[str, Any]) -> str:
 
 @lru_cache(maxsize=4096)
 def _substitution(source: str) -> Pieces | None:
-    return ENV.substitution(source)
+    return pieces(ENV, source)
 
 
 @lru_cache(maxsize=4096)

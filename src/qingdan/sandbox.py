@@ -69,7 +69,6 @@ MUTABLE_KINDS = (abc.MutableSet, abc.MutableMapping, abc.MutableSequence, deque)
 _SAFE: dict[tuple[type, str], bool] = {}
 MAX_REMEMBERED = 65536
 PLAIN_VALUES = frozenset({str, int, float, bool, type(None), tuple, list, dict})
-Pieces = tuple[str | tuple[str, ...], ...]  # literal text and dotted names
 
 
 class Budget:
@@ -202,55 +201,6 @@ class GuardedEnvironment(ImmutableSandboxedEnvironment):
         if not SandboxedEnvironment.is_safe_attribute(self, obj, attr, value):
             return False
         return not isinstance(obj, MUTABLE_KINDS) or not modifies_known_mutable(obj, attr)
-
-    # --- the common case: text that only fills in names ------------------------------
-
-    def substitution(self, source: str) -> Pieces | None:
-        """The pieces of a text that only fills in dotted names ("{{ unit.name }}党委"):
-        literal strings and name paths, or None for anything else (filters, calls,
-        operators, statements, a syntax error), which Jinja itself renders."""
-        try:
-            tree = self.parse(source)
-        except TemplateSyntaxError:
-            return None
-        pieces: list[str | tuple[str, ...]] = []
-        for output in tree.body:
-            if type(output) is not nodes.Output:
-                return None
-            for node in output.nodes:
-                if type(node) is nodes.TemplateData:
-                    pieces.append(node.data)
-                    continue
-                path = dotted(node)
-                if path is None:
-                    return None
-                pieces.append(tuple(path))
-        return tuple(pieces)
-
-    def fill(self, pieces: Pieces, context: dict[str, Any]) -> str | None:
-        """What Jinja renders from the pieces with context, without running a template;
-        None where that is not certain (a name missing, a value other than text or an
-        integer, a result over the limits): then Jinja renders it, and reports."""
-        out: list[str] = []
-        for piece in pieces:
-            if type(piece) is str:
-                out.append(piece)
-                continue
-            value: Any = context
-            for depth, name in enumerate(piece):
-                # The sandbox's getattr reads a dict's key only where dict has no such
-                # attribute (`unit.items` is the method); a top-level name is a key.
-                if type(value) is not dict or name not in value or (depth and
-                                                                    hasattr(dict, name)):
-                    return None
-                value = value[name]
-            if type(value) is int:
-                value = str(value)
-            elif type(value) is not str or len(value) > self.limits.size:
-                return None
-            out.append(value)
-        text = "".join(out)
-        return text if len(text) <= self.limits.output else None
 
     # --- compiling: loops and `~` go through the budget; no loader statements --------
 
@@ -427,13 +377,3 @@ class _Budgeted(NodeTransformer):
         call.set_environment(self.environment)
         return call
 
-
-def dotted(node: nodes.Node) -> list[str] | None:
-    """["unit", "vars", "x"] for the expression unit.vars.x; None for anything else."""
-    parts: list[str] = []
-    while isinstance(node, nodes.Getattr) and node.ctx == "load":
-        parts.append(node.attr)
-        node = node.node
-    if isinstance(node, nodes.Name) and node.ctx == "load":
-        return [node.name, *reversed(parts)]
-    return None
