@@ -25,11 +25,15 @@ def test_well_formed_parts_pass():
 
 
 @pytest.mark.parametrize(("payload", "said"), [
-    (f"<w:document {W}><w:p></w:document>", "第 1 行第 91 列：标记不配对"),
+    (f"<w:document {W}><w:p></w:document>", "第 1 行第 102 列：标记不配对"),
     ("<w:document><w:body/></w:document>", "未声明的命名空间前缀"),  # Word refuses it
     (f"<w:document {W}>\x01</w:document>", "有无效的字符或标记"),
     (f"<w:document {W}>&nbsp;</w:document>", "有未定义的实体"),
     (f"<w:document {W}/><extra/>", "根元素之后还有内容"),
+    (f"<w:document {W}><w:body/><x:p/></w:document>", "第 1 行第 97 列：有未声明的命名空间前缀"),
+    (f"<w:document {W}><w:b:p/></w:document>", "有格式错误的名称"),
+    (f'<w:document {W} xmlns:v="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+     '<w:p w:a="1" v:a="2"/></w:document>', "有重复的属性"),  # one attribute, two prefixes
 ])
 def test_malformed_parts_are_named_in_chinese(payload, said):
     assert said in problem(payload.encode())
