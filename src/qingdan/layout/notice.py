@@ -235,13 +235,15 @@ def choose_pitch(text: NoticeText) -> int | None:
     every renderer: PITCH_TWIPS when nothing needs changing, else the nearest pitch between
     24 and 20 lines a page that does it, None when none does. (Remembered: the check and
     the renderer both ask, and every unit of a roster often has the same notice.)"""
-    tags: dict[tuple[Metrics, float], list] = {}
+    tags: dict[tuple[Metrics, float | None], list] = {}
+    rows = any(section.rows for section in text.sections)  # the only use of row_extra
     cases = []
     for m in METRICS:
         for rule, row in RENDERERS:
-            if (m, row) not in tags:
-                tags[(m, row)] = flow_tags(text, m, row)
-            cases.append((_letterhead(text, rule), tags[(m, row)]))
+            key = (m, row if rows else None)
+            if key not in tags:
+                tags[key] = flow_tags(text, m, row)
+            cases.append((_letterhead(text, rule), tags[key]))
     for pitch in sorted(range(MIN_PITCH, MAX_PITCH + 1), key=lambda p: abs(p - PITCH_TWIPS)):
         if all(place(head, tags, pitch, _reserve(text)).together for head, tags in cases):
             return pitch
