@@ -85,18 +85,16 @@ def make_zip(path: Path, members: dict[str, object]) -> None:
     data = bytearray(path.read_bytes())
     for name, size in declared.items():
         encoded = name.encode("utf-8")
-        local = data.find(b"PK\x03\x04")
-        while local >= 0:
-            name_length = struct.unpack_from("<H", data, local + 26)[0]
-            if bytes(data[local + 30:local + 30 + name_length]) == encoded:
-                struct.pack_into("<I", data, local + 22, size)
-            local = data.find(b"PK\x03\x04", local + 4)
-        central = data.find(b"PK\x01\x02")
-        while central >= 0:
-            name_length = struct.unpack_from("<H", data, central + 28)[0]
-            if bytes(data[central + 46:central + 46 + name_length]) == encoded:
-                struct.pack_into("<I", data, central + 24, size)
-            central = data.find(b"PK\x01\x02", central + 4)
+        # (signature, where the name's length is, where the name starts, the size field)
+        for signature, length_at, name_at, size_at in ((b"PK\x03\x04", 26, 30, 22),
+                                                       (b"PK\x01\x02", 28, 46, 24)):
+            header = data.find(signature)
+            while header >= 0:
+                name_length = struct.unpack_from("<H", data, header + length_at)[0]
+                start = header + name_at
+                if bytes(data[start:start + name_length]) == encoded:
+                    struct.pack_into("<I", data, header + size_at, size)
+                header = data.find(signature, header + 4)
     path.write_bytes(bytes(data))
 
 
