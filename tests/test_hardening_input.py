@@ -268,6 +268,35 @@ def test_9_a_template_in_utf16(tmp_path):
     assert result.exit_code == 1 and "error[E507]" in result.stderr and "UTF-8" in result.stderr
 
 
+def test_9_a_syntax_error_is_placed_near_its_paragraph(tmp_path):
+    broken = template("{{ title }}", "甲" * 30, "乙" * 30, "第三段落 {{ title ", "第四段落")
+    result = check(project_with(tmp_path, HEAD, template=broken))
+    assert result.exit_code == 1 and "error[E501]" in result.stderr
+    assert "第三段落" in result.stderr and "甲" not in result.stderr
+
+
+def test_9_a_template_may_print_a_literal_double_brace(tmp_path):
+    """docxtpl's escape {_{ prints {{ from a template's own text; a source's text is
+    printed as it is written, escapes and all."""
+    folder = project_with(tmp_path, HEAD.replace("领导权。", "领导权{_{。"),
+                          template=template("{_{ 原样 }_}", "{{ title }}",
+                                            "{%p for role in roles %}",
+                                            "{%p for item in role['items'] %}",
+                                            "{{ item.text }}", "{%p endfor %}",
+                                            "{%p endfor %}"))
+    result = run_cli("build", str(folder), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    text = [p.text for p in docx.Document(next((tmp_path / "out").glob("*.docx"))).paragraphs]
+    assert text[0] == "{{ 原样 }}" and "牢牢掌握意识形态工作的领导权{_{。" in text
+
+
+def test_9_a_template_that_prints_a_lone_surrogate_is_refused(tmp_path):
+    folder = project_with(tmp_path, HEAD, template=template("{{ title }}", r"{{ '\ud800' }}"))
+    result = run_cli("build", str(folder), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1 and "error[E508]" in result.stderr and "UTF-8" in result.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").glob("*.docx"))
+
+
 def test_9_include_in_a_template(tmp_path):
     result = check(project_with(tmp_path, HEAD, template=template("{% include 'x' %}")))
     assert result.exit_code == 1 and "error[E501]" in result.stderr

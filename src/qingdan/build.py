@@ -11,7 +11,6 @@ and a unit whose inputs did not change since the last build is not rendered agai
 
 from __future__ import annotations
 
-import dataclasses
 import multiprocessing
 import os
 from collections.abc import Callable, Generator
@@ -108,17 +107,10 @@ def run_build(path: Path, out_dir: Path | None, strict: bool = False,
         written: list[tuple[str, bool]] = []
         renames: list[tuple[str, str]] = []
         for result in results:
-            staged = dict(result.written)
-            unit_dir = out_dir / result.folder if result.folder else out_dir
-            files = {}
-            for output in result.outputs:
-                target = str(inside(unit_dir, output.name))  # names, not Paths: thousands
-                written.append((target, target in staged))
-                # A rename keeps the size and time, so the temporary's stamp is the file's.
-                files[output.name] = stamp(staged.get(target, target))
+            written += result.targets
             renames += result.written
             manifest.units[result.folder] = {
-                "key": result.key, "files": files,
+                "key": result.key, "files": result.files,
                 "warnings": [d.to_json() for d in result.found],
                 "numbers": [[n.number, n.location.path, n.location.line, n.location.column,
                              n.owner] for n in result.numbers]}
@@ -194,16 +186,19 @@ def _work(job: Job) -> UnitResult:
     if folder is not None and not errors(result.found) and folder_problem(folder) is None:
         try:
             for output in result.outputs:
-                target = inside(folder, output.name)
-                tmp = stage(target, output.data)
+                target = str(inside(folder, output.name))  # names, not Paths: thousands
+                tmp = stage(Path(target), output.data)
                 if tmp is not None:
-                    result.written.append((str(target), str(tmp)))
+                    result.written.append((target, str(tmp)))
+                result.targets.append((target, tmp is not None))
+                # A rename keeps the size and time, so the temporary's stamp is the file's.
+                result.files[output.name] = stamp(tmp or target)
         except OSError as exc:  # a full disk, a link, a folder in the way: nothing stays
             for _, tmp_name in result.written:
                 Path(tmp_name).unlink(missing_ok=True)
-            result.written = []
+            result.written, result.targets, result.files = [], [], {}
             result.found.append(os_problem(exc, folder))
-    result.outputs = [dataclasses.replace(o, data=b"") for o in result.outputs]
+    result.outputs = []  # written, or not to be: the parent needs only the names above
     return result
 
 

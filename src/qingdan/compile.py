@@ -8,7 +8,6 @@ assessment measures may also use weight('id'), points('id'), total, formula and 
 
 from __future__ import annotations
 
-import dataclasses
 import operator
 import re
 from collections.abc import Callable
@@ -21,7 +20,16 @@ from jinja2.sandbox import SecurityError
 from .annual import work
 from .diagnostics import Diagnostic, Failed, did_you_mean, errors
 from .load import NOT_XML
-from .model import Measures, Node, Notice, Project, ResponsibilityList, Text, known_body
+from .model import (
+    Measures,
+    Node,
+    Notice,
+    Project,
+    ResponsibilityList,
+    Text,
+    evolve,
+    known_body,
+)
 from .refs import Index, RefError
 from .sandbox import TEXT_LIMITS, BudgetExceeded, GuardedEnvironment
 from .scoring import text as scoring_text
@@ -90,13 +98,13 @@ class Resolver:
             return None
         if "{" not in text.value:  # no placeholder: the same for every unit
             value = settled(text.value, paragraphs)
-            return text if value == text.value else dataclasses.replace(text, value=value)
+            return text if value == text.value else evolve(text, value=value)
         try:
             value = render_text(text, context)
         except Failed as failed:
             self.problems.extend(failed.diagnostics)
-            return dataclasses.replace(text, broken=True)
-        return dataclasses.replace(text, value=settled(value, paragraphs))
+            return evolve(text, broken=True)
+        return evolve(text, value=settled(value, paragraphs))
 
     def resolve_list(self, doc: ResponsibilityList) -> ResponsibilityList:
         for cited in doc.basis:
@@ -114,7 +122,7 @@ class Resolver:
                   items=_kept(tuple(_with(item, text=render(item.text)) for item in role.items),
                               role.items))
             for role in doc.roles)
-        return dataclasses.replace(
+        return evolve(
             doc, title=tuple(render(t) for t in doc.title), roles=roles,
             preamble=self.render(preamble, context, paragraphs=True),
             recipients=render(doc.recipients))
@@ -144,7 +152,7 @@ class Resolver:
                          text=self.render(n.text, context, paragraphs=True),
                          children=_kept(tuple(node(c) for c in n.children), n.children))
 
-        return dataclasses.replace(
+        return evolve(
             doc, title=tuple(render(t) for t in doc.title),
             preamble=self.render(doc.preamble, context, paragraphs=True),
             content=tuple(node(n) for n in doc.content))
@@ -156,7 +164,7 @@ class Resolver:
         render = self._bind(context)
         title = (tuple(render(t) for t in doc.title) if doc.title
                  else (Text(f"关于印发{issued}的通知", doc.location),))
-        return dataclasses.replace(
+        return evolve(
             doc, title=title, mark=render(doc.mark), number=render(doc.number),
             recipients=render(doc.recipients), signature=render(doc.signature),
             body=self.render(doc.body, context, paragraphs=True),
@@ -193,9 +201,9 @@ def resolve_all(project: Project, index: Index) -> tuple[Project, list[Diagnosti
     lists = tuple(resolver.resolve_list(doc) for doc in project.lists)
     measures = tuple(resolver.resolve_measures(doc) for doc in project.measures)
     titles = {doc.name: "".join(t.value for t in doc.title)
-              for doc in dataclasses.replace(project, lists=lists, measures=measures).issuable()}
+              for doc in evolve(project, lists=lists, measures=measures).issuable()}
     notices = tuple(resolver.resolve_notice(doc, titles) for doc in project.notices)
-    resolved = dataclasses.replace(project, lists=lists, measures=measures, notices=notices)
+    resolved = evolve(project, lists=lists, measures=measures, notices=notices)
     return resolved, resolver.problems + resolver.unused_documents()
 
 
@@ -204,7 +212,7 @@ def _with(obj: T, **fields: Any) -> T:
     text has no placeholder and resolves to itself)."""
     if all(getattr(obj, name) is value for name, value in fields.items()):
         return obj
-    return dataclasses.replace(obj, **fields)  # type: ignore[type-var]
+    return evolve(obj, **fields)
 
 
 def _kept(new: tuple[T, ...], old: tuple[T, ...]) -> tuple[T, ...]:

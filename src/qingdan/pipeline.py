@@ -71,6 +71,8 @@ class UnitResult:
     rendered: bool = False  # whether its documents were rendered (so its templates tested)
     deviations: list[Deviation] = field(default_factory=list)
     written: list[tuple[str, str]] = field(default_factory=list)  # (final, temporary) names
+    targets: list[tuple[str, bool]] = field(default_factory=list)  # (final, changed) names
+    files: dict[str, list[int]] = field(default_factory=dict)  # file name -> stamp
     numbers: list[NumberUse] = field(default_factory=list)  # its notices' 发文字号
 
 

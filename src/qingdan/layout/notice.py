@@ -172,10 +172,11 @@ def flow_tags(text: NoticeText, metrics: Metrics,
     return tags
 
 
-def _letterhead(text: NoticeText, rule: float) -> list[Line]:
+def _letterhead(titles: int, rule: float) -> list[Line]:
+    """The letterhead's lines above the flow, for a title of that many lines."""
     blank = Line(LINE_PT, "letterhead")
     return [Line(MARK_BLOCK_PT, "letterhead"), blank, blank, Line(LINE_PT + rule, "letterhead"),
-            blank, blank, *(Line(LINE_PT, "letterhead") for _ in text.title_lines), blank]
+            blank, blank, *[blank] * titles, blank]
 
 
 @dataclass(frozen=True)
@@ -220,8 +221,8 @@ def place(letterhead: list[Line], tags: Sequence[str | Line], pitch_twips: int,
 
 def placements(text: NoticeText, pitch_twips: int = PITCH_TWIPS) -> list[Placement]:
     """The placement under every renderer the notice may meet."""
-    return [place(_letterhead(text, rule), flow_tags(text, m, row), pitch_twips, _reserve(text))
-            for m in METRICS for rule, row in RENDERERS]
+    return [place(_letterhead(len(text.title_lines), rule), flow_tags(text, m, row),
+                  pitch_twips, _reserve(text)) for m in METRICS for rule, row in RENDERERS]
 
 
 def _reserve(text: NoticeText) -> float:
@@ -234,17 +235,27 @@ def choose_pitch(text: NoticeText) -> int | None:
     """The flow's line pitch in twips that keeps the signature and date with the body under
     every renderer: PITCH_TWIPS when nothing needs changing, else the nearest pitch between
     24 and 20 lines a page that does it, None when none does. (Remembered: the check and
-    the renderer both ask, and every unit of a roster often has the same notice.)"""
-    tags: dict[tuple[Metrics, float | None], list] = {}
+    the renderer both ask.)"""
     rows = any(section.rows for section in text.sections)  # the only use of row_extra
+    flows: dict[tuple[Metrics, float | None], tuple[str | Line, ...]] = {}
     cases = []
     for m in METRICS:
         for rule, row in RENDERERS:
             key = (m, row if rows else None)
-            if key not in tags:
-                tags[key] = flow_tags(text, m, row)
-            cases.append((_letterhead(text, rule), tags[key]))
+            if key not in flows:
+                flows[key] = tuple(flow_tags(text, m, row))
+            cases.append((rule, flows[key]))
+    return _pitch_for(len(text.title_lines), tuple(cases), _reserve(text))
+
+
+@lru_cache(maxsize=256)
+def _pitch_for(titles: int, cases: tuple[tuple[float, tuple[str | Line, ...]], ...],
+               reserve: float) -> int | None:
+    """choose_pitch for a flow's shape: how many title lines, what each line of the flow
+    holds under each renderer. The units of a roster mostly share one shape, whatever
+    their names, so the pages are laid out once for all of them."""
+    heads = {rule: _letterhead(titles, rule) for rule, _ in cases}
     for pitch in sorted(range(MIN_PITCH, MAX_PITCH + 1), key=lambda p: abs(p - PITCH_TWIPS)):
-        if all(place(head, tags, pitch, _reserve(text)).together for head, tags in cases):
+        if all(place(heads[rule], tags, pitch, reserve).together for rule, tags in cases):
             return pitch
     return None

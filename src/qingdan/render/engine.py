@@ -85,9 +85,37 @@ def assemble(entries: list[Entry]) -> bytes:
     return bytes(out)
 
 
-def _jinja_source(tpl: DocxTemplate, xml: str) -> str:
-    """docxtpl's preprocessing of a part, as its render_xml_part does before compiling."""
-    return re.sub(r"<w:p([ >])", r"\n<w:p\1", tpl.patch_xml(xml))
+def _numbered(source: str) -> str:
+    """A part's template source with a line for each paragraph, as docxtpl compiles it, so a
+    syntax error's line number points near the paragraph it is in. qingdan compiles the
+    source as it is: the newlines docxtpl then takes out of every rendered part would only
+    cost time."""
+    return re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
+
+
+# docxtpl's escapes for a literal {{ … in a template's text, printed by Jinja itself.
+ESCAPED_MARKS = {"{_{": "{{ '{{' }}", "}_}": "{{ '}}' }}", "{_%": "{{ '{%' }}",
+                 "%_}": "{{ '%}' }}"}
+ESCAPED = re.compile("|".join(map(re.escape, ESCAPED_MARKS)))
+
+
+def _unescaped(source: str) -> str:
+    """A part's template source that prints docxtpl's escaped marks as what they stand for.
+    docxtpl replaces them in the rendered part, where a source's own text would be changed
+    too; qingdan prints a source's text as it is written."""
+    return ESCAPED.sub(lambda m: ESCAPED_MARKS[m.group(0)], source)
+
+
+def _located(env: GuardedEnvironment, source: str,
+             error: TemplateSyntaxError) -> tuple[str, str]:
+    """Where a syntax error is, as text near it, and what it is: the source is compiled
+    again a paragraph a line for that."""
+    numbered = _numbered(source)
+    try:
+        env.from_string(numbered)
+    except TemplateSyntaxError as exc:
+        return _near(numbered, exc.lineno), exc.message or ""
+    return "", error.message or ""
 
 
 def _near(source: str, lineno: int | None) -> str:
@@ -160,20 +188,25 @@ class CompiledTemplate:
         self.section = body[section:body.rindex("</w:body>")] if section >= 0 else ""
         self.prefix = document[:document.index("<w:body")]
         self.suffix = document[document.rindex("</w:body>") + len("</w:body>"):]
-        self.templates: dict[str, tuple[str, Template]] = {}
-        self.sources = {BODY_PART: _jinja_source(tpl, body)}
+        # docxtpl's preprocessing of each part ({%p %}, {{r }} …), as its render_xml_part
+        # does before compiling.
+        sources = {BODY_PART: tpl.patch_xml(body)}
         for name in names:
             if name != BODY_PART and name.endswith(".xml") and (
                     name.startswith("word/header") or name.startswith("word/footer")
                     or name == "docProps/core.xml") and b"{" in parts[name]:
-                self.sources[name] = _jinja_source(tpl, parts[name].decode("utf-8"))
-        for name, source in self.sources.items():
+                sources[name] = tpl.patch_xml(parts[name].decode("utf-8"))
+        self.templates: dict[str, Template] = {}
+        for name, source in sources.items():
+            source = _unescaped(source)
             try:
-                self.templates[name] = (source, env.from_string(source))
+                template = env.from_string(source)
             except TemplateSyntaxError as exc:
+                near, message = _located(env, source, exc)
                 raise Failed([Diagnostic(
-                    "E501", f"Word 模板语法错误{_near(source, exc.lineno)}：{exc.message}",
-                    self.where, hint="检查模板中 {{ }} 和 {%p %} 标记是否配对")]) from None
+                    "E501", f"Word 模板语法错误{near}：{message}", self.where,
+                    hint="检查模板中 {{ }} 和 {%p %} 标记是否配对")]) from None
+            self.templates[name] = template
         self.order = names
         self.static = {name: deflate(name, data) for name, data in parts.items()
                        if name not in self.templates}
@@ -181,7 +214,7 @@ class CompiledTemplate:
         self.styles = style_ids(parts.get("word/styles.xml", b""))
 
     def _render_part(self, name: str, context: dict[str, Any], hint: str) -> str:
-        source, template = self.templates[name]
+        template = self.templates[name]
         try:
             xml = self.env.render_within(template, context)
         except BudgetExceeded as exc:
@@ -197,11 +230,9 @@ class CompiledTemplate:
         except Exception as exc:  # noqa: BLE001 - a clerk's template may fail in any way
             raise Failed([Diagnostic("E501", f"Word 模板无法渲染：{exc}", self.where,
                                      hint="检查模板中的 {{ }} 和 {%p %} 标记")]) from None
-        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-        xml = (xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%")
-               .replace("%_}", "%}"))
         # docxtpl's {{r …}} leaves empty runs without properties around the inserted ones.
-        xml = EMPTY_RUN.sub("", xml)
+        if "></w:t></w:r>" in xml:
+            xml = EMPTY_RUN.sub("", xml)
         if not any(mark in xml for mark in "\n\t\a\f"):
             return xml  # nothing for docxtpl's listing pass to turn into breaks or tabs
         return DocxTemplate.resolve_listing(None, xml)  # type: ignore[arg-type]
@@ -228,9 +259,11 @@ class CompiledTemplate:
         entries = []
         for name in self.order:
             if name in rendered or name in declared:
-                payload = (rendered[name].encode("utf-8", "surrogatepass") if name in rendered
-                           else declared.pop(name))
-                check_xml(name, payload, self.where)
+                if name in rendered:
+                    payload, utf8 = _encoded(rendered[name])
+                else:
+                    payload, utf8 = declared.pop(name), False
+                check_xml(name, payload, self.where, utf8=utf8)
                 entries.append(deflate(name, payload))
             else:
                 entries.append(self.static[name])
@@ -267,6 +300,15 @@ class CompiledTemplate:
             return f"{match.group(1)}{ident}{match.group(3)}"
 
         return STYLE_REF.sub(swap, body)
+
+
+def _encoded(xml: str) -> tuple[bytes, bool]:
+    """A rendered part's bytes, and whether they are known to be UTF-8: a lone surrogate
+    from a template is encoded as it is, for check_xml to refuse."""
+    try:
+        return xml.encode("utf-8"), True
+    except UnicodeEncodeError:
+        return xml.encode("utf-8", "surrogatepass"), False
 
 
 def inner_body(body: str) -> str:

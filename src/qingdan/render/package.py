@@ -69,16 +69,17 @@ def read_package(path: Path, where: Location) -> tuple[bytes, dict[str, bytes]]:
 
 
 def check_xml(name: str, payload: bytes, where: Location, code: str = "E508",
-              what: str = "生成的文档中") -> None:
+              what: str = "生成的文档中", utf8: bool = False) -> None:
     """Raise Failed unless payload is well-formed UTF-8 XML, namespaces included (Word
     refuses an undeclared prefix), without a DOCTYPE (Word never writes one; entities are
     a way to blow up the reader). libxml2 parses into a target that builds nothing: every
     part of every document goes through here. Its namespace errors do not stop the parse;
-    they are read from the parser's log."""
+    they are read from the parser's log. utf8: the payload was just encoded from text."""
     hint = ("在 Word 中打开模板并另存为 .docx" if code == "E507" else
             "模板中的标记生成了无效的 XML；请检查模板中 {{ }} 的写法，或报告这个问题")
     try:
-        payload.decode("utf-8")
+        if not utf8:
+            payload.decode("utf-8")
     except UnicodeDecodeError:
         raise _failed(code, f"{what}“{name}”不是 UTF-8 编码", where,
                       "在 Word 中打开模板并另存为 .docx") from None
