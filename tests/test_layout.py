@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qingdan.layout.grid import (
+    ALL_WIDE,
     METRICS,
     Line,
     Metrics,
@@ -14,6 +15,7 @@ from qingdan.layout.grid import (
     break_lines,
     paginate,
     tokens,
+    width,
 )
 from qingdan.layout.notice import NoticeText, choose_pitch, placements, signature_lines
 from qingdan.titles import cells
@@ -104,3 +106,29 @@ def test_lines_found_by_bisection_are_those_found_token_by_token(
     reference = _break_tokens(list(pending), _sizes(pending, metrics), first, rest, metrics)
     assert break_lines(text, first, rest, metrics) == reference
     assert "".join(reference) == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from("一二三，。、；：？！“”‘’《》（）〔〕…—　"), max_size=120),
+       st.sampled_from([28, 26, 25.5, 3, 1, 0.5]), st.sampled_from([28, 24, 2, 1, 0.5]),
+       st.sampled_from(METRICS))
+def test_all_wide_text_breaks_as_token_by_token(
+        text: str, first: float, rest: float, metrics: Metrics) -> None:
+    """The fast path for text whose every character is one cell (ALL_WIDE)."""
+    assert ALL_WIDE.fullmatch(text)
+    pending = tokens(text)
+    reference = _break_tokens(list(pending), _sizes(pending, metrics), first, rest, metrics)
+    assert break_lines(text, first, rest, metrics) == reference
+
+
+def test_every_character_the_fast_path_takes_is_one_cell_everywhere():
+    taken = [chr(c) for c in range(0x10000) if ALL_WIDE.fullmatch(chr(c))]
+    assert len(taken) > 20000
+    for char in taken:
+        assert tokens(char) == [char]
+        assert all(width(char, m) == 1.0 for m in METRICS), hex(ord(char))
+
+
+def test_a_character_wider_than_the_line_stands_alone_on_it():
+    assert break_lines("一二", 0.5, 0.5, STRICT) == ["一", "二"]
+    assert break_lines("ab一", 0.5, 0.5, STRICT) == ["a", "b", "一"]

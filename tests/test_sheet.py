@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 import docx
 import pytest
 from docx.oxml.ns import qn
 
 from pdfmeasure import MM, lines, to_pdf
+from qingdan.model import evolve
+from qingdan.project import load_project
+from qingdan.render.docx import has_indicators, sheet_rows
 from test_pdf_layout import needs_office
 
 
@@ -74,3 +78,21 @@ def test_criteria_take_placeholders_and_lints(tmp_path):
     sheet = docx.Document(str(tmp_path / "out" / "清河县粮食局意识形态工作责任制考核评分表.docx"))
     cells = [c.text for row in sheet.tables[0].rows for c in row.cells]
     assert "每少一次扣5分,由局党委办公室核定。" in cells
+
+
+@pytest.mark.parametrize("folder", ["checklists/example", "checklists/example-2025",
+                                    "tests/fixtures/structures"])
+def test_a_scoring_sheet_exists_exactly_when_a_node_carries_points(folder):
+    """has_indicators decides whether a measures gets a sheet without building its rows."""
+    project, _ = load_project(Path(__file__).parent.parent / folder)
+    seen = set()
+    for doc in project.measures:
+        without = evolve(doc, content=tuple(_unpointed(n) for n in doc.content))
+        for measures in (doc, without):
+            seen.add(has_indicators(measures))
+            assert has_indicators(measures) == bool(sheet_rows(measures))
+    assert seen == {True, False} or folder == "tests/fixtures/structures"
+
+
+def _unpointed(node):
+    return evolve(node, points=None, children=tuple(_unpointed(c) for c in node.children))

@@ -23,7 +23,13 @@ from .diagnostics import Diagnostic, Failed, Location, Severity, errors
 from .model import Notice, Project, RosterUnit
 from .project import load_project
 from .refs import Index, build_index
-from .render.docx import render_list, render_measures, render_sheet, sheet_rows, sheet_title
+from .render.docx import (
+    has_indicators,
+    render_list,
+    render_measures,
+    render_sheet,
+    sheet_title,
+)
 from .render.engine import Rendered
 from .render.notice import Attached, render_notice
 from .units import Deviation, unit_project
@@ -181,7 +187,7 @@ def planned(project: Project) -> list[Planned]:
             "".join(t.value for t in measures.title), measures.name,
             _alone(partial(render_measures, measures, templates["measures"])),
             chosen(measures.name), templates["measures"]))
-        if sheet_rows(measures):
+        if has_indicators(measures):
             assert project.unit is not None
             out.append(Planned(
                 sheet_title(measures), measures.name,

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -37,6 +37,10 @@ NO_LINE_START = set("，。、；：？！）》」』】〕〉”’…—·％
 NO_LINE_END = set("（《「『【〔〈“‘([{")
 HANGABLE = set("，。、．,.")
 WORD = re.compile(r"[A-Za-z0-9]+(?:[.\-/][A-Za-z0-9]+)*|.", re.S)
+# Text made only of these is one cell a character under every Metrics (each is wide; a test
+# checks them all): most of a Chinese document's paragraphs.
+ALL_WIDE = re.compile("[\u3000-\u303e\u4e00-\u9fff\uff01-\uff60\uffe0-\uffe6"
+                      "\u2018\u2019\u201c\u201d\u2026\u2014]*")
 
 
 @dataclass(frozen=True)
@@ -112,11 +116,16 @@ def break_lines(text: str, first: float, rest: float, metrics: Metrics) -> list[
     Each line's end is found by bisecting the running widths, then moved for the rules
     on punctuation; a token wider than a line goes to the token-by-token breaker, which
     splits it."""
-    pending = tokens(text)
-    sizes = _sizes(pending, metrics)
-    if sizes and max(sizes) > min(first, rest) + EPSILON:
-        return _break_tokens(pending, sizes, first, rest, metrics)
-    reach = list(accumulate(sizes, initial=0.0))
+    reach: Sequence[float]
+    if ALL_WIDE.fullmatch(text) and min(first, rest) + EPSILON >= 1:
+        pending = list(text)
+        reach = range(len(pending) + 1)  # every character one cell
+    else:
+        pending = tokens(text)
+        sizes = _sizes(pending, metrics)
+        if sizes and max(sizes) > min(first, rest) + EPSILON:
+            return _break_tokens(pending, sizes, first, rest, metrics)
+        reach = list(accumulate(sizes, initial=0.0))
     lines: list[str] = []
     start, capacity, count = 0, first, len(pending)
     while start < count:
@@ -152,6 +161,11 @@ def _break_tokens(pending: list[str], sizes: list[float], first: float, rest: fl
             continue
         if not line:  # a word longer than the line: split it where it must
             head, cut = _split(token, capacity, metrics)
+            if not cut:  # one character wider than the line: it stands alone on it
+                line.append(token)
+                used += size
+                i += 1
+                continue
             pending[i:i + 1] = [head, cut]
             sizes[i:i + 1] = [_size(pending, i, metrics), _size(pending, i + 1, metrics)]
             continue

@@ -205,9 +205,18 @@ def sheet_rows(doc: Measures) -> list[SheetRow]:
         name = node.heading.value if node.heading else _text_of(node)
         return f"{name}（{number(node.points or 0)}分）"
 
+    pointed_below: set[int] = set()  # ids of the nodes with a pointed node under them
+
+    def mark(node: Node) -> bool:
+        below = False
+        for child in node.children:
+            below = mark(child) or below
+        if below:
+            pointed_below.add(id(node))
+        return below or node.points is not None
+
     def walk(node: Node, group: Node | None) -> None:
-        if node.points is not None and not any(c.points is not None
-                                               for c in node.walk()[1:]):
+        if node.points is not None and id(node) not in pointed_below:
             own = node.heading is not None and group is None
             rows.append(SheetRow(
                 str(len(rows) + 1), heading(group or node),
@@ -219,8 +228,14 @@ def sheet_rows(doc: Measures) -> list[SheetRow]:
             walk(child, inner)
 
     for top in doc.content:
+        mark(top)
         walk(top, None)
     return rows
+
+
+def has_indicators(doc: Measures) -> bool:
+    """Whether sheet_rows gives any row: whether any node carries points."""
+    return any(node.points is not None for node in doc.nodes())
 
 
 def _text_of(node: Node) -> str:

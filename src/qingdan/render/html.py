@@ -22,7 +22,7 @@ from ..layout.grid import PITCH_TWIPS
 from ..layout.notice import choose_pitch, notice_text
 from ..model import Measures, Notice, Project, ResponsibilityList, Unit
 from ..scoring.text import number
-from .docx import list_view, measures_context, sheet_rows, sheet_title
+from .docx import has_indicators, list_view, measures_context, sheet_rows, sheet_title
 from .notice import full_stop
 
 ENV = Environment(loader=PackageLoader("qingdan.render", "html_templates"),
@@ -129,7 +129,7 @@ def project_html(project: Project) -> list[tuple[str, str, HtmlDocument]]:
         issued[measures.name] = measures_html(measures)
         if keep(measures.name):
             out.append((measures.name, "", issued[measures.name]))
-            if sheet_rows(measures) and project.unit is not None:
+            if has_indicators(measures) and project.unit is not None:
                 out.append((measures.name, "sheet", sheet_html(measures, project.unit)))
     for notice in project.notices:
         if keep(notice.name):

@@ -17,7 +17,7 @@ from ..model import Measures, Project, RosterUnit, Unit
 from ..pipeline import Prepared, apply_settings, merge_units, prepare, unique_name
 from ..project import CONFIG_NAME
 from ..refs import build_index
-from ..render.docx import sheet_rows
+from ..render.docx import has_indicators
 from ..units import unit_project
 from ..writer import inside, replace_all, safe_filename
 
@@ -64,7 +64,7 @@ def assessed_units(project: Project) -> list[Assessed]:
 def assessments(project: Project) -> list[Measures]:
     """The assessments that have indicators to score; E733 when there is none."""
     found = [m for m in project.measures
-             if m.kind == "assessment" and m.scoring is not None and sheet_rows(m)]
+             if m.kind == "assessment" and m.scoring is not None and has_indicators(m)]
     if not found:
         where = Location(display_path(project.root / CONFIG_NAME))
         raise Failed([Diagnostic(
