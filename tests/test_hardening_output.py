@@ -364,6 +364,20 @@ def test_5_kill_9_leaves_no_worker_and_the_next_build_sweeps(project, tmp_path):
     assert temporaries(out) == []
 
 
+def test_5_the_command_says_everything_before_its_quick_exit(project, tmp_path):
+    """A check or build ends with os._exit (cli.run): its piped output must all be out,
+    and its worker pool gone."""
+    roster(project, 12)
+    out = tmp_path / "out"
+    for args, said in ((["check", str(project)], "检查通过：52 份文档"),
+                       (["build", str(project), "-o", str(out)], "已生成 52 份文档")):
+        done = subprocess.run([sys.executable, "-m", "qingdan", *args], cwd=REPO,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert said in done.stdout
+    assert len(list(out.glob("*/*.docx"))) == 48 and (out / ".qingdan-manifest.json").exists()
+
+
 # --- 10. fmt and file modes ----------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ from . import (
     _unwritable,
     final_option,
     format_option,
+    leave_quickly,
     main,
     path_argument,
     strict_option,
@@ -39,6 +40,7 @@ def check(path: str | None, strict: bool, final: bool, fmt: str) -> None:
     _report(result.warnings, fmt)
     if fmt == "text":
         click.echo(f"检查通过：{result.documents} 份文档，{len(result.warnings)} 个警告。")
+    leave_quickly()
     sys.exit(EXIT_OK)
 
 
@@ -77,6 +79,8 @@ def build(path: str | None, out_dir: Path, make_pdf: bool, strict: bool, final: 
             _unwritable(out_dir, exc)
         if fmt == "text":
             _list(pdfs.written, "份 PDF")
+    else:
+        leave_quickly()
     sys.exit(EXIT_OK)
 
 
