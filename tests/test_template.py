@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import runpy
 import zipfile
+import zlib
 from pathlib import Path
 
 from conftest import REPO
+from qingdan.build import run_build
+from qingdan.render import engine
 
 
 def parts(path: Path) -> dict[str, bytes]:
@@ -31,3 +34,23 @@ def test_template_has_no_word_list_numbering_or_theme_fonts():
     styles = data["word/styles.xml"].decode()
     defaults = styles[styles.index("<w:docDefaults"):styles.index("</w:docDefaults>")]
     assert "Theme" not in defaults
+
+
+def test_documents_deflated_by_isal_or_zlib_hold_the_same_parts(monkeypatch, tmp_path):
+    """render/engine deflates with ISA-L where isal is installed, else with zlib: either
+    gives a package any inflater reads, with the same parts."""
+    assert engine.DEFLATER.__name__ == "isal.isal_zlib"  # installed by the project's setup
+    run_build(REPO / "checklists" / "example", tmp_path / "isal")
+    monkeypatch.setattr(engine, "DEFLATER", zlib)
+    monkeypatch.setattr(engine, "DEFLATE_LEVEL", 3)
+    engine._CACHE.clear()  # the templates' own parts were deflated when compiled
+    run_build(REPO / "checklists" / "example", tmp_path / "zlib")
+    engine._CACHE.clear()
+    made = sorted(p.name for p in (tmp_path / "isal").glob("*.docx"))
+    assert len(made) >= 4 and made == sorted(p.name for p in (tmp_path / "zlib").glob("*.docx"))
+    for name in made:
+        one, other = tmp_path / "isal" / name, tmp_path / "zlib" / name
+        assert one.read_bytes() != other.read_bytes()
+        for path in (one, other):
+            assert zipfile.ZipFile(path).testzip() is None
+        assert parts(one) == parts(other)

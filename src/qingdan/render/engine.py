@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import re
 import struct
+import types
 import zipfile
 import zlib
 from collections.abc import Callable, Sequence
@@ -32,6 +33,17 @@ from ..diagnostics import Diagnostic, Failed, Location
 from ..load import display_path
 from ..sandbox import TEMPLATE_LIMITS, BudgetExceeded, GuardedEnvironment
 from .package import check_xml, read_package
+
+# Deflating is a tenth of a build: ISA-L (python-isal) at its level 1 takes a fifth of
+# zlib's time at level 3, for parts about 7 % larger; zlib where isal has no wheel.
+DEFLATER: types.ModuleType = zlib
+DEFLATE_LEVEL = 3
+try:
+    from isal import isal_zlib
+
+    DEFLATER, DEFLATE_LEVEL = isal_zlib, 1
+except ImportError:  # pragma: no cover - isal is a dependency where it has wheels
+    pass
 
 BODY_PART = "word/document.xml"
 CONTENT_TYPES = "[Content_Types].xml"
@@ -59,10 +71,9 @@ class Entry:
 
 
 def deflate(name: str, payload: bytes) -> Entry:
-    # Level 3: half the time of the default 6, for parts about a tenth larger.
-    packer = zlib.compressobj(3, zlib.DEFLATED, -15)
-    data = packer.compress(payload) + packer.flush()
-    return Entry(name.encode("utf-8"), zlib.crc32(payload), len(payload), data)
+    """A zip member's raw deflate stream (any inflater reads it) and its checksum."""
+    data = DEFLATER.compress(payload, DEFLATE_LEVEL, -15)
+    return Entry(name.encode("utf-8"), DEFLATER.crc32(payload), len(payload), data)
 
 
 def assemble(entries: list[Entry]) -> bytes:
