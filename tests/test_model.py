@@ -6,6 +6,8 @@ import dataclasses
 import functools
 import inspect
 
+import pytest
+
 from qingdan import model
 from qingdan.diagnostics import Location
 from qingdan.model import Item, Text, evolve
@@ -36,3 +38,5 @@ def test_evolve_makes_what_replace_makes():
         assert made == expected and made is not obj
         assert vars(made) == vars(expected)  # compare=False fields too
     assert text.value == "{{ unit.name }}党委"  # the original is untouched
+    with pytest.raises(TypeError, match="valeu"):
+        evolve(text, valeu="甲")  # as replace would refuse it

@@ -41,6 +41,9 @@ def evolve(obj: T, **changes: object) -> T:
     dataclasses (no __post_init__, no slots, no cached properties; a test holds them to
     it), so the copy of the instance's fields with the changes is what replace would make.
     Resolving a roster's units makes tens of these per unit."""
+    unknown = changes.keys() - type(obj).__dataclass_fields__.keys()  # type: ignore[attr-defined]
+    if unknown:
+        raise TypeError(f"{type(obj).__name__} has no field {', '.join(sorted(unknown))}")
     new = object.__new__(type(obj))
     fields = new.__dict__
     fields.update(obj.__dict__)
