@@ -225,29 +225,52 @@ def _read_bounded(path: Path, display: str) -> bytes:
     return raw
 
 
+def _count(text: str, loader: type) -> tuple[Any, int, int]:
+    """Walk the parser's events until the nesting passes MAX_DEPTH or the events MAX_EVENTS:
+    the event where that happened, the depth and the count (None when neither did)."""
+    depth = events = 0
+    for event in yaml.parse(text, Loader=loader):
+        events += 1
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        if depth > MAX_DEPTH or events > MAX_EVENTS:
+            return event, depth, events
+    return None, depth, events
+
+
+def _too_deep(display: str, mark: Any) -> Failed:
+    loc = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
+    return Failed([Diagnostic("E106", f"嵌套超过 {MAX_DEPTH} 层", loc,
+                              hint="检查括号是否配对、缩进是否层层加深")])
+
+
 def _shape(text: str, display: str) -> None:
     """Refuse, before the tree is built, a document nested deeper than MAX_DEPTH or with
     more than MAX_EVENTS parts: libyaml's composer recurses in C and would crash, and
     composing is slow. Counting parser events is cheap and needs no recursion."""
-    depth = events = 0
     try:
-        for event in yaml.parse(text, Loader=_CLoader):
-            events += 1
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-            if depth > MAX_DEPTH or events > MAX_EVENTS:
-                break
-        else:
-            return
-    except yaml.YAMLError:
-        return  # reported by the parse that follows
+        event, depth, _ = _count(text, _CLoader)
+    except yaml.YAMLError as exc:
+        if "nesting depth" not in str(getattr(exc, "problem", "") or ""):
+            return  # reported by the parse that follows
+        # libyaml 0.2.5 as PyYAML 6.0.3+ bundles it refuses flow nesting past 1,000 while
+        # scanning ahead, before the event that passes MAX_DEPTH is seen. The Python
+        # parser is a state machine (no recursion): count again with it to point at the
+        # level where MAX_DEPTH was passed.
+        if len(text) > 2**20:
+            raise _too_deep(display, exc.problem_mark) from None
+        try:
+            event, depth, _ = _count(text, _Loader)
+        except (yaml.YAMLError, RecursionError):
+            raise _too_deep(display, exc.problem_mark) from None
+    if event is None:
+        return
+    if depth > MAX_DEPTH:
+        raise _too_deep(display, event.start_mark)
     mark = event.start_mark
     loc = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
-    if depth > MAX_DEPTH:
-        raise Failed([Diagnostic("E106", f"嵌套超过 {MAX_DEPTH} 层", loc,
-                                 hint="检查括号是否配对、缩进是否层层加深")])
     raise Failed([Diagnostic("E105", f"源文件的内容过多（超过 {MAX_EVENTS} 个键和值）", loc,
                              hint="把内容拆成几个源文件")])
 
@@ -268,11 +291,14 @@ def load_text(text: str, path: Path, display: str) -> Source:
     try:
         try:
             root = yaml.compose(text, Loader=_CLoader)
-        except yaml.YAMLError:
+        except yaml.YAMLError as c_error:
             if len(text) > 2**20:
                 raise
             # Errors are rare: parse again in Python for its fuller messages.
-            root = yaml.compose(text, Loader=_Loader)
+            try:
+                root = yaml.compose(text, Loader=_Loader)
+            except RecursionError:  # the Python composer recurses: keep libyaml's word
+                raise c_error from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if "quoted scalar" in (exc.context or "") and exc.context_mark:
