@@ -1,9 +1,10 @@
-"""The only module that writes files: safe names, atomic replacement, reproducible zips.
+"""The file-level half of writing (staging.py is the run-level half): safe names,
+temporaries, flushing, reproducible zips.
 
 The output folder is treated as untrusted ground: a name never leaves its folder, nothing
 is read or written through a symbolic link below it, a temporary file is flushed to disk
 before it is renamed into place, and new files get the mode the umask gives (not the
-0600 of mkstemp). Temporaries are named `.NAME.XXXXXXXX.tmp`, so a later build can sweep
+0600 of mkstemp). Temporaries are named `.NAME.XXXXXXXX.tmp`, so a later run can sweep
 what a killed one left behind.
 """
 
@@ -21,7 +22,6 @@ import sys
 import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Iterable
 from pathlib import Path
 
 # Names Windows refuses as file names, whatever the extension.
@@ -34,8 +34,9 @@ UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 MAX_NAME_BYTES = 200
 NAME_LIMIT = 255
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-# What temporary_beside and write_atomic leave when a run is killed before its rename.
-TEMPORARY = re.compile(r"^\.(.+\.(?:docx|json|pdf|xlsx))\.[a-z0-9_]{8}\.tmp$")
+# What temporary_beside leaves when a run is killed before its rename: a document, a
+# workbook, a PDF, a manifest, a CSV, or a source rewritten in place (fmt, new-year).
+TEMPORARY = re.compile(r"^\.(.+\.(?:docx|json|pdf|xlsx|csv|yaml|yml))\.[a-z0-9_]{8}\.tmp$")
 NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
@@ -141,40 +142,6 @@ def temporary_beside(path: Path, data: bytes, mode: int | None = None,
     return Path(tmp)
 
 
-def write_atomic(path: Path, data: bytes) -> bool:
-    """Write data to path through a temporary file and a rename; False if already equal.
-    A symbolic link at path is refused (OSError ELOOP), never written through."""
-    if holds(path, data):
-        return False
-    tmp = temporary_beside(path, data)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    sync_folder(path.parent)
-    return True
-
-
-def replace_all(outputs: Iterable[tuple[Path, bytes]]) -> set[Path]:
-    """Write every file or none: each whose content differs is staged beside its target (a
-    failure, Ctrl-C included, removes what was staged), then all are renamed into place.
-    The targets that changed."""
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for target, data in outputs:
-            if target.is_file() and target.read_bytes() == data:
-                continue
-            staged.append((target, temporary_beside(target, data)))
-    except BaseException:
-        for _, temporary in staged:
-            temporary.unlink(missing_ok=True)
-        raise
-    for target, temporary in staged:
-        os.replace(temporary, target)
-    return {target for target, _ in staged}
-
-
 def sync_file_system(folder: Path) -> None:
     """Flush every file written on folder's file system: one syncfs (Linux) instead of an
     fsync for each of thousands of documents; elsewhere a sync of all file systems."""
@@ -205,40 +172,6 @@ def sync_folder(folder: Path) -> None:
         pass  # some file systems cannot sync a folder; the files themselves are synced
     finally:
         os.close(fd)
-
-
-def rewrite_in_place(path: Path, data: bytes) -> None:
-    """Replace a source file's content as the user asked (qingdan fmt): through a symbolic
-    link to its target, keeping the file's mode and owner, and its hard links."""
-    real = Path(os.path.realpath(path))
-    status = os.stat(real)
-    if status.st_nlink > 1:
-        # A rename would split the hard links; write the same inode instead, after making
-        # sure the new size fits on the disk.
-        fd = os.open(real, os.O_WRONLY)
-        try:
-            if hasattr(os, "posix_fallocate") and len(data) > status.st_size:
-                os.posix_fallocate(fd, 0, len(data))
-            done = 0
-            while done < len(data):
-                done += os.pwrite(fd, data[done:], done)
-            os.ftruncate(fd, len(data))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        return
-    tmp = temporary_beside(real, data, mode=stat.S_IMODE(status.st_mode))
-    try:
-        if hasattr(os, "chown"):
-            try:
-                os.chown(tmp, status.st_uid, status.st_gid)
-            except PermissionError:
-                pass  # only the owner's group or root may give a file away
-        os.replace(tmp, real)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    sync_folder(real.parent)
 
 
 def sweep(folder: Path) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -26,6 +27,7 @@ strict_option = click.option("--strict", is_flag=True,
                              help="有警告也视为失败（仍会报告全部问题）")
 final_option = click.option("--final", is_flag=True,
                             help="正式发文：日期、发文字号仍为“待定”或标为草稿的，视为错误")
+EXIT_TERMINATED = 128 + signal.SIGTERM  # as a shell reports a process ended by SIGTERM
 format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]),
                              default="text", show_default=True,
                              help="诊断信息的格式；json 输出到标准输出，供 CI 等工具读取")
@@ -67,14 +69,21 @@ class _Group(_Chinese, click.Group):
     command_class = _Command
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Every command: Ctrl-C gives one Chinese line and exit 130, never a traceback
-        (the stages have removed their temporaries by the time it arrives here)."""
+        """Every command: Ctrl-C gives one Chinese line and exit 130, SIGTERM the same
+        clean-up and exit 143, never a traceback (the stages have removed their
+        temporaries by the time either arrives here)."""
+        from ..interrupts import Terminated, terminable
+
         # A compiler's run makes many objects and little cyclic garbage: collecting every
         # 700 allocations (the default) costs more than half the time of loading a long
         # list or roster.
         gc.set_threshold(100_000, 50, 50)
         try:
-            return super().invoke(ctx)
+            with terminable():
+                return super().invoke(ctx)
+        except Terminated:
+            click.echo("已终止：没有写入未完成的文件。", err=True)
+            sys.exit(EXIT_TERMINATED)
         except KeyboardInterrupt:
             lead = "\n" if sys.stderr.isatty() else ""  # after the terminal's ^C
             click.echo(f"{lead}已中断：没有写入未完成的文件。", err=True)

@@ -101,9 +101,8 @@ def _write_revisions(result, out_dir: Path, table: bool, redline: bool, author: 
     all renamed into place together, or none (see staging.py)."""
     if not (table or redline):
         return []
-    from ..diagnostics import Failed
     from ..render.compare import render_comparison, render_redline
-    from ..staging import Staging, os_problem, stage
+    from ..staging import write_all
     from ..writer import inside, safe_filename
 
     templates = result.templates
@@ -124,20 +123,6 @@ def _write_revisions(result, out_dir: Path, table: bool, redline: bool, author: 
                 path = inside(base, safe_filename(f"{each.new_title}（修订稿）") + ".docx")
                 documents.append((path, render_redline(old_doc, new_doc, each, templates[each.kind],
                                                        author, stamp)))
-    if not documents:
-        return []
-    with Staging(out_dir, [folder for folder, _, _ in jobs]) as staging:
-        blocked = staging.check()
-        if blocked:
-            raise Failed(blocked)
-        renames = []
-        for path, data in documents:
-            try:
-                tmp = stage(path, data)
-            except OSError as exc:
-                raise Failed([os_problem(exc, path)]) from None
-            if tmp is not None:
-                staging.temporaries.append(tmp)
-                renames.append((str(path), str(tmp)))
-        staging.commit(renames)
+    if documents:
+        write_all(out_dir, documents)
     return [path for path, _ in documents]
