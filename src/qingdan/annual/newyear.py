@@ -31,7 +31,7 @@ from ..checks.text import JINJA
 from ..diagnostics import Diagnostic, Failed, Location
 from ..load import Source, display_path, load_file, load_text
 from ..numbering import PENDING
-from ..staging import NewFolder, Staging
+from ..staging import NewFolder, Staging, shown
 from . import drafts, schedule
 
 CONFIG_NAME = "qingdan.yaml"
@@ -192,7 +192,7 @@ def _copied_names(root: Path, files: list[Path], templates: set[Path]) -> dict[s
     if outside:
         raise Failed([Diagnostic(
             "E648", f"源文件是指向项目文件夹之外的符号链接（指向“{display_path(f.resolve())}”），"
-            "不会复制到新版本", Location(display_path(f)),
+            "不会复制到新版本", Location(shown(f)),
             hint="把它指向的文件复制进项目文件夹（替换这个链接），再运行 qingdan new-year")
             for f in outside])
     return kept
