@@ -21,6 +21,7 @@ from ..diagnostics import (
     render_json,
     render_text,
 )
+from .chinese import Chinese, chinese
 
 path_argument = click.argument("path", required=False, type=click.Path(path_type=str))
 strict_option = click.option("--strict", is_flag=True,
@@ -33,39 +34,11 @@ format_option = click.option("--format", "fmt", type=click.Choice(["text", "json
                              help="诊断信息的格式；json 输出到标准输出，供 CI 等工具读取")
 
 
-class _Formatter(click.HelpFormatter):
-    """Click's help layout with Chinese headings."""
-
-    SECTIONS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
-
-    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, prefix="用法：")
-
-    def section(self, name: str):  # type: ignore[override]
-        return super().section(self.SECTIONS.get(name, name))
-
-
-class _Context(click.Context):
-    formatter_class = _Formatter
-
-
-class _Chinese:
-    """Chinese help layout and help-option text for qingdan's commands."""
-
-    context_class: type[click.Context] = _Context
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        option = super().get_help_option(ctx)  # type: ignore[misc]
-        if option is not None:
-            option.help = "显示本帮助并退出"
-        return option
-
-
-class _Command(_Chinese, click.Command):
+class _Command(Chinese, click.Command):
     pass
 
 
-class _Group(_Chinese, click.Group):
+class _Group(Chinese, click.Group):
     command_class = _Command
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -81,6 +54,8 @@ class _Group(_Chinese, click.Group):
         try:
             with terminable():
                 return super().invoke(ctx)
+        except click.UsageError as error:  # no such command, and click's own checks
+            raise chinese(error, ctx) from None
         except Terminated:
             click.echo("已终止：没有写入未完成的文件。", err=True)
             sys.exit(EXIT_TERMINATED)
@@ -203,8 +178,9 @@ def main() -> None:
     qingdan.yaml 时），否则为自带示例 checklists/example。
 
     退出码：0 成功；1 源文件或模板有错误（不写任何文件），或 --strict 下有警告，或 fmt --check
-    发现需要改正之处，或 proof 发现版面错误、无法生成 PDF，或 serve 的端口被占用；2 命令行用法
-    错误；130 按 Ctrl-C 中止。
+    发现需要改正之处，或 proof 发现版面错误、无法生成 PDF，或 serve 的端口被占用；2 命令行
+    用法错误；130 按 Ctrl-C 中止；143 被终止（kill，SIGTERM）。中止、终止时都不留下写了一半
+    的文件。
     """
 
 

@@ -14,7 +14,7 @@ from . import _fail, _project_path, main
 @main.command()
 @click.argument("old", required=False)
 @click.argument("new", required=False)
-@click.option("--project", "project_path", default=None,
+@click.option("--project", "project_path", default=None, metavar="项目",
               help="项目路径：OLD、NEW 为 git 版本（如 HEAD~1）或省略时用，默认为当前文件夹"
                    "（含 qingdan.yaml 时）或自带示例")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
@@ -25,9 +25,11 @@ from . import _fail, _project_path, main
 @click.option("-o", "--output", "out_dir", default="output/修订", show_default=True,
               type=click.Path(file_okay=False, path_type=Path),
               help="--table、--redline 的输出文件夹")
-@click.option("--author", default="qingdan", show_default=True, help="修订标记的作者",
+@click.option("--author", default="qingdan", show_default=True, metavar="作者",
+              help="修订标记的作者",
               callback=lambda ctx, param, value: _author(value))
-@click.option("--date", "when", default=None, callback=lambda ctx, param, value: _date(value),
+@click.option("--date", "when", default=None, metavar="日期",
+              callback=lambda ctx, param, value: _date(value),
               help="修订标记的日期，例如 2024-03-15（默认今天）")
 def diff(old: str | None, new: str | None, project_path: str | None, fmt: str, table: bool,
          redline: bool, out_dir: Path, author: str, when: str | None) -> None:

@@ -19,13 +19,14 @@ def _say(line: str) -> None:
 @main.command()
 @path_argument
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              metavar="端口",
               help="端口号；被占用时会提示可用的端口")
-@click.option("--host", default="127.0.0.1", show_default=True,
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="地址",
               help="监听的地址；默认只有本机能打开，改为其他地址会让网络中的他人也能看到")
 @click.option("-o", "--output", "out_dir", default="output", show_default=True,
               type=click.Path(file_okay=False, path_type=Path),
               help="输出文件夹：预览可以打开其中已生成的文件（不会写入）")
-@click.option("--diff", "revision", default=None,
+@click.option("--diff", "revision", default=None, metavar="版本",
               help="修订对照所比较的 git 版本，如 HEAD~1、v2023")
 def serve(path: str | None, port: int, host: str, out_dir: Path, revision: str | None) -> None:
     """在浏览器中预览：保存源文件后自动重新检查，页面随之更新。
