@@ -224,8 +224,12 @@ def _git(root: Path, *args: str) -> str:
     try:
         done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
                               timeout=60)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise _fail("E646", f"无法运行 git：{exc}", root / CONFIG_NAME, "确认已安装 git") from None
+    except OSError:
+        raise _fail("E646", "无法运行 git（没有安装，或不在 PATH 中）", root / CONFIG_NAME,
+                    "安装 git，或加 --copy 复制到新文件夹") from None
+    except subprocess.TimeoutExpired:
+        raise _fail("E646", f"git {args[0]} 运行超过 60 秒，已停止", root / CONFIG_NAME,
+                    "检查仓库是否过大或被锁住，或加 --copy 复制到新文件夹") from None
     if done.returncode != 0:
         raise _fail("E646", f"git {args[0]} 失败：{done.stderr.strip()}", root / CONFIG_NAME,
                     "检查仓库状态（例如是否已有提交），或加 --copy 复制到新文件夹")

@@ -147,9 +147,12 @@ class _Progress:
 
 
 def _unwritable(out_dir: Path, exc: OSError) -> NoReturn:
-    """An output folder the system will not let us write: said in Chinese, exit 1."""
-    click.echo(f"失败：无法写入输出文件夹“{out_dir}”：{exc.strerror or exc}", err=True)
-    sys.exit(EXIT_INPUT)
+    """An output folder the system will not let us write: a located diagnostic (as the
+    stages give), exit 1."""
+    from ..staging import os_problem
+
+    _fail(Failed([os_problem(exc, out_dir)]), "text", False)
+    sys.exit(EXIT_INPUT)  # unreachable: _fail exits
 
 
 def _run(path: str | None, out_dir: Path | None, fmt: str, strict: bool,

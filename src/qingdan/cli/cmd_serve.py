@@ -11,6 +11,20 @@ from ..diagnostics import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK
 from . import _project_path, main, path_argument
 
 
+def _reason(exc: OSError, host: str, port: int) -> str:
+    """Why the port could not be opened, in Chinese."""
+    import errno
+    import socket
+
+    if isinstance(exc, socket.gaierror):
+        return f"无法识别地址“{host}”"
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"这台计算机没有地址 {host}"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"没有权限使用端口 {port}（1024 以下的端口通常需要管理员权限）"
+    return f"系统错误 {errno.errorcode.get(exc.errno or 0, exc.errno)}"
+
+
 def _say(line: str) -> None:
     click.echo(line)
     sys.stdout.flush()
@@ -54,7 +68,7 @@ def serve(path: str | None, port: int, host: str, out_dir: Path, revision: str |
                    f"请改用端口 {busy.free}：{again}", err=True)
         sys.exit(EXIT_INPUT)
     except OSError as exc:
-        click.echo(f"失败：无法在 {host}:{port} 上启动预览：{exc.strerror or exc}", err=True)
+        click.echo(f"失败：无法在 {host}:{port} 上启动预览：{_reason(exc, host, port)}", err=True)
         sys.exit(EXIT_INPUT)
     if exposed(host):
         click.echo(f"警告：预览监听 {host}，网络中的其他人也能打开它，看到全部源文件和文档。"
