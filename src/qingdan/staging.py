@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import re
 import secrets
 import shutil
 import stat
@@ -35,12 +34,16 @@ from .diagnostics import Diagnostic, Failed, Location
 from .interrupts import holding_interrupts, terminable
 from .load import display_path
 from .writer import (
+    MARKER,
     NOFOLLOW,
     fit_name,
     holds,
     new_file_mode,
+    overwrite,
     refuse_link,
+    reserve,
     sweep,
+    sweep_folders,
     sync_file_system,
     sync_folder,
     temporary_beside,
@@ -54,8 +57,6 @@ except ImportError:  # Windows: no advisory locks; concurrent runs are the user'
 NO_SPACE = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 NO_ACCESS = {errno.EACCES, errno.EPERM, errno.EROFS}
 CLASH = {errno.EEXIST, errno.EISDIR, errno.ENOTDIR, errno.ENOTEMPTY}
-MARKER = ".qingdan-staging"  # inside a NewFolder's staged folder: the sweep's proof
-STAGED = re.compile(r"^\..+\.[0-9a-f]{8}\.tmp$")  # a NewFolder's staged folder
 
 
 def os_problem(exc: OSError, where: Path) -> Diagnostic:
@@ -254,11 +255,11 @@ class Staging:
                 for folder in devices.values():  # one flush per file system
                     sync_file_system(folder)
                 for real, data in self.in_place:  # the room for them, before any change
-                    _reserve(real, len(data))
+                    reserve(real, len(data))
                 for final, staged in pending:
                     os.replace(staged, final)
                 for real, data in self.in_place:
-                    _overwrite(real, data)
+                    overwrite(real, data)
                 for folder in devices.values():  # and the renames, as one flush again
                     sync_file_system(folder)
             except OSError as exc:
@@ -283,30 +284,6 @@ class Staging:
             if folder_problem(folder) is None:
                 sweep(folder)
         _remove_empty(self.created)
-
-
-def _reserve(path: Path, size: int) -> None:
-    """Make sure size bytes fit in path's file before it is rewritten in place."""
-    status = os.stat(path)
-    if hasattr(os, "posix_fallocate") and size > status.st_size:
-        fd = os.open(path, os.O_WRONLY)
-        try:
-            os.posix_fallocate(fd, 0, size)
-        finally:
-            os.close(fd)
-
-
-def _overwrite(path: Path, data: bytes) -> None:
-    """Write data over path's own inode (its hard links see it), flushed."""
-    fd = os.open(path, os.O_WRONLY)
-    try:
-        done = 0
-        while done < len(data):
-            done += os.pwrite(fd, data[done:], done)
-        os.ftruncate(fd, len(data))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def write_all(out_dir: Path, outputs: Iterable[tuple[Path, bytes]]) -> set[Path]:
@@ -412,28 +389,3 @@ class NewFolder:
         finally:
             self._lock.release()
             self._signals.close()
-
-
-def sweep_folders(parent: Path) -> int:
-    """Remove the staged folders killed runs left in parent (NewFolder's): a hidden
-    `.NAME.XXXXXXXX.tmp` folder holding the marker, that no running qingdan holds locked."""
-    removed = 0
-    try:
-        entries = list(os.scandir(parent))
-    except OSError:
-        return 0
-    for entry in entries:
-        if not (STAGED.match(entry.name) and entry.is_dir(follow_symlinks=False)
-                and os.path.isfile(os.path.join(entry.path, MARKER))):
-            continue
-        lock = _Lock()
-        try:
-            lock.take(Path(entry.path))
-        except Failed:
-            continue  # another run's, at work
-        try:
-            shutil.rmtree(entry.path, ignore_errors=True)
-            removed += 1
-        finally:
-            lock.release()
-    return removed

@@ -17,12 +17,18 @@ import hashlib
 import io
 import os
 import re
+import shutil
 import stat
 import sys
 import tempfile
 import unicodedata
 import zipfile
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks
+    fcntl = None  # type: ignore[assignment]
 
 # Names Windows refuses as file names, whatever the extension.
 RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
@@ -38,6 +44,8 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # workbook, a PDF, a manifest, a CSV, or a source rewritten in place (fmt, new-year).
 TEMPORARY = re.compile(r"^\.(.+\.(?:docx|json|pdf|xlsx|csv|yaml|yml))\.[a-z0-9_]{8}\.tmp$")
 NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+MARKER = ".qingdan-staging"  # inside a NewFolder's staged folder: the sweep's proof
+STAGED = re.compile(r"^\..+\.[0-9a-f]{8}\.tmp$")  # a NewFolder's staged folder
 
 
 def safe_filename(name: str) -> str:
@@ -188,4 +196,58 @@ def sweep(folder: Path) -> int:
                 removed += 1
             except OSError:
                 pass
+    return removed
+
+
+def reserve(path: Path, size: int) -> None:
+    """Make sure size bytes fit in path's file before it is rewritten in place."""
+    status = os.stat(path)
+    if hasattr(os, "posix_fallocate") and size > status.st_size:
+        fd = os.open(path, os.O_WRONLY)
+        try:
+            os.posix_fallocate(fd, 0, size)
+        finally:
+            os.close(fd)
+
+
+def overwrite(path: Path, data: bytes) -> None:
+    """Write data over path's own inode (its hard links see it), flushed."""
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        done = 0
+        while done < len(data):
+            done += os.pwrite(fd, data[done:], done)
+        os.ftruncate(fd, len(data))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def sweep_folders(parent: Path) -> int:
+    """Remove the staged folders killed runs left in parent (NewFolder's): a hidden
+    `.NAME.XXXXXXXX.tmp` folder holding the marker, that no running qingdan holds locked."""
+    removed = 0
+    try:
+        entries = list(os.scandir(parent))
+    except OSError:
+        return 0
+    for entry in entries:
+        if not (STAGED.match(entry.name) and entry.is_dir(follow_symlinks=False)
+                and os.path.isfile(os.path.join(entry.path, MARKER))):
+            continue
+        try:
+            fd = os.open(entry.path, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue  # another run's, at work
+        try:
+            shutil.rmtree(entry.path, ignore_errors=True)
+            removed += 1
+        finally:
+            os.close(fd)
     return removed
