@@ -307,3 +307,61 @@ def test_new_year_into_a_distant_folder_records_a_readable_previous(tmp_path):
     assert " # " in line
     diffed = run_cli("diff", "--project", str(target))
     assert diffed.exit_code == 0, diffed.output
+
+
+def test_new_year_in_git_ignores_output_folders_and_other_untracked_files(tmp_path):
+    """`qingdan build` inside the project writes output/ there: new-year looks only at the
+    files qingdan reads, and keeps each rewritten file's mode."""
+    import os
+    import stat
+
+    repo = tmp_path / "清河"
+    shutil.copytree(EXAMPLE, repo, ignore=shutil.ignore_patterns("考核评分"))
+    os.chmod(repo / "qingdan.yaml", 0o640)
+    os.chmod(repo / "印发通知.yaml", 0o664)
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "2024年版")
+    assert run_cli("build", cwd=repo).exit_code == 0
+    (repo / "笔记.txt").write_text("不归 qingdan 管的文件", "utf-8")
+    (repo / ".草稿.yaml").write_text("隐藏的文件，qingdan 不读\n", "utf-8")
+    result = run_cli("new-year", "2025", cwd=repo)
+    assert result.exit_code == 0, result.output
+    assert "已为当前版本加上 git 标签 v2024。" in result.output
+    assert stat.S_IMODE((repo / "qingdan.yaml").stat().st_mode) == 0o640
+    assert stat.S_IMODE((repo / "印发通知.yaml").stat().st_mode) == 0o664
+    assert "year: 2025" in (repo / "qingdan.yaml").read_text("utf-8")
+
+
+def test_new_year_in_git_still_refuses_an_uncommitted_source(tmp_path):
+    repo = tmp_path / "清河"
+    shutil.copytree(EXAMPLE, repo, ignore=shutil.ignore_patterns("考核评分"))
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "2024年版")
+    git(repo, "rm", "-q", "--cached", "印发通知.yaml")
+    git(repo, "commit", "-qm", "通知不再跟踪")  # the source is still there, untracked
+    result = run_cli("new-year", "2025", cwd=repo)
+    assert result.exit_code == 1
+    assert "error[E646]: 项目的源文件有未提交的改动（印发通知.yaml）" in result.stderr
+    assert git(repo, "tag") == "" and "year:" not in (repo / "qingdan.yaml").read_text("utf-8")
+
+
+def test_new_year_copy_keeps_modes_and_names_of_links_inside(tmp_path):
+    import os
+    import stat
+
+    source = tmp_path / "example"
+    shutil.copytree(EXAMPLE, source)
+    os.chmod(source / "印发通知.yaml", 0o600)
+    (source / "原件").mkdir()
+    (source / "单位名册.yaml").rename(source / "原件" / "名册.yaml")
+    (source / "单位名册.yaml").symlink_to("原件/名册.yaml")  # a link inside the project
+    result = run_cli("new-year", "2025", str(source), "--copy")
+    assert result.exit_code == 0, result.output
+    made = tmp_path / "example-2025"
+    assert stat.S_IMODE((made / "印发通知.yaml").stat().st_mode) == 0o600
+    roster = made / "单位名册.yaml"  # the link's name, with the content it showed
+    assert not roster.is_symlink() and "清粮机支发〔2025〕待定号" in roster.read_text("utf-8")
+    assert "清粮机支发〔2025〕" not in (source / "原件" / "名册.yaml").read_text("utf-8")
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]

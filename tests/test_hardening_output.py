@@ -433,7 +433,7 @@ def test_10_outputs_honour_the_umask(project, tmp_path):
 
 def test_12_every_file_is_on_disk_before_it_is_renamed(project, tmp_path, monkeypatch):
     """The build's temporaries are flushed (one syncfs for the file system) before the
-    first rename; a single file (write_atomic) is fsynced itself."""
+    first rename."""
     events: list[str] = []
     import qingdan.staging as staging
 
@@ -447,23 +447,19 @@ def test_12_every_file_is_on_disk_before_it_is_renamed(project, tmp_path, monkey
     assert events[0] == "sync" and events.count("rename") == 21  # 20 documents, the manifest
 
 
-def test_12_a_single_file_is_fsynced_before_its_rename(tmp_path, monkeypatch):
-    from qingdan.writer import write_atomic
+def test_12_a_single_file_is_flushed_before_its_rename(tmp_path, monkeypatch):
+    """A CSV (report -o), like a build's documents, is on disk before it is renamed."""
+    import qingdan.staging as staging
+    from qingdan.staging import write_all
 
-    synced: list[str] = []
-    real_fsync, real_replace = os.fsync, os.replace
-
-    def fsync(fd):
-        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
-        return real_fsync(fd)
-
-    def replace(src, dst):
-        assert str(src) in synced
-        return real_replace(src, dst)
-
-    monkeypatch.setattr("qingdan.writer.os.fsync", fsync)
-    monkeypatch.setattr("qingdan.writer.os.replace", replace)
-    assert write_atomic(tmp_path / "a.csv", b"x")
+    events: list[str] = []
+    real_sync, real_replace = staging.sync_file_system, os.replace
+    monkeypatch.setattr(staging, "sync_file_system",
+                        lambda folder: (events.append("sync"), real_sync(folder)))
+    monkeypatch.setattr(staging.os, "replace",
+                        lambda src, dst: (events.append("rename"), real_replace(src, dst)))
+    assert write_all(tmp_path, [(tmp_path / "a.csv", b"x")])
+    assert events == ["sync", "rename", "sync"]
 
 
 def test_sweep_removes_only_qingdan_temporaries(tmp_path):

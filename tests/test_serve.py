@@ -164,6 +164,110 @@ def test_another_host_name_is_refused(tmp_path):
     assert web.get("/", headers={"host": "localhost:8000"}).status_code == 200
 
 
+@pytest.mark.parametrize("host, status", [
+    ("127.0.0.1", 200), ("127.0.0.1:8000", 200), ("localhost:8000", 200), ("[::1]:8000", 200),
+    ("LOCALHOST:8000", 200),
+    ("127.0.0.1:1@evil.com", 400), ("127.0.0.1.evil.com", 400), ("127.0.0.1:8000:80", 400),
+    ("localhost:8000/x", 400), ("[::1]x", 400), ("::1", 400), ("127.0.0.1 ", 400),
+    ("localhost.", 400), ("evil.com#127.0.0.1", 400), ("", 400), ("127.0.0.1:", 400),
+])
+def test_host_is_host_and_port_exactly(tmp_path, host, status):
+    web, _ = client(project(tmp_path))
+    assert web.get("/", headers={"host": host}).status_code == status
+
+
+def test_two_host_headers_are_refused():
+    from qingdan.serve.app import host_name
+
+    assert host_name([(b"host", b"127.0.0.1:8000")]) == "127.0.0.1"
+    assert host_name([(b"host", b"127.0.0.1:8000"), (b"host", b"evil.com")]) is None
+    assert host_name([]) is None
+
+
+def commits(tmp_path: Path, count: int) -> Path:
+    """A repository holding the example project, one commit for each of count edits."""
+    repo = tmp_path / "repo"
+    shutil.copytree(EXAMPLE, repo / "项目", ignore=shutil.ignore_patterns("考核评分"))
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    for n in range(count):
+        edit(repo / "项目" / LIST, "牢牢掌握", f"第{n}次牢牢掌握") if n else None
+        subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+        subprocess.run(["git", "commit", "-qm", f"{n}"], cwd=repo, check=True, env=env)
+    return repo
+
+
+def test_a_revision_is_taken_out_only_for_the_own_page(tmp_path, monkeypatch):
+    """A link from another web site (or an old browser with no Fetch Metadata and no
+    token) gets the page and a button, never a git extract; the page's own form (its
+    token) or a request the browser marks as same-origin gets the comparison."""
+    repo = commits(tmp_path, 3)
+    monkeypatch.chdir(repo)
+    web, site = client(repo / "项目")
+    assert site.comparisons is not None
+    try:
+        for headers in ({"sec-fetch-site": "cross-site"}, {"sec-fetch-site": "same-site"}, {}):
+            page = web.get("/diff", params={"rev": "HEAD~1"}, headers=headers).text
+            assert "这个链接不是从预览页面打开的" in page and "<del>" not in page
+            assert site.comparisons.extracted() == []
+        page = web.get("/diff", params={"rev": "HEAD~1", "t": site.token}).text
+        assert "与“HEAD~1”相比" in page and "<ins>" in page
+        assert len(site.comparisons.extracted()) == 1
+        page = web.get("/diff", params={"rev": "HEAD~2"},
+                       headers={"sec-fetch-site": "same-origin"}).text
+        assert "<ins>" in page and len(site.comparisons.extracted()) == 2
+        token = re.search(r'name="t" value="([^"]+)"', page)
+        assert token and token[1] == site.token  # the form carries it
+        # Taken out already: shown to anyone, nothing new is written.
+        assert "<ins>" in web.get("/diff", params={"rev": "HEAD~1"}).text
+        assert len(site.comparisons.extracted()) == 2
+    finally:
+        site.close()
+
+
+def test_revision_extracts_are_bounded_reused_and_removed_at_stop(tmp_path, monkeypatch):
+    """40 requests for 8 revisions: at most MAX_EXTRACTS folders on disk at any time, the
+    oldest removed first; one commit under two names is one extract; none after stop."""
+    from qingdan.serve.diffs import MAX_EXTRACTS
+
+    repo = commits(tmp_path, 9)
+    monkeypatch.chdir(repo)
+    web, site = client(repo / "项目")
+    assert site.comparisons is not None
+    seen: set[Path] = set()
+    try:
+        for n in [*range(1, 9)] * 5:
+            page = web.get("/diff", params={"rev": f"HEAD~{n}", "t": site.token}).text
+            assert "<ins>" in page
+            seen.update(site.comparisons.extracted())
+            assert sum(1 for folder in seen if folder.exists()) <= MAX_EXTRACTS
+        kept = site.comparisons.extracted()
+        assert len(kept) == MAX_EXTRACTS and all(folder.exists() for folder in kept)
+        commit = subprocess.run(["git", "rev-parse", "HEAD~8"], cwd=repo, capture_output=True,
+                                text=True, check=True).stdout.strip()
+        web.get("/diff", params={"rev": commit, "t": site.token})  # HEAD~8, the newest kept
+        assert site.comparisons.extracted() == kept
+    finally:
+        site.close()
+    assert seen and not any(folder.exists() for folder in seen)
+
+
+def test_libreoffice_runs_only_for_the_own_page(tmp_path):
+    web, site = client(project(tmp_path))
+    assert site.images is not None
+    asked: list[bytes] = []
+    site.images.enabled = True
+    site.images.status = lambda data: (asked.append(data), ("pending", None))[1]  # type: ignore[method-assign]
+    site.images.get = lambda key: None  # type: ignore[method-assign]
+    page = web.get(LIST_DOC, headers={"sec-fetch-site": "cross-site"}).text
+    assert 'data-images="ask"' in page and asked == []
+    assert asked == [] and 'data-images="ask"' in web.get(LIST_DOC).text
+    web.get(LIST_DOC, headers={"x-qingdan-token": site.token})  # the page's script asks
+    web.get(LIST_DOC, headers={"sec-fetch-site": "same-origin"})
+    assert len(asked) == 2
+
+
 def test_an_error_keeps_the_last_good_pages_and_an_edit_renders_only_what_changed(tmp_path):
     folder = project(tmp_path)
     preview = Preview(folder)
@@ -219,12 +323,13 @@ def test_libreoffice_page_images_arrive_in_the_background(tmp_path):
     images = PageImages(ready.append)
     web, site = client(project(tmp_path), images=images)
     try:
-        page = web.get("/doc/-/意识形态工作责任制考核办法/sheet").text
+        own = {"sec-fetch-site": "same-origin"}  # as the browser marks the page's own links
+        page = web.get("/doc/-/意识形态工作责任制考核办法/sheet", headers=own).text
         assert "正在用 LibreOffice 排版" in page  # the HTML view is there at once
         deadline = time.monotonic() + 60
         while not ready and time.monotonic() < deadline:
             time.sleep(0.1)
-        page = web.get("/doc/-/意识形态工作责任制考核办法/sheet").text
+        page = web.get("/doc/-/意识形态工作责任制考核办法/sheet", headers=own).text
         pngs = re.findall(r'src="(/pages/\w+/\d+\.png)"', page)
         assert pngs, page
         first = web.get(pngs[0])

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from qingdan.writer import inside, safe_filename, write_atomic
+from qingdan.diagnostics import Failed
+from qingdan.staging import write_all
+from qingdan.writer import inside, safe_filename
 
 
 @pytest.mark.parametrize("hostile", [
@@ -31,9 +33,9 @@ def test_inside_refuses_escapes(tmp_path):
 
 def test_atomic_write_replaces_and_reports_change(tmp_path):
     target = tmp_path / "a.docx"
-    assert write_atomic(target, b"one") is True
-    assert write_atomic(target, b"one") is False
-    assert write_atomic(target, b"two") is True
+    assert write_all(tmp_path, [(target, b"one")]) == {target}
+    assert write_all(tmp_path, [(target, b"one")]) == set()
+    assert write_all(tmp_path, [(target, b"two")]) == {target}
     assert target.read_bytes() == b"two"
     assert [p.name for p in tmp_path.iterdir()] == ["a.docx"]
 
@@ -43,10 +45,11 @@ def test_failed_write_leaves_the_old_file(tmp_path, monkeypatch):
     target.write_bytes(b"old")
 
     def broken(src, dst):
-        raise OSError("disk full")
+        raise OSError(28, "No space left on device", str(dst))
 
-    monkeypatch.setattr("qingdan.writer.os.replace", broken)
-    with pytest.raises(OSError):
-        write_atomic(target, b"new")
+    monkeypatch.setattr("qingdan.staging.os.replace", broken)
+    with pytest.raises(Failed) as failed:
+        write_all(tmp_path, [(target, b"new")])
+    assert [d.code for d in failed.value.diagnostics] == ["E415"]
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["a.docx"]

@@ -32,6 +32,7 @@ from .incremental import (
     stamp,
     unchanged_build,
 )
+from .interrupts import quiet_worker
 from .pipeline import (
     Prepared,
     UnitResult,
@@ -42,7 +43,7 @@ from .pipeline import (
     template_problems,
 )
 from .render.engine import compiled
-from .staging import Staging, folder_problem, os_problem, quiet_worker, stage
+from .staging import Staging, folder_problem, os_problem, stage
 from .writer import inside
 
 PARALLEL_FROM = 8  # units; below this a worker pool costs more than it saves

@@ -17,7 +17,7 @@ from .checks.text import Fix, fmt_changes, punctuation_fixes
 from .diagnostics import Failed
 from .load import display_path, load_text, read_text
 from .project import CONFIG_NAME, load_project, source_files
-from .writer import rewrite_in_place
+from .staging import Staging
 from .yamlerrors import colon_to_fix
 
 MAX_COLONS = 200
@@ -97,9 +97,12 @@ def format_project(path: Path, write: bool) -> list[tuple[str, int]]:
         file = by_display[display]
         bom = "\ufeff" if file.read_bytes().startswith(b"\xef\xbb\xbf") else ""
         staged.append((file, display, (bom + texts[file]).encode("utf-8"), count))
-    if write:
-        for file, _, data, _ in staged:
-            rewrite_in_place(file, data)  # through a link, keeping mode, owner, hard links
+    if write and staged:
+        # Every file or none; through a link, keeping mode, owner and hard links.
+        with Staging(root) as staging:
+            for file, _, data, _ in staged:
+                staging.stage_source(file, data)
+            staging.commit()
     return [(display, count) for _, display, _, count in staged]
 
 

@@ -14,7 +14,7 @@ import json
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .diagnostics import Diagnostic, Failed, Location
@@ -22,7 +22,7 @@ from .incremental import recorded_documents
 from .load import display_path
 from .project import CONFIG_NAME
 from .render import pdf
-from .writer import replace_all, write_atomic
+from .staging import Staging
 
 MANIFEST = ".qingdan-pdf.json"
 
@@ -82,7 +82,10 @@ def build_pdfs(out_dir: Path, office: pdf.Office, where: Location,
     todo = [d for d in documents if not _current(d, recorded.get(names[d]), digests[d])]
     if on_plan:
         on_plan(len(todo))
-    with tempfile.TemporaryDirectory(prefix="qingdan-pdf-") as scratch:
+    folders = sorted({str(PurePosixPath(name).parent) for name in names.values()} - {"."})
+    # Locked for the whole step, so no build changes a .docx under the conversion.
+    with Staging(out_dir, folders) as staging, \
+            tempfile.TemporaryDirectory(prefix="qingdan-pdf-") as scratch:
         jobs = [(d, Path(scratch) / f"{i}.pdf") for i, d in enumerate(todo)]
         failures = []
         if jobs:
@@ -94,15 +97,18 @@ def build_pdfs(out_dir: Path, office: pdf.Office, where: Location,
                 Location(display_path(f.src)),
                 f"用 LibreOffice 打开这份文档查看；转换较慢时可用环境变量 {pdf.ENV_TIMEOUT} "
                 "放宽每份文档的时限（秒）") for f in failures])
-        # Every PDF or none; each scratch PDF exists (the converter checked).
-        changed = replace_all((docx.with_suffix(".pdf"), scratch_pdf.read_bytes())
-                              for docx, scratch_pdf in jobs)
-    files = {}
-    for docx in documents:
-        with contextlib.suppress(OSError):
-            files[names[docx]] = {"docx": digests[docx], "pdf": _stamp(docx.with_suffix(".pdf"))}
-    write_atomic(out_dir / MANIFEST, json.dumps(
-        {"format": 1, "office": office.identity, "files": files}, ensure_ascii=False,
-        indent=1, sort_keys=True).encode("utf-8"))
-    return PdfResult([(d.with_suffix(".pdf"), d.with_suffix(".pdf") in changed)
+        # Every PDF or none, the manifest last; each scratch PDF exists (the converter
+        # checked). A rename keeps the size and time: the temporary's stamp is the PDF's.
+        staged = {docx: staging.stage(docx.with_suffix(".pdf"), scratch_pdf.read_bytes())
+                  for docx, scratch_pdf in jobs}
+        files = {}
+        for docx in documents:
+            with contextlib.suppress(OSError):
+                files[names[docx]] = {"docx": digests[docx],
+                                      "pdf": _stamp(staged.get(docx) or docx.with_suffix(".pdf"))}
+        staging.stage(out_dir / MANIFEST, json.dumps(
+            {"format": 1, "office": office.identity, "files": files}, ensure_ascii=False,
+            indent=1, sort_keys=True).encode("utf-8"))
+        staging.commit()
+    return PdfResult([(d.with_suffix(".pdf"), staged.get(d) is not None)
                       for d in documents], len(todo))

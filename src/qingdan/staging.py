@@ -1,44 +1,61 @@
-"""A build's stay in its output folder: checks before writing, the lock, the temporaries,
-and leaving the disk as it was when the build fails or is interrupted.
+"""Every write qingdan makes to the disk, all or nothing, and the disk as it was when a run
+fails, is interrupted (Ctrl-C) or terminated (SIGTERM).
 
-The output folder may hold links and files of the user's; a link is never written
-through (E411), a name already taken by a file or folder of another kind is reported
-(E413), and an operating-system error while writing becomes a located diagnostic (E412,
-E414, E415) instead of a traceback. Only one qingdan writes a folder at a time (E416).
+Two shapes, one discipline:
+
+- `Staging(folder)`: files written into a folder that may hold others (a build's documents,
+  the scoring workbooks, the PDFs, a CSV, sources rewritten as the user asked). Each file
+  is staged beside its target as `.NAME.XXXXXXXX.tmp`, and all are renamed into place
+  only when every one is staged. `write_all` is the short way to use it.
+- `NewFolder(target)`: a folder that must not exist yet (an imported project, next year's
+  edition), built whole under a hidden sibling name and renamed into place in one step,
+  so no half project ever stands under its name.
+
+Both take the folder's lock (only one qingdan writes a folder at a time, E416), sweep what
+a killed run left there, remove everything they made when leaving without commit (an
+error, Ctrl-C, SIGTERM), never write through a link (E411), report a name taken by a file
+or folder of another kind (E413), and turn an operating-system error into a located
+diagnostic (E412, E414, E415) instead of a traceback.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import os
-import signal
+import secrets
+import shutil
 import stat
-import sys
-import threading
-from collections.abc import Iterable, Iterator
-from pathlib import Path
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
 from types import TracebackType
 
 from .diagnostics import Diagnostic, Failed, Location
+from .interrupts import holding_interrupts, terminable
 from .load import display_path
 from .writer import (
+    MARKER,
+    NOFOLLOW,
+    fit_name,
     holds,
+    new_file_mode,
+    overwrite,
     refuse_link,
+    reserve,
     sweep,
+    sweep_folders,
     sync_file_system,
+    sync_folder,
     temporary_beside,
 )
 
 try:
     import fcntl
-except ImportError:  # Windows: no advisory locks; concurrent builds are the user's lookout
+except ImportError:  # Windows: no advisory locks; concurrent runs are the user's lookout
     fcntl = None  # type: ignore[assignment]
 
 NO_SPACE = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 NO_ACCESS = {errno.EACCES, errno.EPERM, errno.EROFS}
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
 CLASH = {errno.EEXIST, errno.EISDIR, errno.ENOTDIR, errno.ENOTEMPTY}
 
 
@@ -73,7 +90,7 @@ def shown(path: Path) -> str:
     return str(Path(display_path(path.parent)) / path.name)
 
 
-def stage(target: Path, data: bytes) -> Path | None:
+def stage(target: Path, data: bytes, mode: int | None = None) -> Path | None:
     """A temporary beside target holding data, or None when target already holds it.
     Raises OSError for a link (ELOOP) or a folder (EISDIR) in target's place."""
     status = refuse_link(target)
@@ -81,11 +98,11 @@ def stage(target: Path, data: bytes) -> Path | None:
         raise OSError(errno.EISDIR, "a folder or special file", str(target))
     if status is not None and holds(target, data):
         return None
-    return temporary_beside(target, data, sync=False)  # synced at once by commit()
+    return temporary_beside(target, data, mode=mode, sync=False)  # synced by commit()
 
 
 def folder_problem(folder: Path) -> Diagnostic | None:
-    """What stops a build writing into folder (a unit's), if anything."""
+    """What stops a run writing into folder (a unit's), if anything."""
     try:
         status = refuse_link(folder)
     except OSError as exc:
@@ -95,39 +112,86 @@ def folder_problem(folder: Path) -> Diagnostic | None:
     return None
 
 
-class Staging:
-    """The output folder for one build; see the module docstring.
+class _Lock:
+    """An exclusive flock on a folder, E416 when another qingdan holds it."""
 
-    Used as a context manager: on leaving without commit(), every temporary this build or
+    def __init__(self) -> None:
+        self.fd: int | None = None
+
+    def take(self, folder: Path) -> None:
+        if fcntl is None:
+            return
+        try:
+            self.fd = os.open(folder, os.O_RDONLY)
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            self.release()
+            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise Failed([Diagnostic(
+                    "E416", "输出文件夹正被另一个 qingdan 进程写入", Location(shown(folder)),
+                    hint="等另一个运行结束后再试，或换一个输出文件夹")]) from None
+            raise Failed([os_problem(exc, folder)]) from None
+
+    def release(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+def _make_missing(folder: Path) -> list[Path]:
+    """Create folder and its missing parents (the umask's mode); the ones created, deepest
+    first, so a failed run can remove them again."""
+    missing = []
+    probe = folder.absolute()
+    while not os.path.lexists(probe) and probe.parent != probe:
+        missing.append(probe)
+        probe = probe.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise Failed([os_problem(exc, folder)]) from None
+    return missing
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    for folder in folders:  # deepest first; only if left empty
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+class Staging:
+    """Files written into one folder, every one or none; see the module docstring.
+
+    Used as a context manager: on leaving without commit(), every temporary this run or
     its workers made in the folders it writes is removed, and every folder it created.
     """
 
-    def __init__(self, out_dir: Path, writing: Iterable[str], keeping: Iterable[str] = ()):
-        """writing: the unit folders this build writes; keeping: those it leaves as they
-        are (swept of stale temporaries all the same)."""
+    def __init__(self, out_dir: Path, writing: Iterable[str] = (), keeping: Iterable[str] = ()):
+        """writing: the folders below out_dir this run writes (unit folders, "" for out_dir
+        itself); keeping: those it leaves as they are (swept of stale temporaries all the
+        same)."""
         self.out_dir = out_dir
         self.units = [out_dir / name for name in dict.fromkeys(writing) if name]
         self.kept = [out_dir / name for name in dict.fromkeys(keeping) if name]
         self.created: list[Path] = []
         self.temporaries: list[str | Path] = []  # names: thousands of them
+        self.renames: list[tuple[str, str]] = []  # (final, staged)
+        self.in_place: list[tuple[Path, bytes]] = []  # hard-linked sources (stage_source)
         self.committed = False
-        self._lock: int | None = None
+        self._lock = _Lock()
+        self._signals = contextlib.ExitStack()
 
     def __enter__(self) -> Staging:
-        missing = []
-        probe = self.out_dir.absolute()
-        while not os.path.lexists(probe) and probe.parent != probe:
-            missing.append(probe)
-            probe = probe.parent
+        self._signals.enter_context(terminable())
         try:
-            self.out_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise Failed([os_problem(exc, self.out_dir)]) from None
-        self.created = missing  # deepest first
-        try:
-            self._take_lock()
+            self.created = _make_missing(self.out_dir)
+            try:
+                self._lock.take(self.out_dir)
+            except BaseException:
+                _remove_empty(self.created)  # and nothing else: the folder may be another run's
+                raise
         except BaseException:
-            self._remove_created()  # and nothing else: the folder may be another run's
+            self._signals.close()
             raise
         for folder in [self.out_dir, *self.units, *self.kept]:  # what killed runs left
             if folder_problem(folder) is None:
@@ -135,7 +199,7 @@ class Staging:
         return self
 
     def check(self) -> list[Diagnostic]:
-        """Links and clashes where the build's unit folders go; notes the new ones."""
+        """Links and clashes where the run's folders go; notes the new ones."""
         found = []
         for folder in self.units:
             problem = folder_problem(folder)
@@ -145,17 +209,57 @@ class Staging:
                 self.created.insert(0, folder)
         return found
 
-    def commit(self, renames: list[tuple[str, str]]) -> None:
-        """Flush the staged files to disk, then rename each into place, Ctrl-C held off
-        until the last rename; the renames are flushed after."""
-        with _holding_interrupts():
+    def stage(self, target: Path, data: bytes, mode: int | None = None) -> Path | None:
+        """Stage data for target (the umask's mode unless given); its temporary, or None
+        when target already holds data. Raises Failed for a link, a clash, a full disk."""
+        try:
+            tmp = stage(target, data, mode)
+        except OSError as exc:
+            raise Failed([os_problem(exc, target)]) from None
+        if tmp is not None:
+            self.temporaries.append(tmp)
+            self.renames.append((str(target), str(tmp)))
+        return tmp
+
+    def stage_source(self, file: Path, data: bytes) -> None:
+        """Stage a source's new content as the user asked (fmt, new-year): through a
+        symbolic link to its target, keeping the file's mode and owner; a file with
+        several hard links is written in place at commit, so the links stay one file."""
+        real = Path(os.path.realpath(file))
+        try:
+            status = os.stat(real)
+            if holds(real, data):
+                return
+            if status.st_nlink > 1:
+                self.in_place.append((real, data))
+                return
+            tmp = temporary_beside(real, data, mode=stat.S_IMODE(status.st_mode), sync=False)
+        except OSError as exc:
+            raise Failed([os_problem(exc, file)]) from None
+        self.temporaries.append(tmp)
+        if hasattr(os, "chown"):
+            with contextlib.suppress(PermissionError):  # only root may give a file away
+                os.chown(tmp, status.st_uid, status.st_gid)
+        self.renames.append((str(real), str(tmp)))
+
+    def commit(self, renames: Iterable[tuple[str, str]] = ()) -> None:
+        """Flush the staged files to disk, then rename each into place (those staged here,
+        then renames: the build's workers'), Ctrl-C and SIGTERM held off until the last;
+        the renames are flushed after."""
+        pending = [*self.renames, *renames]
+        with holding_interrupts():
             try:
-                folders = {Path(final).parent for final, _ in renames}
+                folders = {Path(final).parent for final, _ in pending}
+                folders |= {real.parent for real, _ in self.in_place}
                 devices = {os.stat(folder).st_dev: folder for folder in folders}
                 for folder in devices.values():  # one flush per file system
                     sync_file_system(folder)
-                for final, staged in renames:
+                for real, data in self.in_place:  # the room for them, before any change
+                    reserve(real, len(data))
+                for final, staged in pending:
                     os.replace(staged, final)
+                for real, data in self.in_place:
+                    overwrite(real, data)
                 for folder in devices.values():  # and the renames, as one flush again
                     sync_file_system(folder)
             except OSError as exc:
@@ -166,11 +270,11 @@ class Staging:
                  trace: TracebackType | None) -> None:
         try:
             if not self.committed:
-                with _holding_interrupts():
+                with holding_interrupts():
                     self._clean()
         finally:
-            if self._lock is not None:
-                os.close(self._lock)
+            self._lock.release()
+            self._signals.close()
 
     def _clean(self) -> None:
         for tmp in self.temporaries:
@@ -179,56 +283,109 @@ class Staging:
         for folder in [self.out_dir, *self.units]:  # what workers wrote and never reported
             if folder_problem(folder) is None:
                 sweep(folder)
-        self._remove_created()
+        _remove_empty(self.created)
 
-    def _remove_created(self) -> None:
-        for folder in self.created:  # deepest first; only if left empty
-            with contextlib.suppress(OSError):
-                folder.rmdir()
 
-    def _take_lock(self) -> None:
-        if fcntl is None:
-            return
+def write_all(out_dir: Path, outputs: Iterable[tuple[Path, bytes]]) -> set[Path]:
+    """Write every file (each somewhere below out_dir) or none, through a Staging of
+    out_dir; the targets that changed. Raises Failed with a located diagnostic."""
+    outputs = list(outputs)
+    base = out_dir.absolute()
+    folders = {os.path.relpath(target.absolute().parent, base) for target, _ in outputs}
+    with Staging(out_dir, sorted(f for f in folders if f != ".")) as staging:
+        blocked = staging.check()
+        if blocked:
+            raise Failed(blocked)
+        changed = {target for target, data in outputs if staging.stage(target, data)}
+        staging.commit()
+    return changed
+
+
+class NewFolder:
+    """A folder that must not exist yet, made whole; see the module docstring.
+
+    The files are written into `.NAME.XXXXXXXX.tmp` beside the target, which holds a marker
+    file and is locked while in use, so that a later run can tell a killed run's folder
+    from anything of the user's and sweep it.
+    """
+
+    def __init__(self, target: Path):
+        self.target = target
+        self.parent = target.absolute().parent
+        self.staged = self.parent  # set on entry
+        self.created: list[Path] = []
+        self.committed = False
+        self._lock = _Lock()
+        self._signals = contextlib.ExitStack()
+
+    def __enter__(self) -> NewFolder:
+        self._signals.enter_context(terminable())
         try:
-            self._lock = os.open(self.out_dir, os.O_RDONLY)
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            self.created = _make_missing(self.parent)
+            sweep_folders(self.parent)
+            self._refuse_taken()
+            name = fit_name(self.target.name, 200)
+            for _ in range(100):
+                self.staged = self.parent / f".{name}.{secrets.token_hex(4)}.tmp"
+                try:
+                    os.mkdir(self.staged)  # the umask's mode, like every output folder
+                    break
+                except FileExistsError:
+                    continue
+            self._lock.take(self.staged)
+            (self.staged / MARKER).touch()
         except OSError as exc:
-            if self._lock is not None:
-                os.close(self._lock)
-                self._lock = None
-            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                raise Failed([Diagnostic(
-                    "E416", "输出文件夹正被另一个 qingdan 进程写入",
-                    Location(shown(self.out_dir)),
-                    hint="等另一个生成结束后再运行，或换一个输出文件夹")]) from None
-            raise Failed([os_problem(exc, self.out_dir)]) from None
+            self.__exit__(None, None, None)
+            raise Failed([os_problem(exc, self.target)]) from None
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
 
+    def write(self, relative: str, data: bytes, mode: int | None = None) -> Path:
+        """Create relative (a plain path below the folder) holding data, with mode (the
+        umask's by default); the path it will have once committed."""
+        parts = PurePosixPath(relative).parts
+        if not parts or any(p in ("", ".", "..") or "\\" in p for p in parts) \
+                or PurePosixPath(relative).is_absolute() or parts == (MARKER,):
+            raise ValueError(f"{relative!r} leaves its folder")
+        path = self.staged.joinpath(*parts)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                os.fchmod(handle.fileno(), new_file_mode() if mode is None else mode)
+                handle.write(data)
+        except OSError as exc:
+            raise Failed([os_problem(exc, self.target.joinpath(*parts))]) from None
+        return self.target.absolute().joinpath(*parts)
 
-@contextlib.contextmanager
-def _holding_interrupts() -> Iterator[None]:
-    """Run a short, must-finish step (renames, clean-up) without Ctrl-C cutting it short;
-    an interrupt that arrives meanwhile is delivered when the step ends."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda number, frame: caught.append(number))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if caught:
-        raise KeyboardInterrupt
+    def commit(self) -> None:
+        """Flush the files, then rename the folder into place (E413 if something took the
+        name meanwhile)."""
+        with holding_interrupts():
+            try:
+                sync_file_system(self.staged)
+                self._refuse_taken()
+                (self.staged / MARKER).unlink()
+                os.rename(self.staged, self.target)
+                sync_folder(self.parent)
+            except OSError as exc:
+                raise Failed([os_problem(exc, self.target)]) from None
+            self.committed = True
 
+    def _refuse_taken(self) -> None:
+        if os.path.lexists(self.target):
+            raise OSError(errno.EEXIST, "exists", str(self.target))
 
-def quiet_worker(parent: int) -> None:
-    """Set up a forked build worker: Ctrl-C is the parent's to handle (it stops the pool
-    and cleans up), and on Linux the worker dies with its parent, so a killed build
-    leaves no worker writing on, and no BrokenPipe tracebacks."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # the parent died before the line above took effect
-        os._exit(1)
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        try:
+            if not self.committed:
+                with holding_interrupts():
+                    if self.staged != self.parent:
+                        shutil.rmtree(self.staged, ignore_errors=True)
+                    _remove_empty(self.created)
+        finally:
+            self._lock.release()
+            self._signals.close()

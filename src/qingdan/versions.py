@@ -30,6 +30,16 @@ def _git(*args: str, cwd: Path) -> str:
     return done.stdout
 
 
+def commit_id(revision: str, cwd: Path | None = None) -> str | None:
+    """The full id of the commit revision names in the repository around cwd (the working
+    folder by default), or None when it names none. Reads only."""
+    try:
+        return _git("rev-parse", "--verify", "--quiet", "--end-of-options",
+                    f"{revision}^{{commit}}", cwd=(cwd or Path.cwd()).resolve()).strip() or None
+    except (RuntimeError, OSError, subprocess.TimeoutExpired):
+        return None
+
+
 def resolve_version(spec: str, project: Path, stack: ExitStack,
                     cwd: Path | None = None) -> Path:
     """The folder (or file) holding version spec; temporary folders close with stack.

@@ -1,9 +1,10 @@
-"""The only module that writes files: safe names, atomic replacement, reproducible zips.
+"""The file-level half of writing (staging.py is the run-level half): safe names,
+temporaries, flushing, reproducible zips.
 
 The output folder is treated as untrusted ground: a name never leaves its folder, nothing
 is read or written through a symbolic link below it, a temporary file is flushed to disk
 before it is renamed into place, and new files get the mode the umask gives (not the
-0600 of mkstemp). Temporaries are named `.NAME.XXXXXXXX.tmp`, so a later build can sweep
+0600 of mkstemp). Temporaries are named `.NAME.XXXXXXXX.tmp`, so a later run can sweep
 what a killed one left behind.
 """
 
@@ -16,13 +17,18 @@ import hashlib
 import io
 import os
 import re
+import shutil
 import stat
 import sys
 import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Iterable
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks
+    fcntl = None  # type: ignore[assignment]
 
 # Names Windows refuses as file names, whatever the extension.
 RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
@@ -34,9 +40,12 @@ UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 MAX_NAME_BYTES = 200
 NAME_LIMIT = 255
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-# What temporary_beside and write_atomic leave when a run is killed before its rename.
-TEMPORARY = re.compile(r"^\.(.+\.(?:docx|json|pdf|xlsx))\.[a-z0-9_]{8}\.tmp$")
+# What temporary_beside leaves when a run is killed before its rename: a document, a
+# workbook, a PDF, a manifest, a CSV, or a source rewritten in place (fmt, new-year).
+TEMPORARY = re.compile(r"^\.(.+\.(?:docx|json|pdf|xlsx|csv|yaml|yml))\.[a-z0-9_]{8}\.tmp$")
 NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+MARKER = ".qingdan-staging"  # inside a NewFolder's staged folder: the sweep's proof
+STAGED = re.compile(r"^\..+\.[0-9a-f]{8}\.tmp$")  # a NewFolder's staged folder
 
 
 def safe_filename(name: str) -> str:
@@ -141,40 +150,6 @@ def temporary_beside(path: Path, data: bytes, mode: int | None = None,
     return Path(tmp)
 
 
-def write_atomic(path: Path, data: bytes) -> bool:
-    """Write data to path through a temporary file and a rename; False if already equal.
-    A symbolic link at path is refused (OSError ELOOP), never written through."""
-    if holds(path, data):
-        return False
-    tmp = temporary_beside(path, data)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    sync_folder(path.parent)
-    return True
-
-
-def replace_all(outputs: Iterable[tuple[Path, bytes]]) -> set[Path]:
-    """Write every file or none: each whose content differs is staged beside its target (a
-    failure, Ctrl-C included, removes what was staged), then all are renamed into place.
-    The targets that changed."""
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for target, data in outputs:
-            if target.is_file() and target.read_bytes() == data:
-                continue
-            staged.append((target, temporary_beside(target, data)))
-    except BaseException:
-        for _, temporary in staged:
-            temporary.unlink(missing_ok=True)
-        raise
-    for target, temporary in staged:
-        os.replace(temporary, target)
-    return {target for target, _ in staged}
-
-
 def sync_file_system(folder: Path) -> None:
     """Flush every file written on folder's file system: one syncfs (Linux) instead of an
     fsync for each of thousands of documents; elsewhere a sync of all file systems."""
@@ -207,40 +182,6 @@ def sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def rewrite_in_place(path: Path, data: bytes) -> None:
-    """Replace a source file's content as the user asked (qingdan fmt): through a symbolic
-    link to its target, keeping the file's mode and owner, and its hard links."""
-    real = Path(os.path.realpath(path))
-    status = os.stat(real)
-    if status.st_nlink > 1:
-        # A rename would split the hard links; write the same inode instead, after making
-        # sure the new size fits on the disk.
-        fd = os.open(real, os.O_WRONLY)
-        try:
-            if hasattr(os, "posix_fallocate") and len(data) > status.st_size:
-                os.posix_fallocate(fd, 0, len(data))
-            done = 0
-            while done < len(data):
-                done += os.pwrite(fd, data[done:], done)
-            os.ftruncate(fd, len(data))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        return
-    tmp = temporary_beside(real, data, mode=stat.S_IMODE(status.st_mode))
-    try:
-        if hasattr(os, "chown"):
-            try:
-                os.chown(tmp, status.st_uid, status.st_gid)
-            except PermissionError:
-                pass  # only the owner's group or root may give a file away
-        os.replace(tmp, real)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    sync_folder(real.parent)
-
-
 def sweep(folder: Path) -> int:
     """Remove the temporaries a killed run left in folder; returns how many."""
     removed = 0
@@ -255,4 +196,58 @@ def sweep(folder: Path) -> int:
                 removed += 1
             except OSError:
                 pass
+    return removed
+
+
+def reserve(path: Path, size: int) -> None:
+    """Make sure size bytes fit in path's file before it is rewritten in place."""
+    status = os.stat(path)
+    if hasattr(os, "posix_fallocate") and size > status.st_size:
+        fd = os.open(path, os.O_WRONLY)
+        try:
+            os.posix_fallocate(fd, 0, size)
+        finally:
+            os.close(fd)
+
+
+def overwrite(path: Path, data: bytes) -> None:
+    """Write data over path's own inode (its hard links see it), flushed."""
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        done = 0
+        while done < len(data):
+            done += os.pwrite(fd, data[done:], done)
+        os.ftruncate(fd, len(data))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def sweep_folders(parent: Path) -> int:
+    """Remove the staged folders killed runs left in parent (NewFolder's): a hidden
+    `.NAME.XXXXXXXX.tmp` folder holding the marker, that no running qingdan holds locked."""
+    removed = 0
+    try:
+        entries = list(os.scandir(parent))
+    except OSError:
+        return 0
+    for entry in entries:
+        if not (STAGED.match(entry.name) and entry.is_dir(follow_symlinks=False)
+                and os.path.isfile(os.path.join(entry.path, MARKER))):
+            continue
+        try:
+            fd = os.open(entry.path, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue  # another run's, at work
+        try:
+            shutil.rmtree(entry.path, ignore_errors=True)
+            removed += 1
+        finally:
+            os.close(fd)
     return removed

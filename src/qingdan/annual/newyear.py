@@ -20,9 +20,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
+import stat
 import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,7 @@ from ..checks.text import JINJA
 from ..diagnostics import Diagnostic, Failed, Location
 from ..load import Source, display_path, load_file, load_text
 from ..numbering import PENDING
-from ..writer import replace_all
+from ..staging import NewFolder, Staging, shown
 from . import drafts, schedule
 
 CONFIG_NAME = "qingdan.yaml"
@@ -109,18 +108,43 @@ def new_year(path: Path, year: int, copy: bool = False, target: Path | None = No
 
 
 def _in_place(root: Path, config: Path, files: list[Path], old: int, year: int) -> NewYear:
-    status = _git(root, "status", "--porcelain", "--", ".")
-    if status.strip():
-        raise _fail("E646", "项目文件夹中有未提交的改动，不能标记当前版本", config,
+    changed = _uncommitted(root, config)
+    if changed:
+        shown = "、".join(changed[:3]) + (f" 等 {len(changed)} 个文件" if len(changed) > 3 else "")
+        raise _fail("E646", f"项目的源文件有未提交的改动（{shown}），不能标记当前版本", config,
                     "先用 git commit 提交（或撤销）这些改动，再运行 qingdan new-year")
     tag = f"v{old}"
     exists = subprocess.run(["git", "rev-parse", "-q", "--verify", f"refs/tags/{tag}"],
                             cwd=root, capture_output=True, timeout=60).returncode == 0
     advanced = advance(config, files, old, year, tag)
-    if not exists:
-        _git(root, "tag", tag)
-    _write_all(advanced.files)
+    # Every file staged first (mode, owner and links kept, as fmt does); the tag only
+    # once they all are; the renames last.
+    with Staging(root) as staging:
+        for file, text in advanced.files.items():
+            staging.stage_source(file, text.encode("utf-8"))
+        if not exists:
+            _git(root, "tag", tag)
+        staging.commit()
     return NewYear(root, year, tag, advanced, tag=tag, tagged=not exists)
+
+
+def _uncommitted(root: Path, config: Path) -> list[str]:
+    """The files qingdan reads (the config, the sources at the project's top level, the
+    templates it names) that differ from the last commit or are not in it; output folders
+    and other untracked files are none of new-year's business."""
+    prefix = _git(root, "rev-parse", "--show-prefix").strip()
+    listing = _git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all",
+                   "--no-renames", "--", ".")
+    templates = {t.relative_to(root.resolve()).as_posix() for t in _own_templates(root, config)}
+    found = []
+    for entry in filter(None, listing.split("\0")):
+        path = entry[3:]
+        relative = path[len(prefix):] if path.startswith(prefix) else path
+        read = ("/" not in relative and not relative.startswith(".")
+                and relative.endswith((".yaml", ".yml")))
+        if read or relative in templates:
+            found.append(relative)
+    return list(dict.fromkeys(found))  # a file both staged and changed again: once
 
 
 def _copied(root: Path, config: Path, files: list[Path], old: int, year: int,
@@ -128,37 +152,54 @@ def _copied(root: Path, config: Path, files: list[Path], old: int, year: int,
     name = root.resolve().name
     sibling = name.replace(str(old), str(year)) if str(old) in name else f"{name}-{year}"
     target = target or root.resolve().parent / sibling
-    if target.exists():
+    if os.path.lexists(target):
         raise _fail("E645", f"新版本的文件夹“{display_path(target)}”已存在", target,
                     "换一个文件夹（-o 新文件夹），或先移走已有的文件夹")
     previous = Path(os.path.relpath(root.resolve(), target.resolve())).as_posix()
-    advanced = advance(config, files, old, year, previous)
     templates = _own_templates(root, config)
-    kept = {config.resolve(), *(f.resolve() for f in files), *templates}
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    texts = {file.resolve(): text for file, text in advanced.files.items()}
-    try:
-        for file in kept:
-            destination = staging / file.relative_to(root.resolve())
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            if file in texts:
-                destination.write_bytes(texts[file].encode("utf-8"))
-            else:
-                shutil.copyfile(file, destination)
-        staging.rename(target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    kept = _copied_names(root, [config, *files], templates)
+    advanced = advance(config, files, old, year, previous)
+    texts = {file.absolute(): text for file, text in advanced.files.items()}
+    # Built whole beside the target and renamed into place: no half edition, ever.
+    with NewFolder(target) as folder:
+        for relative, file in kept.items():
+            status = os.stat(file)
+            data = texts[file].encode("utf-8") if file in texts else file.read_bytes()
+            folder.write(relative, data, mode=stat.S_IMODE(status.st_mode) & 0o777)
+        folder.commit()
+    copied = {f.resolve() for f in kept.values()}
     left = sorted(p.name + ("/" if p.is_dir() else "") for p in root.iterdir()
-                  if not p.name.startswith(".") and p.resolve() not in kept
+                  if not p.name.startswith(".") and p.resolve() not in copied
                   and p.resolve() != target.resolve()
                   and not any(t.is_relative_to(p.resolve()) for t in templates))
     return NewYear(target, year, previous, advanced, left=left)
 
 
+def _copied_names(root: Path, files: list[Path], templates: set[Path]) -> dict[str, Path]:
+    """Where each file the new edition takes goes in it (its name in the project) -> the
+    file; E648 for a source that is a link leading out of the project folder."""
+    base, real_base = root.absolute(), root.resolve()
+    kept: dict[str, Path] = {}
+    outside = []
+    for file in files:
+        file = file.absolute()
+        if not file.resolve().is_relative_to(real_base):
+            outside.append(file)
+            continue
+        kept[file.relative_to(base).as_posix()] = file
+    for template in templates:  # already resolved, and inside
+        kept.setdefault(template.relative_to(real_base).as_posix(), template)
+    if outside:
+        raise Failed([Diagnostic(
+            "E648", f"源文件是指向项目文件夹之外的符号链接（指向“{display_path(f.resolve())}”），"
+            "不会复制到新版本", Location(shown(f)),
+            hint="把它指向的文件复制进项目文件夹（替换这个链接），再运行 qingdan new-year")
+            for f in outside])
+    return kept
+
+
 def _own_templates(root: Path, config: Path) -> set[Path]:
-    """The templates qingdan.yaml names that sit inside the project folder."""
+    """The templates qingdan.yaml names that sit inside the project folder (resolved)."""
     data = load_file(config).data or {}
     named = data.get("templates", {}) if isinstance(data, dict) else {}
     found = set()
@@ -183,17 +224,16 @@ def _git(root: Path, *args: str) -> str:
     try:
         done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
                               timeout=60)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise _fail("E646", f"无法运行 git：{exc}", root / CONFIG_NAME, "确认已安装 git") from None
+    except OSError:
+        raise _fail("E646", "无法运行 git（没有安装，或不在 PATH 中）", root / CONFIG_NAME,
+                    "安装 git，或加 --copy 复制到新文件夹") from None
+    except subprocess.TimeoutExpired:
+        raise _fail("E646", f"git {args[0]} 运行超过 60 秒，已停止", root / CONFIG_NAME,
+                    "检查仓库是否过大或被锁住，或加 --copy 复制到新文件夹") from None
     if done.returncode != 0:
         raise _fail("E646", f"git {args[0]} 失败：{done.stderr.strip()}", root / CONFIG_NAME,
                     "检查仓库状态（例如是否已有提交），或加 --copy 复制到新文件夹")
     return done.stdout
-
-
-def _write_all(files: dict[Path, str]) -> None:
-    """Every changed file or none (writer.replace_all)."""
-    replace_all((file, text.encode("utf-8")) for file, text in files.items())
 
 
 # --- advancing the sources ----------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -20,61 +21,44 @@ from ..diagnostics import (
     render_json,
     render_text,
 )
+from .chinese import Chinese, chinese
 
 path_argument = click.argument("path", required=False, type=click.Path(path_type=str))
 strict_option = click.option("--strict", is_flag=True,
                              help="有警告也视为失败（仍会报告全部问题）")
 final_option = click.option("--final", is_flag=True,
                             help="正式发文：日期、发文字号仍为“待定”或标为草稿的，视为错误")
+EXIT_TERMINATED = 128 + signal.SIGTERM  # as a shell reports a process ended by SIGTERM
 format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]),
                              default="text", show_default=True,
                              help="诊断信息的格式；json 输出到标准输出，供 CI 等工具读取")
 
 
-class _Formatter(click.HelpFormatter):
-    """Click's help layout with Chinese headings."""
-
-    SECTIONS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
-
-    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, prefix="用法：")
-
-    def section(self, name: str):  # type: ignore[override]
-        return super().section(self.SECTIONS.get(name, name))
-
-
-class _Context(click.Context):
-    formatter_class = _Formatter
-
-
-class _Chinese:
-    """Chinese help layout and help-option text for qingdan's commands."""
-
-    context_class: type[click.Context] = _Context
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        option = super().get_help_option(ctx)  # type: ignore[misc]
-        if option is not None:
-            option.help = "显示本帮助并退出"
-        return option
-
-
-class _Command(_Chinese, click.Command):
+class _Command(Chinese, click.Command):
     pass
 
 
-class _Group(_Chinese, click.Group):
+class _Group(Chinese, click.Group):
     command_class = _Command
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Every command: Ctrl-C gives one Chinese line and exit 130, never a traceback
-        (the stages have removed their temporaries by the time it arrives here)."""
+        """Every command: Ctrl-C gives one Chinese line and exit 130, SIGTERM the same
+        clean-up and exit 143, never a traceback (the stages have removed their
+        temporaries by the time either arrives here)."""
+        from ..interrupts import Terminated, terminable
+
         # A compiler's run makes many objects and little cyclic garbage: collecting every
         # 700 allocations (the default) costs more than half the time of loading a long
         # list or roster.
         gc.set_threshold(100_000, 50, 50)
         try:
-            return super().invoke(ctx)
+            with terminable():
+                return super().invoke(ctx)
+        except click.UsageError as error:  # no such command, and click's own checks
+            raise chinese(error, ctx) from None
+        except Terminated:
+            click.echo("已终止：没有写入未完成的文件。", err=True)
+            sys.exit(EXIT_TERMINATED)
         except KeyboardInterrupt:
             lead = "\n" if sys.stderr.isatty() else ""  # after the terminal's ^C
             click.echo(f"{lead}已中断：没有写入未完成的文件。", err=True)
@@ -163,9 +147,12 @@ class _Progress:
 
 
 def _unwritable(out_dir: Path, exc: OSError) -> NoReturn:
-    """An output folder the system will not let us write: said in Chinese, exit 1."""
-    click.echo(f"失败：无法写入输出文件夹“{out_dir}”：{exc.strerror or exc}", err=True)
-    sys.exit(EXIT_INPUT)
+    """An output folder the system will not let us write: a located diagnostic (as the
+    stages give), exit 1."""
+    from ..staging import os_problem
+
+    _fail(Failed([os_problem(exc, out_dir)]), "text", False)
+    sys.exit(EXIT_INPUT)  # unreachable: _fail exits
 
 
 def _run(path: str | None, out_dir: Path | None, fmt: str, strict: bool,
@@ -194,8 +181,9 @@ def main() -> None:
     qingdan.yaml 时），否则为自带示例 checklists/example。
 
     退出码：0 成功；1 源文件或模板有错误（不写任何文件），或 --strict 下有警告，或 fmt --check
-    发现需要改正之处，或 proof 发现版面错误、无法生成 PDF，或 serve 的端口被占用；2 命令行用法
-    错误；130 按 Ctrl-C 中止。
+    发现需要改正之处，或 proof 发现版面错误、无法生成 PDF，或 serve 的端口被占用；2 命令行
+    用法错误；130 按 Ctrl-C 中止；143 被终止（kill，SIGTERM）。中止、终止时都不留下写了一半
+    的文件。
     """
 
 

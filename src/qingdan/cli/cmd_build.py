@@ -69,7 +69,7 @@ def build(path: str | None, out_dir: Path, make_pdf: bool, strict: bool, final: 
         _unwritable(out_dir, exc)
     _report(result.warnings, fmt)
     if fmt == "text":
-        _list(result.written, "份文档")
+        _list(result.written, "文档")
         if result.skipped:
             click.echo(f"{result.skipped} 个单位的输入没有变化，沿用上次生成的文档。")
     if office is not None:
@@ -78,21 +78,32 @@ def build(path: str | None, out_dir: Path, make_pdf: bool, strict: bool, final: 
         except OSError as exc:
             _unwritable(out_dir, exc)
         if fmt == "text":
-            _list(pdfs.written, "份 PDF")
+            _list(pdfs.written, "PDF")
     else:
         leave_quickly()
     sys.exit(EXIT_OK)
 
 
 def _list(written: Sequence[tuple[str | Path, bool]], what: str) -> None:
+    """Each file and whether it was written or found unchanged; past 20, the counts."""
     from ..load import display_path
 
     if len(written) <= 20:
         for target, new in written:
             click.echo(f"{'已生成' if new else '未变化'}：{display_path(Path(target))}")
     else:
-        changed = sum(1 for _, new in written if new)
-        click.echo(f"已生成 {changed} {what}，{len(written) - changed} {what[1:]}未变化。")
+        click.echo(counted(sum(1 for _, new in written if new), len(written), what))
+
+
+def counted(changed: int, total: int, what: str) -> str:
+    """The line for many files (what: 文档, PDF); a count of none is not said."""
+    chinese = "\u4e00" <= what[0] <= "\u9fff"
+    noun = what if chinese else f" {what}"  # a space between Chinese and Latin words
+    if changed == 0:
+        return f"{total} 份{noun}{'' if chinese else ' '}都没有变化。"
+    if changed == total:
+        return f"已生成 {total} 份{noun}。"
+    return f"已生成 {changed} 份{noun}，{total - changed} 份未变化。"
 
 
 def _office(path: str | None, fmt: str, strict: bool) -> Office:

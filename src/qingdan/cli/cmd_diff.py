@@ -14,7 +14,7 @@ from . import _fail, _project_path, main
 @main.command()
 @click.argument("old", required=False)
 @click.argument("new", required=False)
-@click.option("--project", "project_path", default=None,
+@click.option("--project", "project_path", default=None, metavar="项目",
               help="项目路径：OLD、NEW 为 git 版本（如 HEAD~1）或省略时用，默认为当前文件夹"
                    "（含 qingdan.yaml 时）或自带示例")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
@@ -25,9 +25,11 @@ from . import _fail, _project_path, main
 @click.option("-o", "--output", "out_dir", default="output/修订", show_default=True,
               type=click.Path(file_okay=False, path_type=Path),
               help="--table、--redline 的输出文件夹")
-@click.option("--author", default="qingdan", show_default=True, help="修订标记的作者",
+@click.option("--author", default="qingdan", show_default=True, metavar="作者",
+              help="修订标记的作者",
               callback=lambda ctx, param, value: _author(value))
-@click.option("--date", "when", default=None, callback=lambda ctx, param, value: _date(value),
+@click.option("--date", "when", default=None, metavar="日期",
+              callback=lambda ctx, param, value: _date(value),
               help="修订标记的日期，例如 2024-03-15（默认今天）")
 def diff(old: str | None, new: str | None, project_path: str | None, fmt: str, table: bool,
          redline: bool, out_dir: Path, author: str, when: str | None) -> None:
@@ -101,9 +103,8 @@ def _write_revisions(result, out_dir: Path, table: bool, redline: bool, author: 
     all renamed into place together, or none (see staging.py)."""
     if not (table or redline):
         return []
-    from ..diagnostics import Failed
     from ..render.compare import render_comparison, render_redline
-    from ..staging import Staging, os_problem, stage
+    from ..staging import write_all
     from ..writer import inside, safe_filename
 
     templates = result.templates
@@ -124,20 +125,6 @@ def _write_revisions(result, out_dir: Path, table: bool, redline: bool, author: 
                 path = inside(base, safe_filename(f"{each.new_title}（修订稿）") + ".docx")
                 documents.append((path, render_redline(old_doc, new_doc, each, templates[each.kind],
                                                        author, stamp)))
-    if not documents:
-        return []
-    with Staging(out_dir, [folder for folder, _, _ in jobs]) as staging:
-        blocked = staging.check()
-        if blocked:
-            raise Failed(blocked)
-        renames = []
-        for path, data in documents:
-            try:
-                tmp = stage(path, data)
-            except OSError as exc:
-                raise Failed([os_problem(exc, path)]) from None
-            if tmp is not None:
-                staging.temporaries.append(tmp)
-                renames.append((str(path), str(tmp)))
-        staging.commit(renames)
+    if documents:
+        write_all(out_dir, documents)
     return [path for path, _ in documents]

@@ -19,7 +19,6 @@ def report(path: str | None, csv_path: Path | None) -> None:
     """列出各单位清单与基础清单的差异（替换、新增、删除、移动）。"""
     from ..compare import deviations
     from ..report import table_text, to_csv
-    from ..writer import write_atomic
 
     try:
         rows = deviations(_project_path(path))
@@ -28,11 +27,11 @@ def report(path: str | None, csv_path: Path | None) -> None:
         return
     click.echo(table_text(rows))
     if csv_path is not None:
-        from ..staging import os_problem
+        from ..staging import write_all
 
-        try:
-            write_atomic(csv_path, to_csv(rows))
-        except OSError as exc:  # a link, a full disk, no permission: a diagnostic
-            _fail(Failed([os_problem(exc, csv_path)]), "text", False)
+        try:  # a link, a full disk, no permission, another run at work: a diagnostic
+            write_all(csv_path.parent, [(csv_path, to_csv(rows))])
+        except Failed as failed:
+            _fail(failed, "text", False)
         click.echo(f"已写入：{csv_path}")
     sys.exit(EXIT_OK)

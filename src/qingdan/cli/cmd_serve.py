@@ -11,6 +11,20 @@ from ..diagnostics import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK
 from . import _project_path, main, path_argument
 
 
+def _reason(exc: OSError, host: str, port: int) -> str:
+    """Why the port could not be opened, in Chinese."""
+    import errno
+    import socket
+
+    if isinstance(exc, socket.gaierror):
+        return f"无法识别地址“{host}”"
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"这台计算机没有地址 {host}"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"没有权限使用端口 {port}（1024 以下的端口通常需要管理员权限）"
+    return f"系统错误 {errno.errorcode.get(exc.errno or 0, exc.errno)}"
+
+
 def _say(line: str) -> None:
     click.echo(line)
     sys.stdout.flush()
@@ -19,13 +33,14 @@ def _say(line: str) -> None:
 @main.command()
 @path_argument
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              metavar="端口",
               help="端口号；被占用时会提示可用的端口")
-@click.option("--host", default="127.0.0.1", show_default=True,
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="地址",
               help="监听的地址；默认只有本机能打开，改为其他地址会让网络中的他人也能看到")
 @click.option("-o", "--output", "out_dir", default="output", show_default=True,
               type=click.Path(file_okay=False, path_type=Path),
               help="输出文件夹：预览可以打开其中已生成的文件（不会写入）")
-@click.option("--diff", "revision", default=None,
+@click.option("--diff", "revision", default=None, metavar="版本",
               help="修订对照所比较的 git 版本，如 HEAD~1、v2023")
 def serve(path: str | None, port: int, host: str, out_dir: Path, revision: str | None) -> None:
     """在浏览器中预览：保存源文件后自动重新检查，页面随之更新。
@@ -53,7 +68,7 @@ def serve(path: str | None, port: int, host: str, out_dir: Path, revision: str |
                    f"请改用端口 {busy.free}：{again}", err=True)
         sys.exit(EXIT_INPUT)
     except OSError as exc:
-        click.echo(f"失败：无法在 {host}:{port} 上启动预览：{exc.strerror or exc}", err=True)
+        click.echo(f"失败：无法在 {host}:{port} 上启动预览：{_reason(exc, host, port)}", err=True)
         sys.exit(EXIT_INPUT)
     if exposed(host):
         click.echo(f"警告：预览监听 {host}，网络中的其他人也能打开它，看到全部源文件和文档。"

@@ -46,6 +46,7 @@ def sheets(path: str | None, out_dir: Path) -> None:
 @main.command()
 @click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--project", "project_path", default=None, type=click.Path(path_type=Path),
+              metavar="项目",
               help="项目文件夹；省略时取评分工作簿所在文件夹或其上级中含 qingdan.yaml 的，"
                    "再没有则为自带示例")
 @click.option("-o", "--output", "out_dir", default="output/考核结果", show_default=True,

@@ -4,6 +4,7 @@ article numbers into ref() where the target exists, and only then write the fold
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -17,7 +18,8 @@ from ..diagnostics import Diagnostic, Failed, Location, errors
 from ..load import display_path, load_text
 from ..pipeline import unique_name
 from ..project import CONFIG_NAME
-from ..writer import inside, safe_filename, write_atomic
+from ..staging import NewFolder, write_all
+from ..writer import inside, safe_filename
 from .documents import Doc, read_documents
 from .emit import dump
 from .ids import Ids
@@ -79,12 +81,22 @@ def import_files(paths: list[Path], out: Path, force: bool = False,
     registry = _register([d for _, d in flat])
     config = _config(flat, registry, result.report)
     texts = _with_refs(flat, config, result)
-    out.mkdir(parents=True, exist_ok=True)
-    for name, text in texts.items():
-        target = inside(out, name)
-        write_atomic(target, text.encode("utf-8"))
-        result.written.append(target)
+    result.written = write_project(out, {n: t.encode("utf-8") for n, t in texts.items()})
     return result
+
+
+def write_project(out: Path, files: dict[str, bytes]) -> list[Path]:
+    """Every file of the project or none: a new folder is built whole and renamed into
+    place; into an existing one (empty, or --force) the files are staged beside their
+    targets and renamed only when all are (staging.py)."""
+    if not os.path.lexists(out):
+        with NewFolder(out) as folder:
+            written = [folder.write(name, data) for name, data in files.items()]
+            folder.commit()
+        return written
+    outputs = [(inside(out, name), data) for name, data in files.items()]
+    write_all(out, outputs)
+    return [target for target, _ in outputs]
 
 
 def _named(docs: list[Doc]) -> list[tuple[str, Doc]]:

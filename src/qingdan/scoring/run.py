@@ -18,8 +18,9 @@ from ..pipeline import Prepared, apply_settings, merge_units, prepare, unique_na
 from ..project import CONFIG_NAME
 from ..refs import build_index
 from ..render.docx import has_indicators
+from ..staging import write_all as staged_write_all
 from ..units import unit_project
-from ..writer import inside, replace_all, safe_filename
+from ..writer import inside, safe_filename
 
 if TYPE_CHECKING:
     from .grade import Filled, Graded
@@ -128,7 +129,7 @@ def make_sheets(path: Path, out_dir: Path) -> Written:
     """Write the scoring workbooks into out_dir (all of them, or none)."""
     sheets, warnings = render_sheets(path)
     outputs = [(inside(out_dir, s.name), s.data) for s in sheets]
-    return Written(files=write_all(outputs), warnings=warnings)
+    return Written(files=write_all(out_dir, outputs), warnings=warnings)
 
 
 def _for_unit(diag: Diagnostic, who: Assessed) -> Diagnostic:
@@ -137,9 +138,10 @@ def _for_unit(diag: Diagnostic, who: Assessed) -> Diagnostic:
     return replace(diag, message=f"{diag.message}（单位：{who.unit.name}）") if who.id else diag
 
 
-def write_all(outputs: list[tuple[Path, bytes]]) -> list[tuple[Path, bool]]:
-    """Write every file or none (writer.replace_all). Returns (path, changed) for each."""
-    changed = replace_all(outputs)
+def write_all(out_dir: Path, outputs: list[tuple[Path, bytes]]) -> list[tuple[Path, bool]]:
+    """Write every file or none (staging.write_all: locked, swept, cleaned up on failure or
+    interruption). Returns (path, changed) for each."""
+    changed = staged_write_all(out_dir, outputs)
     return [(target, target in changed) for target, _ in outputs]
 
 
@@ -265,7 +267,7 @@ def _write_results(prepared: Prepared, doc: Measures, shape: Form, filled: list[
     found = merge_units(apply_settings(problems, project.settings))
     if errors(found):
         raise Failed(found)
-    result = Scored(files=write_all(outputs), warnings=warnings + found, graded=graded,
+    result = Scored(files=write_all(out_dir, outputs), warnings=warnings + found, graded=graded,
                     assessment=doc.name)
     if not sources:
         result.notes.append("项目中没有考核结果通报源文件（kind: results），只生成了结果汇总表。")

@@ -3,14 +3,26 @@
 Every page is rendered by Jinja with autoescape on, and the Content-Security-Policy
 allows only the preview's own script and stylesheets, so a source's text can never run
 as markup. Files are served only from the project and the output folder (files.py), and
-requests must name this computer as their host, so another web site cannot read the
-preview by pointing a domain name at 127.0.0.1.
+requests must name this computer as their host (host[:port], a loopback name, exactly),
+so another web site cannot read the preview by pointing a domain name at 127.0.0.1.
+
+Another web site can still make the browser *send* requests here (a link, an image, a
+form). Work that writes to the disk or starts a program - taking a git revision out,
+laying a document out with LibreOffice - is therefore done only for the preview's own
+page (`from_page`): a request carrying the run's token, which only the preview's pages
+hold (another site cannot read them), or one the browser itself marks as coming from this
+origin or from the user (Fetch Metadata, `Sec-Fetch-Site: same-origin` or `none`, which
+no page can forge). Anything else gets the page without that work, and a button to ask
+for it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
+import re
+import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +54,10 @@ HEADERS = {
     "Cache-Control": "no-store",
 }
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
+# A Host header: a name or an IPv4 address, or an IPv6 address in brackets; a port.
+HOST = re.compile(r"^(?P<name>\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::[0-9]{1,5})?$")
+TOKEN_HEADER = "x-qingdan-token"
+OWN_FETCHES = {"same-origin", "none"}  # Sec-Fetch-Site: from this origin, or the user's own
 
 
 class Hub:
@@ -78,6 +94,7 @@ class Site:
     hub: Hub = field(default_factory=Hub)
     images: PageImages | None = None
     comparisons: Comparisons | None = None
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(24))  # this run's
 
     def __post_init__(self) -> None:
         if self.images is None:
@@ -97,6 +114,14 @@ class Site:
         self.comparisons.close()
 
 
+def from_page(request: Request, token: str) -> bool:
+    """Whether a request comes from the preview's own page (see the module docstring)."""
+    given = request.query_params.get("t") or request.headers.get(TOKEN_HEADER) or ""
+    if hmac.compare_digest(given.encode("utf-8", "replace"), token.encode()):
+        return True
+    return request.headers.get("sec-fetch-site", "") in OWN_FETCHES
+
+
 def create_app(site: Site, allowed_hosts: set[str] | None = None) -> ASGIApp:
     """The application; allowed_hosts None accepts any Host (the server is exposed)."""
 
@@ -105,7 +130,7 @@ def create_app(site: Site, allowed_hosts: set[str] | None = None) -> ASGIApp:
         views = diagnostic_views(state.diagnostics, site.preview.root)
         body = page(template, state=state, views=views, root=site.preview.root,
                     files=source_files(site.preview.root, state, views),
-                    current=request.url.path, **context)
+                    current=request.url.path, token=site.token, **context)
         return HTMLResponse(body, status_code=status, headers=HEADERS)
 
     def missing(request: Request, what: str = "页面") -> Response:
@@ -121,8 +146,14 @@ def create_app(site: Site, allowed_hosts: set[str] | None = None) -> ASGIApp:
         if doc is None:
             return missing(request, "文档")
         assert site.images is not None
-        status, images = site.images.status(doc.docx) if doc.docx else ("off", None)
         key = _digest(doc.docx) if doc.docx else ""
+        if doc.docx is None or not site.images.enabled:
+            status, images = "off", None
+        elif from_page(request, site.token):  # LibreOffice runs for the own page only
+            status, images = site.images.status(doc.docx)
+        else:  # what is made already; the page's script asks for the rest with the token
+            images = site.images.get(key)
+            status = "ready" if images is not None else "ask"
         return html(request, "document.html", kind="document", doc=doc, images=images,
                     image_status=status, images_key=key)
 
@@ -157,9 +188,10 @@ def create_app(site: Site, allowed_hosts: set[str] | None = None) -> ASGIApp:
         if revision:
             assert site.comparisons is not None
             comparison = await asyncio.to_thread(
-                site.comparisons.compare, revision, site.preview.state.generation)
+                site.comparisons.compare, revision, site.preview.state.generation,
+                from_page(request, site.token))
         return html(request, "diff.html", kind="diff", revision=revision or "",
-                    comparison=comparison)
+                    comparison=comparison, confirm=bool(revision) and comparison is None)
 
     async def source(request: Request) -> Response:
         rel = request.path_params["path"]
@@ -259,6 +291,15 @@ def _digest(data: bytes) -> str:
     return digest(data)
 
 
+def host_name(headers: list[tuple[bytes, bytes]]) -> str | None:
+    """The name in the request's one Host header, when it is exactly host[:port]."""
+    hosts = [value for key, value in headers if key.lower() == b"host"]
+    if len(hosts) != 1:
+        return None
+    match = HOST.match(hosts[0].decode("latin-1").lower())
+    return match["name"] if match else None
+
+
 class HostCheck:
     """Refuse a request whose Host header is not this computer (DNS rebinding)."""
 
@@ -268,9 +309,7 @@ class HostCheck:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and self.allowed is not None:
-            host = dict(scope["headers"]).get(b"host", b"").decode("latin-1").lower()
-            name = host if host.endswith("]") else host.rsplit(":", 1)[0]
-            if name not in self.allowed:
+            if host_name(scope["headers"]) not in self.allowed:
                 response = PlainTextResponse("请用 http://127.0.0.1 打开预览。", status_code=400)
                 await response(scope, receive, send)
                 return

@@ -165,9 +165,18 @@ function openDetails() {
     .filter((d) => d.open).map((d) => d.dataset.key));
 }
 
+// The run's token: the server does work that writes or starts a program (LibreOffice, a
+// revision taken out of git) only for a request that carries it or that the browser marks
+// as this page's own.
+function token() {
+  const meta = document.querySelector('meta[name="qingdan-token"]');
+  return meta ? meta.content : "";
+}
+
 async function reload(withMain) {
   const opened = openDetails();
-  const response = await fetch(location.href, { cache: "no-store" });
+  const response = await fetch(location.href, {
+    cache: "no-store", headers: { "X-Qingdan-Token": token() } });
   const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
   const regions = withMain ? [...REGIONS, "qv-main"] : REGIONS;
   for (const id of regions) {
@@ -216,4 +225,7 @@ function listen() {
 document.addEventListener("DOMContentLoaded", () => {
   setUp();
   listen();
+  // Opened from elsewhere (the server could not tell it was this page's): ask once more.
+  const stage = document.querySelector(".qv-stage");
+  if (stage && stage.dataset.images === "ask") reload(true);
 });
