@@ -25,7 +25,7 @@ from .chart import score_chart
 from .grade import Graded, by_grade
 from .layout import Form, dec, show
 from .text import ranked_bands
-from .workbook import reproducible
+from .workbook import data, reproducible
 
 HEAD = Font(name="黑体", size=11)
 BODY = Font(name="仿宋_GB2312", size=11)
@@ -126,7 +126,7 @@ def results_workbook(form: Form, scoring: Scoring, graded: list[Graded],
 
 def _title(sheet: Worksheet, text: str, width: int) -> None:
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    cell = sheet.cell(1, 1, text)
+    cell = data(sheet, 1, 1, text)
     cell.font = TITLE
     cell.alignment = CENTRE
     sheet.row_dimensions[1].height = 32
@@ -137,7 +137,7 @@ def _row(sheet: Worksheet, row: int, values: Sequence[object], font: Font,
     for column, value in enumerate(values, 1):
         if isinstance(value, Decimal):
             value = _num(value)
-        cell = sheet.cell(row, column, value)
+        cell = data(sheet, row, column, value)
         cell.font = font
         cell.border = BOX
         cell.alignment = LEFT if isinstance(value, str) and len(value) > 12 else CENTRE

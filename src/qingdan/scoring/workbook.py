@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
@@ -73,8 +74,8 @@ def write_workbook(form: Form) -> bytes:
     for row, (name, value) in enumerate(
             (("format", FORMAT), ("assessment", form.assessment), ("unit", form.unit_id),
              ("unit_name", form.unit_name), ("structure", form.structure())), 1):
-        meta.cell(row, 1, name)
-        meta.cell(row, 2, value)
+        data(meta, row, 1, name)
+        data(meta, row, 2, value)
     meta.sheet_state = "veryHidden"
     meta.protection.sheet = True
     book.security = WorkbookProtection(lockStructure=True)
@@ -118,7 +119,7 @@ def _fill(sheet: Worksheet, form: Form) -> int:
         _put(sheet, row, POINTS, _number(indicator.points), BODY_FONT, CENTRE)
         _score_cell(sheet, row, indicator.points)
         _input(sheet, row, REMARKS, WRAP)
-        sheet.cell(row, KEY, key("indicator", indicator.id))
+        data(sheet, row, KEY, key("indicator", indicator.id))
         _fit(sheet, row, ((indicator.content, CONTENT), (indicator.criteria, CRITERIA),
                           (indicator.group, GROUP)))
         scored.append(row)
@@ -137,7 +138,7 @@ def _fill(sheet: Worksheet, form: Form) -> int:
     for column in (GROUP, CONTENT, CRITERIA):
         sheet.cell(row, column).border = BOX
     _put(sheet, row, POINTS, _number(form.total), BOLD_FONT, CENTRE)
-    _put(sheet, row, SCORE, f"=SUM({_ranges(scored)})", BOLD_FONT, CENTRE)
+    _put(sheet, row, SCORE, f"=SUM({_ranges(scored)})", BOLD_FONT, CENTRE, formula=True)
     sheet.cell(row, SCORE).number_format = "0.0##"
     _put(sheet, row, REMARKS, "", BODY_FONT, WRAP)
     sheet.row_dimensions[row].height = 24
@@ -168,7 +169,7 @@ def _subtotal(sheet: Worksheet, row: int, rows: list[int], points: list[Decimal]
     _put(sheet, row, CONTENT, "小计", BOLD_FONT, CENTRE)
     _put(sheet, row, CRITERIA, "", BODY_FONT, CENTRE)
     _put(sheet, row, POINTS, _number(sum(points, Decimal(0))), BOLD_FONT, CENTRE)
-    _put(sheet, row, SCORE, f"=SUM({_ranges(rows)})", BOLD_FONT, CENTRE)
+    _put(sheet, row, SCORE, f"=SUM({_ranges(rows)})", BOLD_FONT, CENTRE, formula=True)
     sheet.cell(row, SCORE).number_format = "0.0##"
     _put(sheet, row, REMARKS, "", BODY_FONT, WRAP)
     return row + 1
@@ -195,13 +196,14 @@ def _components(sheet: Worksheet, row: int, form: Form, total_row: int) -> int:
         sheet.cell(row, POINTS).number_format = "0%" if part.weight == part.weight.to_integral() \
             else "0.0##%"
         if index == 0:
-            _put(sheet, row, SCORE, f"={get_column_letter(SCORE)}{total_row}", BODY_FONT, CENTRE)
+            _put(sheet, row, SCORE, f"={get_column_letter(SCORE)}{total_row}", BODY_FONT, CENTRE,
+                 formula=True)
             sheet.cell(row, SCORE).number_format = "0.0##"
         else:
             _score_cell(sheet, row, form.total)
-            sheet.cell(row, KEY, key("component", part.id))
+            data(sheet, row, KEY, key("component", part.id))
         score, weight = (f"{get_column_letter(c)}{row}" for c in (SCORE, POINTS))
-        _put(sheet, row, REMARKS, f"={score}*{weight}", BODY_FONT, CENTRE)
+        _put(sheet, row, REMARKS, f"={score}*{weight}", BODY_FONT, CENTRE, formula=True)
         sheet.cell(row, REMARKS).number_format = "0.0##"
         sheet.row_dimensions[row].height = 24
     row += 1
@@ -211,7 +213,8 @@ def _components(sheet: Worksheet, row: int, form: Form, total_row: int) -> int:
     for column in (CRITERIA, POINTS, SCORE):
         sheet.cell(row, column).border = BOX
     column = get_column_letter(REMARKS)
-    _put(sheet, row, REMARKS, f"=SUM({column}{first}:{column}{row - 1})", BOLD_FONT, CENTRE)
+    _put(sheet, row, REMARKS, f"=SUM({column}{first}:{column}{row - 1})", BOLD_FONT, CENTRE,
+         formula=True)
     sheet.cell(row, REMARKS).number_format = "0.0##"
     _fit(sheet, row, ((form.formula, CONTENT),), width=WIDTHS[CONTENT] + WIDTHS[CRITERIA]
          + WIDTHS[POINTS] + WIDTHS[SCORE])
@@ -240,7 +243,7 @@ def _vetoes(sheet: Worksheet, row: int, form: Form) -> int:
         _input(sheet, row, SCORE, CENTRE)
         choice.add(sheet.cell(row, SCORE))
         _put(sheet, row, REMARKS, veto.effect, BODY_FONT, WRAP)
-        sheet.cell(row, KEY, key("veto", veto.id))
+        data(sheet, row, KEY, key("veto", veto.id))
         _fit(sheet, row, ((veto.condition, CONTENT), (veto.effect, REMARKS)),
              width=WIDTHS[CONTENT] + WIDTHS[CRITERIA] + WIDTHS[POINTS])
     return row + 1
@@ -268,9 +271,21 @@ def _input(sheet: Worksheet, row: int, column: int, align: Alignment):
     return cell
 
 
+def data(sheet: Worksheet, row: int, column: int, value: object) -> Cell:
+    """A cell holding value as data: text stays text whatever it starts with, so a unit
+    named "=HYPERLINK(…)" or "@SUM(1)" is never a formula (issue 23)."""
+    cell = sheet.cell(row, column)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl takes "=…" for a formula; written as an inline string
+    return cell
+
+
 def _put(sheet: Worksheet, row: int, column: int, value: object, font: Font,
-         align: Alignment, box: bool = True, fill: PatternFill | None = None) -> None:
-    cell = sheet.cell(row, column, value)
+         align: Alignment, box: bool = True, fill: PatternFill | None = None,
+         formula: bool = False) -> None:
+    """A styled cell: data, or one of the workbook's own formulas when formula is set."""
+    cell = sheet.cell(row, column, value) if formula else data(sheet, row, column, value)
     cell.font = font
     cell.alignment = align
     if box:
