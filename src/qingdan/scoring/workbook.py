@@ -11,22 +11,20 @@ zip times.
 from __future__ import annotations
 
 import io
-import math
 import re
 import zipfile
 from collections.abc import Iterable
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..titles import cells
 from ..writer import ZIP_TIME
+from .cells import data, row_height
 from .layout import (
     CONTENT,
     CRITERIA,
@@ -58,7 +56,6 @@ INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # pale yellow: type here
 HEAD_FILL = PatternFill("solid", fgColor="D9D9D9")
 WRAP = Alignment(wrap_text=True, vertical="center")
 CENTRE = Alignment(wrap_text=True, vertical="center", horizontal="center")
-LINE_PT = 15  # one line of 11 pt text
 FIXED_TIME = "2020-01-01T00:00:00Z"
 
 
@@ -93,13 +90,16 @@ def _fill(sheet: Worksheet, form: Form) -> int:
     sheet.column_dimensions[get_column_letter(KEY)].hidden = True
     sheet.merge_cells(start_row=1, start_column=NO, end_row=1, end_column=REMARKS)
     _put(sheet, 1, NO, form.title, TITLE_FONT, CENTRE, box=False)
-    sheet.row_dimensions[1].height = 36
+    page = sum(WIDTHS[c] for c in range(NO, REMARKS + 1))
+    sheet.row_dimensions[1].height = row_height(((form.title, page),), 18, minimum=36)
     sheet.merge_cells(start_row=2, start_column=NO, end_row=2, end_column=CRITERIA)
     _put(sheet, 2, NO, f"被考核单位：{form.unit_name}", BODY_FONT, WRAP, box=False)
     sheet.merge_cells(start_row=2, start_column=POINTS, end_row=2, end_column=REMARKS)
     _put(sheet, 2, POINTS, "考核时间：　　年　　月　　日", BODY_FONT,
          Alignment(horizontal="right", vertical="center"), box=False)
-    sheet.row_dimensions[2].height = 24
+    sheet.row_dimensions[2].height = row_height(
+        ((f"被考核单位：{form.unit_name}", page - WIDTHS[POINTS] - WIDTHS[SCORE]
+          - WIDTHS[REMARKS]),), minimum=24)
     for column, name in enumerate(HEADER, 1):
         _put(sheet, 3, column, name, HEAD_FONT, CENTRE, fill=HEAD_FILL)
     row = 4
@@ -141,7 +141,8 @@ def _fill(sheet: Worksheet, form: Form) -> int:
     _put(sheet, row, SCORE, f"=SUM({_ranges(scored)})", BOLD_FONT, CENTRE, formula=True)
     sheet.cell(row, SCORE).number_format = "0.0##"
     _put(sheet, row, REMARKS, "", BODY_FONT, WRAP)
-    sheet.row_dimensions[row].height = 24
+    sheet.row_dimensions[row].height = row_height(
+        ((label, sum(WIDTHS[c] for c in range(NO, CRITERIA + 1))),), minimum=24)
     row += 2
     if form.parts:
         row = _components(sheet, row, form, total_row) + 1
@@ -157,7 +158,7 @@ def _fill(sheet: Worksheet, form: Form) -> int:
             "合计和综合得分由公式计算，最终结果以 qingdan score 的计算为准。")
     sheet.merge_cells(start_row=row, start_column=NO, end_row=row, end_column=REMARKS)
     _put(sheet, row, NO, note, BODY_FONT, WRAP, box=False)
-    sheet.row_dimensions[row].height = 30
+    sheet.row_dimensions[row].height = row_height(((note, page),), minimum=30)
     return row
 
 
@@ -205,7 +206,8 @@ def _components(sheet: Worksheet, row: int, form: Form, total_row: int) -> int:
         score, weight = (f"{get_column_letter(c)}{row}" for c in (SCORE, POINTS))
         _put(sheet, row, REMARKS, f"={score}*{weight}", BODY_FONT, CENTRE, formula=True)
         sheet.cell(row, REMARKS).number_format = "0.0##"
-        sheet.row_dimensions[row].height = 24
+        sheet.row_dimensions[row].height = row_height(
+            ((part.name, WIDTHS[GROUP]), (how, WIDTHS[CONTENT] + WIDTHS[CRITERIA])), minimum=24)
     row += 1
     _put(sheet, row, GROUP, "综合得分", BOLD_FONT, CENTRE)
     sheet.merge_cells(start_row=row, start_column=CONTENT, end_row=row, end_column=SCORE)
@@ -271,16 +273,6 @@ def _input(sheet: Worksheet, row: int, column: int, align: Alignment):
     return cell
 
 
-def data(sheet: Worksheet, row: int, column: int, value: object) -> Cell:
-    """A cell holding value as data: text stays text whatever it starts with, so a unit
-    named "=HYPERLINK(…)" or "@SUM(1)" is never a formula (issue 23)."""
-    cell = sheet.cell(row, column)
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"  # openpyxl takes "=…" for a formula; written as an inline string
-    return cell
-
-
 def _put(sheet: Worksheet, row: int, column: int, value: object, font: Font,
          align: Alignment, box: bool = True, fill: PatternFill | None = None,
          formula: bool = False) -> None:
@@ -313,11 +305,8 @@ def _ranges(rows: list[int]) -> str:
 def _fit(sheet: Worksheet, row: int, texts: Iterable[tuple[str, int]],
          width: float | None = None) -> None:
     """A row tall enough for its wrapped text: spreadsheets do not grow rows on opening."""
-    lines = 1
-    for text, column in texts:
-        room = (width or WIDTHS[column]) / 2 * 0.95  # CJK characters per line at 11 pt
-        lines = max(lines, math.ceil(cells(text) / max(room, 1)))
-    sheet.row_dimensions[row].height = max(24, lines * LINE_PT + 6)
+    sheet.row_dimensions[row].height = row_height(
+        ((text, width or WIDTHS[column]) for text, column in texts), minimum=24)
 
 
 def _page(sheet: Worksheet, last: int) -> None:
