@@ -61,7 +61,8 @@ def score(workbooks: tuple[Path, ...], project_path: Path | None, out_dir: Path)
     from ..scoring.run import score as run_score
 
     try:
-        result = run_score(list(workbooks), project_path, out_dir, announce=click.echo)
+        result = run_score(list(workbooks), project_path, out_dir,
+                           announce=lambda line: click.echo(line, err=True))
     except Failed as failed:
         _fail(failed, "text", False)
         return
