@@ -11,6 +11,7 @@ wide, its header row repeated, every row as tall as its wrapped text (cells.row_
 from __future__ import annotations
 
 import io
+import math
 import os
 from collections.abc import Sequence
 from decimal import Decimal
@@ -38,6 +39,7 @@ CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(vertical="center", wrap_text=True)
 VARIES = "各单位不同，见“各单位考核内容”表"
 VARIANTS = "各单位考核内容"
+UNITS_PER_PAGE = 8  # 指标得分: beyond this many units a page would print too small to read
 
 
 def results_workbook(office: Form, scoring: Scoring, graded: list[Graded],
@@ -56,9 +58,14 @@ def results_workbook(office: Form, scoring: Scoring, graded: list[Graded],
     indicators, variants = _indicator_rows(office, roster_order, forms)
     heads = ["序号", "考核项目", "考核内容", "分值", *(g.unit_name for g in roster_order)]
     widths = [6, 18, 44, 8, *([14] * len(roster_order))]
-    _table(book.create_sheet("指标得分"), "各单位指标得分", heads, widths,
+    detail = book.create_sheet("指标得分")
+    _table(detail, "各单位指标得分", heads, widths,
            [*indicators, ["合计", "", "", office.total,
-                          *(g.indicator_total for g in roster_order)]], total=True)
+                          *(g.indicator_total for g in roster_order)]], total=True,
+           span=min(len(heads), 4 + UNITS_PER_PAGE))
+    if len(roster_order) > UNITS_PER_PAGE:  # several pages wide, the indicators on each
+        detail.page_setup.fitToWidth = math.ceil(len(roster_order) / UNITS_PER_PAGE)
+        detail.print_title_cols = "A:D"
     if variants:
         _table(book.create_sheet(VARIANTS), VARIANTS, ["单位", "序号", "考核项目", "考核内容"],
                [24, 6, 18, 60], variants)
@@ -100,18 +107,20 @@ def shared(texts: Sequence[str]) -> str:
 
 
 def _table(sheet: Worksheet, title: str, heads: Sequence[str], widths: Sequence[float],
-           rows: Sequence[Sequence[object]], total: bool = False) -> None:
+           rows: Sequence[Sequence[object]], total: bool = False, span: int = 0) -> None:
     """A titled, ruled table (its last row a total, in bold, when total is set); every row
     as tall as its wrapped text; printed A4 landscape, one page wide, the header row on
-    every page."""
+    every page. The title spans the first span columns (all of them by default)."""
     assert len(widths) == len(heads), (heads, widths)
     for column, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(heads))
+    span = span or len(heads)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=span)
     cell = data(sheet, 1, 1, title)
     cell.font = TITLE
     cell.alignment = CENTRE
-    sheet.row_dimensions[1].height = row_height(((title, sum(widths)),), TITLE_SIZE, minimum=32)
+    sheet.row_dimensions[1].height = row_height(((title, sum(widths[:span])),), TITLE_SIZE,
+                                                minimum=32)
     last = len(rows) + 2
     for number, values in enumerate([heads, *rows], 2):
         font = HEAD if number == 2 or (total and number == last) else BODY

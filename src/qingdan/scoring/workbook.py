@@ -102,6 +102,8 @@ def _fill(sheet: Worksheet, form: Form) -> int:
           - WIDTHS[REMARKS]),), minimum=24)
     for column, name in enumerate(HEADER, 1):
         _put(sheet, 3, column, name, HEAD_FONT, CENTRE, fill=HEAD_FILL)
+    sheet.row_dimensions[3].height = row_height(
+        (name, WIDTHS[column]) for column, name in enumerate(HEADER, 1))
     row = 4
     scored: list[int] = []
     groups: list[tuple[str, list[int], list[Decimal]]] = []
