@@ -58,8 +58,8 @@ scoring:
     - {name: 良好, min: 80, below: 90}
     - {name: 一般, below: 80}
   vetoes:
-    - {id: shigu, condition: "%s", cap: 一般}
-""" % LONG_VETO,
+    - {id: shigu, condition: "LONG_VETO", cap: 一般}
+""".replace("LONG_VETO", LONG_VETO),
 }
 
 
@@ -263,3 +263,16 @@ def test_example_results_print_cleanly(tmp_path):
     for row in sheet.iter_rows(min_row=3, values_only=True):
         if row[-1]:
             assert plain(row[-1]) in text
+
+
+def test_a_last_page_of_a_few_rows_is_folded_back():
+    """pages_tall: the scoring workbook is told to fit its pages tall so that a page that
+    would hold only the last rows (the signature, the note) is avoided by shrinking."""
+    from qingdan.scoring.cells import pages_tall
+
+    page = 210 / 25.4 * 72 - 1.4 * 72
+    assert pages_tall([page * 0.5], [100], (1.2, 1.4)) == 1
+    assert pages_tall([page * 1.1], [100], (1.2, 1.4)) == 1
+    assert pages_tall([page * 1.5], [100], (1.2, 1.4)) == 2
+    assert pages_tall([page * 2.05], [100], (1.2, 1.4)) == 2
+    assert pages_tall([page * 1.1], [200], (1.2, 1.4)) == 1  # scaled down to fit the width

@@ -55,3 +55,24 @@ def row_height(texts: Iterable[tuple[str, float]], size: float = 11,
     most = max((lines(text, width, size) for text, width in texts if text), default=1)
     pitch = LINE_PT * size / 11
     return min(MAX_ROW_PT, max(minimum, most * pitch + ROW_PAD_PT))
+
+
+A4_LANDSCAPE_PT = (297 / 25.4 * 72, 210 / 25.4 * 72)
+WIDOW = 0.15  # a last page this little filled is folded back by shrinking the scale
+
+
+def pages_tall(heights: Iterable[float], widths: Iterable[float], margins_in: tuple[float, float],
+               repeated: float = 0) -> int:
+    """How many pages tall a sheet printed one page wide on A4 landscape should be told
+    to fit in: its rows' heights (pt) at the scale its column widths (units) need, the
+    header row of repeated pt on every page after the first; a last page that would hold
+    only a few rows is avoided by shrinking a little instead (the scale may go down by
+    WIDOW). The margins are (left + right, top + bottom) in inches."""
+    width_pt = sum(w * PX_PER_UNIT + 5 for w in widths) * 0.75
+    page_w = A4_LANDSCAPE_PT[0] - margins_in[0] * 72
+    page_h = A4_LANDSCAPE_PT[1] - margins_in[1] * 72
+    scale = min(1.0, page_w / width_pt)
+    total = sum(heights) * scale
+    pages = max(1, math.ceil(total / page_h))
+    total += (pages - 1) * repeated * scale
+    return max(1, math.ceil(total / page_h - WIDOW))

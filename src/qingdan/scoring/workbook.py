@@ -24,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..writer import ZIP_TIME
-from .cells import data, row_height
+from .cells import data, pages_tall, row_height
 from .layout import (
     CONTENT,
     CRITERIA,
@@ -317,7 +317,10 @@ def _page(sheet: Worksheet, last: int) -> None:
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
+    sheet.page_setup.fitToHeight = pages_tall(
+        (sheet.row_dimensions[r].height or 15 for r in range(1, last + 1)),
+        (WIDTHS[c] for c in range(NO, REMARKS + 1)), (1.2, 1.4),
+        repeated=sheet.row_dimensions[3].height or 15)
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.6
