@@ -148,9 +148,10 @@ def test_grades_ranks_ties_and_vetoes(scored):
 
 def test_terminal_shows_the_ranking(scored):
     _, _, result = scored
-    lines = result.stdout.splitlines()
-    assert lines[0].startswith("名次")
-    assert "丁单位" in lines[2] and "99.4" in lines[2] and "良好" in lines[2]
+    first, *lines = result.stdout.splitlines()
+    assert result.stderr.splitlines()[0] == f"项目：{scored[0]}（由 --project 指定）"
+    assert first.startswith("名次")
+    assert "丁单位" in lines[1] and "99.4" in lines[1] and "良好" in lines[1]
     assert any("己单位" in ln and "不作为考核对象" in ln for ln in lines)
 
 
@@ -339,6 +340,7 @@ def test_the_readme_session_on_the_bundled_samples(tmp_path):
     result = run_cli("score", str(samples), "-o", str(tmp_path))
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
+    assert result.stderr == "项目：checklists/example（评分工作簿所在的文件夹或其上级）\n"
     assert [ln.split()[1] for ln in lines[1:5]] == [
         "清河县粮食局机关", "清河县粮食购销总公司", "清河县粮食质量监测站", "清河县储备粮库"]
     assert [ln.split()[-1] for ln in lines[1:5]] == ["优秀", "良好", "良好", "一般"]

@@ -40,12 +40,24 @@ def table_text(rows: list[Deviation], limit: int = 40) -> str:
     return "\n".join(out)
 
 
+# A spreadsheet opening a CSV takes a field starting with one of these for a formula (or,
+# for tab and carriage return, strips them and then does): OWASP's "CSV injection".
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutral(field: str) -> str:
+    """A CSV field a spreadsheet reads as text: "=1+1" becomes "'=1+1" (the apostrophe
+    Excel, WPS and LibreOffice themselves use to mark a cell as text)."""
+    return "'" + field if field.startswith(FORMULA_START) else field
+
+
 def to_csv(rows: list[Deviation]) -> bytes:
-    """CSV with a byte-order mark, so Excel opens the Chinese text correctly."""
+    """CSV with a byte-order mark, so Excel opens the Chinese text correctly; no field
+    can become a formula."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(HEADERS)
-    writer.writerows(_cells(r) for r in rows)
+    writer.writerows(tuple(neutral(c) for c in _cells(r)) for r in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

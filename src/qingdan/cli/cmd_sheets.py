@@ -47,8 +47,8 @@ def sheets(path: str | None, out_dir: Path) -> None:
 @click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--project", "project_path", default=None, type=click.Path(path_type=Path),
               metavar="项目",
-              help="项目文件夹；省略时取评分工作簿所在文件夹或其上级中含 qingdan.yaml 的，"
-                   "再没有则为自带示例")
+              help="项目文件夹；省略时依次在评分工作簿所在文件夹及其上级、当前文件夹及其上级中"
+                   "找含 qingdan.yaml 且有该考核办法的项目")
 @click.option("-o", "--output", "out_dir", default="output/考核结果", show_default=True,
               type=click.Path(file_okay=False, path_type=Path),
               help="结果汇总表和考核结果通报的输出文件夹")
@@ -62,7 +62,8 @@ def score(workbooks: tuple[Path, ...], project_path: Path | None, out_dir: Path)
     from ..scoring.run import score as run_score
 
     try:
-        result = run_score(list(workbooks), project_path, out_dir)
+        result = run_score(list(workbooks), project_path, out_dir,
+                           announce=lambda line: click.echo(line, err=True))
     except Failed as failed:
         _fail(failed, "text", False)
         return

@@ -1,4 +1,4 @@
-"""What `score` writes: the results workbook and the 考核结果通报.
+"""What `score` writes about the results: their cells, and the 考核结果通报.
 
 The notice goes through the notice template like any other (render.notice.render_notice,
 engine.CompiledTemplate): its body lists the units by grade, and its attachment holds
@@ -7,16 +7,9 @@ the chart of the scores (a PNG part added to the package) and the table of resul
 
 from __future__ import annotations
 
-import io
-from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from ..model import Notice, Scoring
 from ..render.engine import CompiledTemplate, Part, Rendered, compiled
@@ -25,16 +18,7 @@ from .chart import score_chart
 from .grade import Graded, by_grade
 from .layout import Form, dec, show
 from .text import ranked_bands
-from .workbook import reproducible
 
-HEAD = Font(name="黑体", size=11)
-BODY = Font(name="仿宋_GB2312", size=11)
-TITLE = Font(name="方正小标宋简体", size=16)
-THIN = Side(style="thin", color="000000")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-GREY = PatternFill("solid", fgColor="D9D9D9")
-CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
-LEFT = Alignment(vertical="center", wrap_text=True)
 CHART_ID = "rIdQingdanChart1"
 CHART_PART = "word/media/qingdan-chart1.png"
 EMU_PER_MM = 36000
@@ -77,77 +61,6 @@ def row_values(g: Graded, form: Form, scoring: Scoring) -> list[object]:
     composite = [g.composite] if form.parts else []
     return [g.rank if g.rank is not None else "—", g.unit_name, *scores, *composite,
             grade_label(g), note(g, scoring)]
-
-
-def results_workbook(form: Form, scoring: Scoring, graded: list[Graded],
-                     roster_order: list[Graded]) -> bytes:
-    """考核结果 (one row per unit, by rank), 指标得分 (indicators × units) and 评分来源."""
-    book = Workbook()
-    sheet = book.active
-    assert isinstance(sheet, Worksheet)
-    sheet.title = "考核结果"
-    heads = columns(form)
-    _title(sheet, results_title(form.assessment), len(heads))
-    _row(sheet, 2, heads, HEAD, fill=GREY)
-    for i, g in enumerate(graded, 3):
-        _row(sheet, i, row_values(g, form, scoring), BODY)
-    widths = [6, 24, *([10] * (len(heads) - 5)), 16, 40]
-    for column, width in enumerate(widths, 1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    detail = book.create_sheet("指标得分")
-    heads = ["序号", "考核项目", "考核内容", "分值", *(g.unit_name for g in roster_order)]
-    _title(detail, "各单位指标得分", len(heads))
-    _row(detail, 2, heads, HEAD, fill=GREY)
-    for i, item in enumerate(form.indicators, 3):
-        _row(detail, i, [int(item.no), item.group, item.content, _num(item.points),
-                         *(_num(g.indicators[item.id]) for g in roster_order)], BODY)
-    last = len(form.indicators) + 3
-    _row(detail, last, ["合计", "", "", _num(form.total),
-                        *(_num(g.indicator_total) for g in roster_order)], HEAD)
-    for column, width in enumerate([6, 18, 44, 8, *([14] * len(roster_order))], 1):
-        detail.column_dimensions[get_column_letter(column)].width = width
-    sources = book.create_sheet("评分来源")
-    _row(sources, 1, ["单位", "评分工作簿"], HEAD, fill=GREY)
-    for i, g in enumerate(roster_order, 2):
-        _row(sources, i, [g.unit_name, g.file], BODY)
-    sources.column_dimensions["A"].width = 24
-    sources.column_dimensions["B"].width = 60
-    for each in book.worksheets:
-        each.page_setup.orientation = "landscape"
-        each.page_setup.paperSize = each.PAPERSIZE_A4
-        each.page_setup.fitToWidth = 1
-        each.page_setup.fitToHeight = 0
-        each.sheet_properties.pageSetUpPr.fitToPage = True
-    book.properties.creator = "qingdan"
-    out = io.BytesIO()
-    book.save(out)
-    return reproducible(out.getvalue())
-
-
-def _title(sheet: Worksheet, text: str, width: int) -> None:
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    cell = sheet.cell(1, 1, text)
-    cell.font = TITLE
-    cell.alignment = CENTRE
-    sheet.row_dimensions[1].height = 32
-
-
-def _row(sheet: Worksheet, row: int, values: Sequence[object], font: Font,
-         fill: PatternFill | None = None) -> None:
-    for column, value in enumerate(values, 1):
-        if isinstance(value, Decimal):
-            value = _num(value)
-        cell = sheet.cell(row, column, value)
-        cell.font = font
-        cell.border = BOX
-        cell.alignment = LEFT if isinstance(value, str) and len(value) > 12 else CENTRE
-        if fill is not None:
-            cell.fill = fill
-
-
-def _num(value: Decimal) -> int | float:
-    """A cell's number: exact for the halves, quarters and tenths scores produce."""
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 # --- the notice ---------------------------------------------------------------------------

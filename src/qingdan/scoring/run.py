@@ -6,6 +6,7 @@ memory first, and written (temporary file + rename) only when the whole run succ
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -151,53 +152,48 @@ class Scored(Written):
 
     graded: list[Graded] = field(default_factory=list)
     assessment: str = ""
+    project: str = ""  # 项目：… and how it was found
 
 
-def find_project(paths: list[Path]) -> Path:
-    """The project the workbooks belong to: the nearest folder above them that holds a
-    qingdan.yaml, else the bundled example."""
-    from ..project import DEFAULT_PROJECT
-
-    for path in paths[:1]:
-        folder = path.resolve() if path.is_dir() else path.resolve().parent
-        for candidate in (folder, *folder.parents):
-            if (candidate / CONFIG_NAME).is_file():
-                return candidate
-    return DEFAULT_PROJECT
-
-
-def score(paths: list[Path], project_path: Path | None, out_dir: Path) -> Scored:
+def score(paths: list[Path], project_path: Path | None, out_dir: Path,
+          announce: Callable[[str], None] = lambda line: None) -> Scored:
     """Read every workbook, grade and rank the units, write the results workbook and the
-    results notice; raises Failed with every problem of every workbook."""
+    results notice; raises Failed with every problem of every workbook. announce hears
+    which project is used (locate.py) before anything is graded."""
     from .layout import form
+    from .locate import locate
     from .read import check_identity, check_structure, read_cells, read_scores, workbook_files
 
     files, problems = workbook_files(paths)
-    prepared, warnings = checked(project_path or find_project(paths))
+    reads = [(file, read_cells(file)) for file in files]
+    ours = [(file, r) for file, r in reads if not isinstance(r, Diagnostic)]
+    located = locate(project_path, paths, [r[0].get("assessment", "") for _, r in ours])
+    announce(located.line())
+    prepared, warnings = checked(located.root)
     project = prepared.project
     docs = {m.name: m for m in assessments(project)}
     units = assessed_units(project)
     known = {u.id: u.unit.name for u in units}
     shapes = {name: form(doc, "", "") for name, doc in docs.items()}
-    chosen: str | None = None
+    chosen = next((r[0]["assessment"] for file, r in ours if r[0].get("assessment") in shapes
+                   and not check_identity(r[0], r[2], known, file)), next(iter(shapes)))
+    texts, found = unit_docs(prepared, units, chosen)
+    if errors(found):
+        raise Failed(merge_units(found))
+    forms = {u.id: form(texts[u.id], u.id, u.unit.name) for u in units}
     filled: dict[str, tuple[Filled, Path]] = {}
-    for file in files:
-        read = read_cells(file)
+    for file, read in reads:
         if isinstance(read, Diagnostic):
             problems.append(read)
             continue
         meta, inputs, unit_at = read
-        found = check_identity(meta, unit_at, known, file)
-        name = meta.get("assessment", "")
-        if not found and name in shapes and chosen in (None, name):
-            chosen = name
-        shape = shapes.get(chosen or "") or next(iter(shapes.values()))
-        found = found or check_structure(meta, shape, inputs, file)
+        found = check_identity(meta, unit_at, known, file) or check_structure(
+            meta, shapes[chosen], inputs, file)
         if found:
             problems += found
             continue
         unit_id = meta.get("unit", "")
-        each, found = read_scores(shape, inputs, file, unit_id, known[unit_id])
+        each, found = read_scores(forms[unit_id], inputs, file, unit_id, known[unit_id])
         problems += found
         if unit_id in filled:
             other = display_path(filled[unit_id][1])
@@ -206,13 +202,51 @@ def score(paths: list[Path], project_path: Path | None, out_dir: Path) -> Scored
                 unit_at, hint="每个单位只保留一份填好的评分工作簿"))
         elif each is not None:
             filled[unit_id] = (each, file)
-    chosen = chosen or next(iter(shapes))
     if not errors(problems):
         problems += [_missing(u, project) for u in units if u.id not in filled]
     if errors(problems):
         raise Failed(problems)
-    return _write_results(prepared, docs[chosen], shapes[chosen],
-                          [filled[u.id][0] for u in units], out_dir, warnings)
+    result = _write_results(prepared, docs[chosen], texts, forms,
+                            [filled[u.id][0] for u in units], out_dir, warnings)
+    result.project = located.line()
+    return result
+
+
+OFFICE = "\0office"  # the key of the office's own text: no roster id holds a NUL
+
+
+def unit_docs(prepared: Prepared, units: list[Assessed], name: str,
+              ) -> tuple[dict[str, Measures], list[Diagnostic]]:
+    """The assessment named, resolved as each unit's workbook shows it (by unit id), and
+    as the office itself reads it (key OFFICE: the project's own unit, or without one the
+    first unit's text); every problem of resolving it."""
+    texts: dict[str, Measures] = {}
+    problems: list[Diagnostic] = []
+    for who in units:
+        try:
+            resolved = resolved_for(prepared, who)
+        except Failed as failed:
+            problems += [_for_unit(d, who) for d in failed.diagnostics]
+            continue
+        texts[who.id] = next(m for m in resolved.measures if m.name == name)
+    own = _office_doc(prepared, name)
+    if own is not None:
+        texts[OFFICE] = own
+    elif units and units[0].id in texts:
+        texts[OFFICE] = texts[units[0].id]
+    return texts, problems
+
+
+def _office_doc(prepared: Prepared, name: str) -> Measures | None:
+    """The assessment as the issuing unit's documents print it (None without a unit of its
+    own, or when it cannot be resolved)."""
+    if prepared.project.unit is None:
+        return None
+    try:
+        resolved, _ = resolve_project(prepared.project, prepared.index)
+    except Failed:
+        return None
+    return next((m for m in resolved.measures if m.name == name), None)
 
 
 def _missing(who: Assessed, project: Project) -> Diagnostic:
@@ -222,21 +256,35 @@ def _missing(who: Assessed, project: Project) -> Diagnostic:
                       hint="把该单位填好的评分工作簿一并给出（qingdan sheets 为每个单位生成一份）")
 
 
-def _write_results(prepared: Prepared, doc: Measures, shape: Form, filled: list[Filled],
-                   out_dir: Path, warnings: list[Diagnostic]) -> Scored:
+def _with_texts(g: Graded, doc: Measures) -> Graded:
+    """A unit's result with the veto conditions it met as its own workbook words them."""
+    from dataclasses import replace
+
+    assert doc.scoring is not None
+    own = {v.id: v for v in doc.scoring.vetoes}
+    return replace(g, vetoes=tuple(own.get(v.id, v) for v in g.vetoes))
+
+
+def _write_results(prepared: Prepared, doc: Measures, texts: dict[str, Measures],
+                   forms: dict[str, Form], filled: list[Filled], out_dir: Path,
+                   warnings: list[Diagnostic]) -> Scored:
     from .grade import grade_all
-    from .results import grade_lines, render_results_notice, results_title, results_workbook
+    from .layout import form
+    from .results import grade_lines, render_results_notice, results_title
     from .results import summary as summary_of
     from .source import check_source, render_source, reports_on, results_sources
+    from .summarybook import results_workbook
 
     project = prepared.project
     scoring = doc.scoring
     assert scoring is not None
-    graded = grade_all(scoring, filled)
+    graded = [_with_texts(g, texts[g.unit_id]) for g in grade_all(scoring, filled)]
     order = {g.unit_id: g for g in graded}
     roster_order = [order[f.unit_id] for f in filled]
+    office_doc = texts.get(OFFICE, doc)
+    office = form(office_doc, "", project.unit.name if project.unit else "")
     outputs = [(inside(out_dir, safe_filename(results_title(doc.name) + "汇总表") + ".xlsx"),
-                results_workbook(shape, scoring, graded, roster_order))]
+                results_workbook(office, scoring, graded, roster_order, forms))]
     problems: list[Diagnostic] = []
     chart_missing = False
     taken: set[str] = set()
@@ -246,9 +294,10 @@ def _write_results(prepared: Prepared, doc: Measures, shape: Form, filled: list[
     if errors(problems):
         raise Failed(merge_units(apply_settings(problems, project.settings)))
     sources = [s for s in every if reports_on(s, doc.name)]
+    title = "".join(t.value for t in office_doc.title) if OFFICE in texts else doc.name
     for source in sources:
         context: dict[str, object] = {
-            "assessment": f"《{_issuer_title(prepared, doc)}》", "count": str(len(graded)),
+            "assessment": f"《{title}》", "count": str(len(graded)),
             "summary": summary_of(scoring, graded)}
         if project.unit is not None:
             context["unit"] = project.unit.variables()
@@ -256,14 +305,14 @@ def _write_results(prepared: Prepared, doc: Measures, shape: Form, filled: list[
             context["year"] = project.year
         try:
             notice, attachment = render_source(source, context, grade_lines(scoring, graded))
-            data, drawn = render_results_notice(notice, attachment, shape, scoring, graded,
+            data, drawn = render_results_notice(notice, attachment, office, scoring, graded,
                                                 project.templates["notice"])
         except Failed as failed:
             problems += failed.diagnostics
             continue
         chart_missing = chart_missing or not drawn
-        title = unique_name(safe_filename("".join(t.value for t in notice.title)), taken)
-        outputs.append((inside(out_dir, title + ".docx"), data))
+        name = unique_name(safe_filename("".join(t.value for t in notice.title)), taken)
+        outputs.append((inside(out_dir, name + ".docx"), data))
     found = merge_units(apply_settings(problems, project.settings))
     if errors(found):
         raise Failed(found)
@@ -274,16 +323,3 @@ def _write_results(prepared: Prepared, doc: Measures, shape: Form, filled: list[
     if chart_missing:
         result.notes.append("未找到中文字体（如 fonts-noto-cjk），通报附件中没有得分图。")
     return result
-
-
-def _issuer_title(prepared: Prepared, doc: Measures) -> str:
-    """The assessment's title as the issuing unit's documents print it (its source name
-    when the project has no unit of its own)."""
-    if prepared.project.unit is None:
-        return doc.name
-    try:
-        resolved, _ = resolve_project(prepared.project, prepared.index)
-    except Failed:
-        return doc.name
-    found = next(m for m in resolved.measures if m.name == doc.name)
-    return "".join(t.value for t in found.title)

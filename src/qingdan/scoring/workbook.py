@@ -11,7 +11,6 @@ zip times.
 from __future__ import annotations
 
 import io
-import math
 import re
 import zipfile
 from collections.abc import Iterable
@@ -24,8 +23,8 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..titles import cells
 from ..writer import ZIP_TIME
+from .cells import data, pages_tall, row_height
 from .layout import (
     CONTENT,
     CRITERIA,
@@ -57,7 +56,6 @@ INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # pale yellow: type here
 HEAD_FILL = PatternFill("solid", fgColor="D9D9D9")
 WRAP = Alignment(wrap_text=True, vertical="center")
 CENTRE = Alignment(wrap_text=True, vertical="center", horizontal="center")
-LINE_PT = 15  # one line of 11 pt text
 FIXED_TIME = "2020-01-01T00:00:00Z"
 
 
@@ -73,8 +71,8 @@ def write_workbook(form: Form) -> bytes:
     for row, (name, value) in enumerate(
             (("format", FORMAT), ("assessment", form.assessment), ("unit", form.unit_id),
              ("unit_name", form.unit_name), ("structure", form.structure())), 1):
-        meta.cell(row, 1, name)
-        meta.cell(row, 2, value)
+        data(meta, row, 1, name)
+        data(meta, row, 2, value)
     meta.sheet_state = "veryHidden"
     meta.protection.sheet = True
     book.security = WorkbookProtection(lockStructure=True)
@@ -92,15 +90,20 @@ def _fill(sheet: Worksheet, form: Form) -> int:
     sheet.column_dimensions[get_column_letter(KEY)].hidden = True
     sheet.merge_cells(start_row=1, start_column=NO, end_row=1, end_column=REMARKS)
     _put(sheet, 1, NO, form.title, TITLE_FONT, CENTRE, box=False)
-    sheet.row_dimensions[1].height = 36
+    page = sum(WIDTHS[c] for c in range(NO, REMARKS + 1))
+    sheet.row_dimensions[1].height = row_height(((form.title, page),), 18, minimum=36)
     sheet.merge_cells(start_row=2, start_column=NO, end_row=2, end_column=CRITERIA)
     _put(sheet, 2, NO, f"被考核单位：{form.unit_name}", BODY_FONT, WRAP, box=False)
     sheet.merge_cells(start_row=2, start_column=POINTS, end_row=2, end_column=REMARKS)
     _put(sheet, 2, POINTS, "考核时间：　　年　　月　　日", BODY_FONT,
          Alignment(horizontal="right", vertical="center"), box=False)
-    sheet.row_dimensions[2].height = 24
+    sheet.row_dimensions[2].height = row_height(
+        ((f"被考核单位：{form.unit_name}", page - WIDTHS[POINTS] - WIDTHS[SCORE]
+          - WIDTHS[REMARKS]),), minimum=24)
     for column, name in enumerate(HEADER, 1):
         _put(sheet, 3, column, name, HEAD_FONT, CENTRE, fill=HEAD_FILL)
+    sheet.row_dimensions[3].height = row_height(
+        (name, WIDTHS[column]) for column, name in enumerate(HEADER, 1))
     row = 4
     scored: list[int] = []
     groups: list[tuple[str, list[int], list[Decimal]]] = []
@@ -118,7 +121,7 @@ def _fill(sheet: Worksheet, form: Form) -> int:
         _put(sheet, row, POINTS, _number(indicator.points), BODY_FONT, CENTRE)
         _score_cell(sheet, row, indicator.points)
         _input(sheet, row, REMARKS, WRAP)
-        sheet.cell(row, KEY, key("indicator", indicator.id))
+        data(sheet, row, KEY, key("indicator", indicator.id))
         _fit(sheet, row, ((indicator.content, CONTENT), (indicator.criteria, CRITERIA),
                           (indicator.group, GROUP)))
         scored.append(row)
@@ -137,10 +140,11 @@ def _fill(sheet: Worksheet, form: Form) -> int:
     for column in (GROUP, CONTENT, CRITERIA):
         sheet.cell(row, column).border = BOX
     _put(sheet, row, POINTS, _number(form.total), BOLD_FONT, CENTRE)
-    _put(sheet, row, SCORE, f"=SUM({_ranges(scored)})", BOLD_FONT, CENTRE)
+    _put(sheet, row, SCORE, f"=SUM({_ranges(scored)})", BOLD_FONT, CENTRE, formula=True)
     sheet.cell(row, SCORE).number_format = "0.0##"
     _put(sheet, row, REMARKS, "", BODY_FONT, WRAP)
-    sheet.row_dimensions[row].height = 24
+    sheet.row_dimensions[row].height = row_height(
+        ((label, sum(WIDTHS[c] for c in range(NO, CRITERIA + 1))),), minimum=24)
     row += 2
     if form.parts:
         row = _components(sheet, row, form, total_row) + 1
@@ -156,7 +160,7 @@ def _fill(sheet: Worksheet, form: Form) -> int:
             "合计和综合得分由公式计算，最终结果以 qingdan score 的计算为准。")
     sheet.merge_cells(start_row=row, start_column=NO, end_row=row, end_column=REMARKS)
     _put(sheet, row, NO, note, BODY_FONT, WRAP, box=False)
-    sheet.row_dimensions[row].height = 30
+    sheet.row_dimensions[row].height = row_height(((note, page),), minimum=30)
     return row
 
 
@@ -168,7 +172,7 @@ def _subtotal(sheet: Worksheet, row: int, rows: list[int], points: list[Decimal]
     _put(sheet, row, CONTENT, "小计", BOLD_FONT, CENTRE)
     _put(sheet, row, CRITERIA, "", BODY_FONT, CENTRE)
     _put(sheet, row, POINTS, _number(sum(points, Decimal(0))), BOLD_FONT, CENTRE)
-    _put(sheet, row, SCORE, f"=SUM({_ranges(rows)})", BOLD_FONT, CENTRE)
+    _put(sheet, row, SCORE, f"=SUM({_ranges(rows)})", BOLD_FONT, CENTRE, formula=True)
     sheet.cell(row, SCORE).number_format = "0.0##"
     _put(sheet, row, REMARKS, "", BODY_FONT, WRAP)
     return row + 1
@@ -195,15 +199,17 @@ def _components(sheet: Worksheet, row: int, form: Form, total_row: int) -> int:
         sheet.cell(row, POINTS).number_format = "0%" if part.weight == part.weight.to_integral() \
             else "0.0##%"
         if index == 0:
-            _put(sheet, row, SCORE, f"={get_column_letter(SCORE)}{total_row}", BODY_FONT, CENTRE)
+            _put(sheet, row, SCORE, f"={get_column_letter(SCORE)}{total_row}", BODY_FONT, CENTRE,
+                 formula=True)
             sheet.cell(row, SCORE).number_format = "0.0##"
         else:
             _score_cell(sheet, row, form.total)
-            sheet.cell(row, KEY, key("component", part.id))
+            data(sheet, row, KEY, key("component", part.id))
         score, weight = (f"{get_column_letter(c)}{row}" for c in (SCORE, POINTS))
-        _put(sheet, row, REMARKS, f"={score}*{weight}", BODY_FONT, CENTRE)
+        _put(sheet, row, REMARKS, f"={score}*{weight}", BODY_FONT, CENTRE, formula=True)
         sheet.cell(row, REMARKS).number_format = "0.0##"
-        sheet.row_dimensions[row].height = 24
+        sheet.row_dimensions[row].height = row_height(
+            ((part.name, WIDTHS[GROUP]), (how, WIDTHS[CONTENT] + WIDTHS[CRITERIA])), minimum=24)
     row += 1
     _put(sheet, row, GROUP, "综合得分", BOLD_FONT, CENTRE)
     sheet.merge_cells(start_row=row, start_column=CONTENT, end_row=row, end_column=SCORE)
@@ -211,7 +217,8 @@ def _components(sheet: Worksheet, row: int, form: Form, total_row: int) -> int:
     for column in (CRITERIA, POINTS, SCORE):
         sheet.cell(row, column).border = BOX
     column = get_column_letter(REMARKS)
-    _put(sheet, row, REMARKS, f"=SUM({column}{first}:{column}{row - 1})", BOLD_FONT, CENTRE)
+    _put(sheet, row, REMARKS, f"=SUM({column}{first}:{column}{row - 1})", BOLD_FONT, CENTRE,
+         formula=True)
     sheet.cell(row, REMARKS).number_format = "0.0##"
     _fit(sheet, row, ((form.formula, CONTENT),), width=WIDTHS[CONTENT] + WIDTHS[CRITERIA]
          + WIDTHS[POINTS] + WIDTHS[SCORE])
@@ -240,7 +247,7 @@ def _vetoes(sheet: Worksheet, row: int, form: Form) -> int:
         _input(sheet, row, SCORE, CENTRE)
         choice.add(sheet.cell(row, SCORE))
         _put(sheet, row, REMARKS, veto.effect, BODY_FONT, WRAP)
-        sheet.cell(row, KEY, key("veto", veto.id))
+        data(sheet, row, KEY, key("veto", veto.id))
         _fit(sheet, row, ((veto.condition, CONTENT), (veto.effect, REMARKS)),
              width=WIDTHS[CONTENT] + WIDTHS[CRITERIA] + WIDTHS[POINTS])
     return row + 1
@@ -269,8 +276,10 @@ def _input(sheet: Worksheet, row: int, column: int, align: Alignment):
 
 
 def _put(sheet: Worksheet, row: int, column: int, value: object, font: Font,
-         align: Alignment, box: bool = True, fill: PatternFill | None = None) -> None:
-    cell = sheet.cell(row, column, value)
+         align: Alignment, box: bool = True, fill: PatternFill | None = None,
+         formula: bool = False) -> None:
+    """A styled cell: data, or one of the workbook's own formulas when formula is set."""
+    cell = sheet.cell(row, column, value) if formula else data(sheet, row, column, value)
     cell.font = font
     cell.alignment = align
     if box:
@@ -298,11 +307,8 @@ def _ranges(rows: list[int]) -> str:
 def _fit(sheet: Worksheet, row: int, texts: Iterable[tuple[str, int]],
          width: float | None = None) -> None:
     """A row tall enough for its wrapped text: spreadsheets do not grow rows on opening."""
-    lines = 1
-    for text, column in texts:
-        room = (width or WIDTHS[column]) / 2 * 0.95  # CJK characters per line at 11 pt
-        lines = max(lines, math.ceil(cells(text) / max(room, 1)))
-    sheet.row_dimensions[row].height = max(24, lines * LINE_PT + 6)
+    sheet.row_dimensions[row].height = row_height(
+        ((text, width or WIDTHS[column]) for text, column in texts), minimum=24)
 
 
 def _page(sheet: Worksheet, last: int) -> None:
@@ -311,7 +317,10 @@ def _page(sheet: Worksheet, last: int) -> None:
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
+    sheet.page_setup.fitToHeight = pages_tall(
+        (sheet.row_dimensions[r].height or 15 for r in range(1, last + 1)),
+        (WIDTHS[c] for c in range(NO, REMARKS + 1)), (1.2, 1.4),
+        repeated=sheet.row_dimensions[3].height or 15)
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.6
