@@ -5,7 +5,7 @@ article numbers into ref() where the target exists, and only then write the fold
 from __future__ import annotations
 
 import re
-import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from ..checks.text import HARD_REFERENCE, hard_coded_phrases
 from ..compile import CJK_SPACE
 from ..diagnostics import Diagnostic, Failed, Location, errors
 from ..load import display_path, load_text
+from ..office import scratch
 from ..pipeline import unique_name
 from ..project import CONFIG_NAME
 from ..writer import inside, safe_filename, write_atomic
@@ -61,7 +62,7 @@ def import_files(paths: list[Path], out: Path, force: bool = False,
     for path in paths:
         display = display_path(path)
         try:
-            paras = read_file(path, display, soffice)
+            paras = read_file(path, display, soffice, _noter(result.report, display))
         except Failed as failed:
             problems.extend(failed.diagnostics)
             continue
@@ -85,6 +86,13 @@ def import_files(paths: list[Path], out: Path, force: bool = False,
         write_atomic(target, text.encode("utf-8"))
         result.written.append(target)
     return result
+
+
+def _noter(report: Report, where: str) -> Callable[[str, str], None]:
+    """A note of the import report at the file where (links removed, the real type)."""
+    def note(what: str, why: str) -> None:
+        report.add(where, what, why)
+    return note
 
 
 def _named(docs: list[Doc]) -> list[tuple[str, Doc]]:
@@ -220,8 +228,7 @@ def _with_refs(flat: list[tuple[str, Doc]], config: dict[str, Any],
 
     texts = _sources(flat, config)
     by_name = dict(flat)
-    with tempfile.TemporaryDirectory(prefix="qingdan-import-") as scratch:
-        folder = Path(scratch)
+    with scratch.folder("import") as folder:  # swept by the next run if this one is killed
         for name, text in texts.items():
             (folder / name).write_text(text, "utf-8")
         prepared = prepare(folder)

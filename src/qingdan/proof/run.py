@@ -8,22 +8,22 @@ from __future__ import annotations
 
 import os
 import subprocess
-import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import office as pdf
 from ..build import run_build
 from ..compile import resolve_project
 from ..diagnostics import Diagnostic, Failed, Location, errors
 from ..incremental import Job, plan
 from ..model import Notice, Project, RosterUnit
+from ..office import scratch
 from ..pdfbuild import config_location
 from ..pipeline import Prepared, apply_settings, build_unit, prepare
 from ..refs import build_index
-from ..render import pdf
 from ..units import unit_project
 from . import docx as docx_text
 from .checks import Printed, check
@@ -86,8 +86,8 @@ def run_proof(path: Path, strict: bool = False,
     prepared = prepare(path)
     jobs, _ = plan(prepared, path, None, {})
     found = list(checked.warnings)
-    with tempfile.TemporaryDirectory(prefix="qingdan-proof-") as scratch:
-        documents = _render(prepared, jobs, Path(scratch))
+    with scratch.folder("proof") as work:
+        documents = _render(prepared, jobs, work)
         if on_plan:
             on_plan(len(documents))
         with pdf.converter(office) as converter:
