@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -97,6 +98,8 @@ def run() -> NoReturn:
     quick after a run that said leave_quickly (as mypy's hard_exit does). Tests call main
     itself, which exits as usual."""
     code: str | int | None = 0
+    if sys.platform != "win32":
+        signal.signal(signal.SIGTERM, _terminated)
     try:
         main()
     except SystemExit as done:
@@ -111,6 +114,13 @@ def run() -> NoReturn:
             sys.exit(code)
         os._exit(code or 0)
     sys.exit(code)
+
+
+def _terminated(number: int, frame: object) -> None:
+    """SIGTERM (kill, a closing terminal session, a service stopping) is handled as Ctrl-C:
+    passed on as SIGINT, so a must-finish step holds it in the same way, and the run
+    cleans up (temporaries, LibreOffice workers) and exits 130."""
+    os.kill(os.getpid(), signal.SIGINT)
 
 
 def _project_path(path: str | None) -> Path:

@@ -64,7 +64,7 @@ def read_converted(path: Path, data: bytes, display: str, soffice: str | None,
     if kind == "docx":
         note("Word 文件", f"文件名为 {path.suffix}，内容其实是 .docx，已按 .docx 导入")
         stripped, refs = links.strip_docx(data)
-        _noted(refs, note)
+        noted(refs, note)
         return read_docx(stripped, display)
     if not kind:
         raise failed("E438", f"文件名为 {path.suffix}，但内容不是 Word、WPS、RTF 或 ODF 文件"
@@ -72,19 +72,20 @@ def read_converted(path: Path, data: bytes, display: str, soffice: str | None,
                      f"确认选对了文件；{SAVE_AS}")
     if kind == "rtf":
         data, refs = links.strip_rtf(data)
-        _noted(refs, note)
+        noted(refs, note)
     elif kind == "odt":
         data, refs = links.strip_odt(data)
-        _noted(refs, note)
+        noted(refs, note)
     converted, refs = links.strip_docx(to_docx(data, kind, path.suffix.lower(), display,
                                                soffice))
-    _noted(refs, note)
+    noted(refs, note)
     return read_docx(converted, display)
 
 
-def _noted(refs: list[links.Ref], note: Note) -> None:
+def noted(refs: list[links.Ref], note: Note) -> None:
+    """A note for every link removed, naming where it pointed."""
     for ref in refs:
-        note(ref.target, f"已去除{ref.what}：导入时不读取文件之外的内容")
+        note(ref.what, f"已去除，导入时不读取文件之外的内容：{ref.shown}")
 
 
 FILTERS = {"ole": "", "rtf": "Rich Text Format", "odt": "writer8"}  # "": LibreOffice detects
@@ -101,7 +102,7 @@ def to_docx(data: bytes, kind: str, suffix: str, display: str, soffice: str | No
     with scratch.folder("import") as work:
         source, target = work / f"source{suffix}", work / "converted.docx"
         source.write_bytes(data)
-        job = office.Job(source, target, load=FILTERS[kind], store=office.DOCX)
+        job = office.Job(source, target, load=FILTERS[kind], store=office.DOCX, pictures=False)
         try:
             with office.converter(found) as converter:
                 failures = converter.convert([job])

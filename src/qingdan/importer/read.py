@@ -74,10 +74,10 @@ def read_file(path: Path, display: str, soffice: str | None = None,
         return read_converted(path, data, display, soffice, note)
     if suffix in WORD_SUFFIXES:
         from ..office.links import strip_docx
+        from .convert import noted
 
-        data, refs = strip_docx(data)  # the reader reads no link, but says they went
-        for ref in refs:
-            note(ref.target, f"已去除{ref.what}：导入时不读取文件之外的内容")
+        data, refs = strip_docx(data)  # the reader follows no link, but says they went
+        noted(refs, note)
         return read_docx(data, display)
     text = decode(data, display)
     if suffix in HTML_SUFFIXES or (suffix in TEXT_SUFFIXES and _looks_like_html(text)):

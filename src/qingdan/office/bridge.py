@@ -11,8 +11,9 @@ PARENT, the qingdan that started it, is already gone. It starts SOFFICE (soffice
 started again when it asks to be, as the oosplash wrapper would) headless with the
 profile PROFILE, listening on the named pipe PIPE, and prints one JSON line:
 {"ready": true, "pid": N} or {"ready": false, "error": "..."}. Then, for every JSON line
-{"src", "dst", "load", "store"} read from standard input (the import and export filter
-names; "pdf": true to set the Chinese-Latin spacing first) it converts and answers
+{"src", "dst", "load", "store", "pdf", "pictures"} read from standard input (the import
+and export filter names; "pdf": true to set the Chinese-Latin spacing first; "pictures":
+false to remove every picture first) it converts and answers
 {"ok": true} or {"ok": false, "error": "...", "fatal": bool}; after a fatal answer
 (LibreOffice died) it exits. End of input stops LibreOffice and the script; so does the
 end of its parent while a conversion is under way.
@@ -123,6 +124,17 @@ def no_autospacing(document):
             pass  # a style without Asian typography properties
 
 
+def no_pictures(document):
+    """Remove every picture before a file is saved for the importer, which reads text only:
+    a picture linked to a file or an address is then never loaded to be saved."""
+    try:
+        graphics = document.GraphicObjects
+        for name in list(graphics.ElementNames):
+            graphics.getByName(name).dispose()
+    except Exception:
+        pass  # a document without pictures, or another kind of document
+
+
 def convert(desktop, request):
     load = [prop("Hidden", True), prop("ReadOnly", True),
             prop("MacroExecutionMode", 0),  # NEVER_EXECUTE
@@ -136,6 +148,8 @@ def convert(desktop, request):
     try:
         if request.get("pdf"):
             no_autospacing(document)
+        if not request.get("pictures", True):
+            no_pictures(document)
         document.storeToURL(uno.systemPathToFileUrl(os.path.abspath(request["dst"])),
                             (prop("FilterName", request["store"]),))
     finally:

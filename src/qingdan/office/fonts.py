@@ -41,7 +41,8 @@ class Face:
 PROFILE = (
     Face("仿宋_GB2312", ("仿宋", "FangSong_GB2312", "FangSong", "仿宋_GB18030"),
          ("FandolFang", "Noto Serif CJK SC")),
-    Face("方正小标宋简体", ("方正小标宋_GBK", "FZXiaoBiaoSong-B05S", "FZXiaoBiaoSong-B05"),
+    Face("方正小标宋简体", ("方正小标宋_GBK", "FZXiaoBiaoSong-B05S", "FZXiaoBiaoSong-B05",
+                          "FZXBSJW--GB1-0"),
          ("FandolSong", "Noto Serif CJK SC"), bold=True),
     Face("黑体", ("SimHei", "黑体_GB2312"), ("FandolHei", "WenQuanYi Zen Hei", "Noto Sans CJK SC")),
     Face("楷体_GB2312", ("楷体", "KaiTi_GB2312", "KaiTi", "楷体_GB18030"),
@@ -140,3 +141,28 @@ def identity() -> str:
     have = installed()
     names = sorted({n for f in PROFILE for n in (f.name, *f.aliases, *f.substitutes)})
     return fontconfig() + "".join(f"{n}={n in have}\n" for n in names)
+
+
+def pdf_fonts(data: bytes) -> set[str]:
+    """The fonts a PDF embeds, as fontconfig families (what pdffonts lists, without the
+    subset tag: "BAAAAA+FandolFang-Regular" -> "FandolFang")."""
+    import io
+
+    import pikepdf
+
+    names: set[str] = set()
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Font" \
+                    and "/BaseFont" in obj:
+                names.add(pdf_family(str(obj.BaseFont).lstrip("/")))
+    return names
+
+
+_FONT_ATTR = re.compile(rb'w:(?:ascii|hAnsi|eastAsia|cs)="([^"]+)"')
+
+
+def docx_fonts(parts: list[bytes]) -> set[str]:
+    """The faces a .docx's parts (styles, document, headers, footers) name."""
+    return {m.group(1).decode("utf-8", "replace") for part in parts
+            for m in _FONT_ATTR.finditer(part)}

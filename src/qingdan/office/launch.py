@@ -27,13 +27,11 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
-ENV_ISOLATE = "QINGDAN_OFFICE_NETWORK"  # "1": run LibreOffice with the network (tests)
-
 
 @functools.lru_cache(maxsize=1)
 def isolation() -> tuple[str, ...]:
     """The command prefix that takes the network away, or () where it cannot be done."""
-    if not sys.platform.startswith("linux") or os.environ.get(ENV_ISOLATE) == "1":
+    if not sys.platform.startswith("linux"):
         return ()
     unshare = shutil.which("unshare")
     if unshare is None:
@@ -47,9 +45,9 @@ def isolation() -> tuple[str, ...]:
     return prefix if done.returncode == 0 else ()
 
 
-def isolated_uid() -> int:
+def uid(isolate: bool) -> int:
     """The user id LibreOffice sees (it names its sockets after it)."""
-    return 0 if isolation() else os.getuid()
+    return 0 if isolate and isolation() else os.getuid()
 
 
 class _Spawner:
@@ -77,14 +75,15 @@ _SPAWNER: list[_Spawner] = []
 _SPAWNER_LOCK = threading.Lock()
 
 
-def popen(command: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
-    """Start a worker: isolated where possible, in a process group of its own, from the
-    spawner thread (so PR_SET_PDEATHSIG, which the bridge sets on itself, ties it to
-    qingdan rather than to a thread that may end)."""
+def popen(command: list[str], env: dict[str, str], isolate: bool = True) -> subprocess.Popen[str]:
+    """Start a worker: without network where possible (isolate False: with it, for the
+    tests that show what the profile's settings block on their own), in a process group
+    of its own, from the spawner thread (so PR_SET_PDEATHSIG, which the bridge sets on
+    itself, ties it to qingdan rather than to a thread that may end)."""
     with _SPAWNER_LOCK:
         if not _SPAWNER:
             _SPAWNER.append(_Spawner())
-    full = [*isolation(), *command]
+    full = [*(isolation() if isolate else ()), *command]
 
     def start() -> subprocess.Popen[str]:
         return subprocess.Popen(

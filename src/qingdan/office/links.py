@@ -23,6 +23,7 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from lxml import etree
 
@@ -52,9 +53,14 @@ class Ref:
     what: str
     target: str
 
+    @property
+    def shown(self) -> str:
+        """The target as a reader would type it (percent-escapes decoded), cut at 80."""
+        target = unquote(self.target)
+        return target if len(target) <= 80 else target[:79] + "…"
+
     def __str__(self) -> str:
-        shown = self.target if len(self.target) <= 80 else self.target[:79] + "…"
-        return f"{self.what}“{shown}”（{self.part}）"
+        return f"{self.what}“{self.shown}”（{self.part}）"
 
 
 def _kind(rel_type: str) -> str:
@@ -287,7 +293,7 @@ def strip_rtf(data: bytes) -> tuple[bytes, list[Ref]]:
             i = end
             continue
         if byte == 0x7B:  # "{": a group; dropped whole when it is one of those
-            head = _RTF_WORD.match(data, i + 1 + (3 if data.startswith(b"\\*", i + 1) else 0))
+            head = _RTF_WORD.match(data, i + 1 + (2 if data.startswith(b"\\*", i + 1) else 0))
             word = head.group(1) if head else b""
             if word in _RTF_DROP or (word == b"sp" and b"pibName" in data[i:i + 40]):
                 end = _group_end(data, i)

@@ -67,18 +67,18 @@ class _Dead(Exception):
 class _Worker:
     """One bridge process and the soffice it started, in their own process group."""
 
-    def __init__(self, office: Office, settings: tuple[str, ...] = profile.ALL):
+    def __init__(self, office: Office, settings: tuple[str, ...] = profile.ALL,
+                 isolate: bool = True):
         self.folder = scratch.make("office")
         self.pipe = f"qingdan-{os.getpid()}-{uuid.uuid4().hex[:16]}"
         user, fonts = profile.write(self.folder, settings)
-        scratch.note_sockets(self.folder, profile.sockets(user, self.pipe,
-                                                          launch.isolated_uid()))
+        scratch.note_sockets(self.folder, profile.sockets(user, self.pipe, launch.uid(isolate)))
         (self.folder / "tmp").mkdir()
         env = {**os.environ, "FONTCONFIG_FILE": str(fonts), "SAL_ENABLE_FILE_LOCKING": "1",
                "TMPDIR": str(self.folder / "tmp")}
         self.process = launch.popen(
             [office.python, str(BRIDGE), office.program, self.pipe, str(user),
-             str(os.getpid())], env)
+             str(os.getpid())], env, isolate)
         self.answers: queue.Queue[dict[str, Any] | None] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
         ready = self._answer(START_TIMEOUT)
@@ -106,7 +106,7 @@ class _Worker:
         """None when the job's dst was written, else LibreOffice's error; raises _Dead."""
         assert self.process.stdin is not None
         request = {"src": str(job.src), "dst": str(job.dst), "load": job.load,
-                   "store": job.store, "pdf": job.store == PDF}
+                   "store": job.store, "pdf": job.store == PDF, "pictures": job.pictures}
         try:
             self.process.stdin.write(json.dumps(request) + "\n")
             self.process.stdin.flush()
@@ -156,12 +156,14 @@ DOCX = "MS Word 2007 XML"
 @dataclass(frozen=True)
 class Job:
     """One conversion: src read with the import filter load ("" lets LibreOffice detect
-    it), dst written with the export filter store."""
+    it), dst written with the export filter store; pictures False removes every picture
+    first (for the importer, which reads text only: a linked one is then never loaded)."""
 
     src: Path
     dst: Path
     load: str = DOCX
     store: str = PDF
+    pictures: bool = True
 
 
 @dataclass(frozen=True)
@@ -176,13 +178,15 @@ class Converter:
     """A pool of LibreOffice workers, started on first use and kept for every batch."""
 
     def __init__(self, office: Office, workers: int | None = None,
-                 settings: tuple[str, ...] = profile.ALL):
+                 settings: tuple[str, ...] = profile.ALL, isolate: bool = True):
+        """settings and isolate: every layer of protection unless a test asks for less."""
         self.office = office
-        self.settings = settings
+        self.settings, self.isolate = settings, isolate
         self.size = max(1, workers or os.cpu_count() or 1)
         self.idle: list[_Worker] = []
         self.live: list[_Worker] = []  # every worker started and not yet stopped
         self.lock = threading.Lock()
+        self.closed = False
 
     def __enter__(self) -> Converter:
         return self
@@ -191,9 +195,15 @@ class Converter:
         self.close()
 
     def close(self) -> None:
+        """Stop the idle workers; kill those still converting (an interrupted batch), whose
+        threads then find the pool closed and end."""
         with self.lock:
-            workers, self.idle, self.live = self.idle, [], []
-        for worker in workers:
+            self.closed = True
+            idle, busy = self.idle, [w for w in self.live if w not in self.idle]
+            self.idle, self.live = [], []
+        for worker in busy:
+            worker.kill()
+        for worker in idle:
             worker.stop()
 
     def _take(self) -> _Worker:
@@ -203,8 +213,13 @@ class Converter:
         return self._start()
 
     def _start(self) -> _Worker:
-        worker = _Worker(self.office, self.settings)
+        if self.closed:
+            raise OfficeError("E424", "LibreOffice 已停止", "")
+        worker = _Worker(self.office, self.settings, self.isolate)
         with self.lock:
+            if self.closed:  # closed while this one started
+                worker.kill()
+                raise OfficeError("E424", "LibreOffice 已停止", "")
             self.live.append(worker)
         return worker
 
@@ -251,7 +266,11 @@ class Converter:
                     return
                 worker = again
             with self.lock:
-                self.idle.append(worker)
+                keep = not self.closed
+                if keep:
+                    self.idle.append(worker)
+            if not keep:
+                worker.kill()
 
         threads = [threading.Thread(target=run) for _ in range(min(self.size, len(jobs)))]
         for thread in threads:

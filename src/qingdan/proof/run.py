@@ -27,6 +27,7 @@ from ..refs import build_index
 from ..units import unit_project
 from . import docx as docx_text
 from .checks import Printed, check
+from .fonts import substitutions
 from .locate import Locator
 from .pages import ENV_PDFTOTEXT, Line, find_pdftotext, read_lines
 
@@ -102,6 +103,7 @@ def run_proof(path: Path, strict: bool = False,
                     model.location if model is not None else where,
                     f"用 LibreOffice 打开同名 .docx 查看；转换较慢时可用环境变量 "
                     f"{pdf.ENV_TIMEOUT} 放宽每份文档的时限（秒）"))
+        found += substitutions(((d.data, d.pdf) for d in done), where)
         workers = max(1, min(os.cpu_count() or 1, len(done)))
         with ThreadPoolExecutor(workers) as pool:
             read = list(pool.map(lambda d: _read(d, pdftotext), done))

@@ -1,0 +1,325 @@
+"""LibreOffice never reads a local file or the network on behalf of a document (issue 23).
+
+A local HTTP server counts the requests LibreOffice makes. Each layer of protection is
+shown on its own, against a control run without it that does fetch or embed (so the
+test could fail): the profile's settings (office/profile.py), the network namespace
+(office/launch.py), and, before LibreOffice is reached, templates refused (E509) and
+imported files stripped of their links.
+"""
+
+from __future__ import annotations
+
+import http.server
+import io
+import re
+import shutil
+import subprocess
+import threading
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import docx
+import pytest
+from PIL import Image
+
+from conftest import EXAMPLE, REPO, office_missing, run_cli
+from qingdan import office
+from qingdan.office import launch, links, profile
+
+needs_office = pytest.mark.skipif(office_missing() is not None, reason=str(office_missing()))
+IMAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+
+
+def png(path: Path, colour: tuple[int, int, int]) -> Path:
+    Image.new("RGB", (40, 40), colour).save(path)
+    return path
+
+
+@pytest.fixture
+def server(tmp_path) -> Iterator[tuple[str, list[str]]]:
+    """A web server on 127.0.0.1 that answers every request with a picture and counts them."""
+    picture = png(tmp_path / "served.png", (255, 0, 0)).read_bytes()
+    hits: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+            self.wfile.write(picture)
+
+        do_HEAD = do_POST = do_PROPFIND = do_OPTIONS = do_GET  # noqa: N815
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}", hits
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def linked_docx(path: Path, target: str) -> Path:
+    """A .docx whose one picture is linked (a:blip r:link, TargetMode External) to target,
+    as Word writes "链接到文件"."""
+    document = docx.Document()
+    document.add_paragraph("链接的图片")
+    document.add_picture(str(png(path.with_suffix(".png"), (0, 255, 0))))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    with zipfile.ZipFile(buffer) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    body = parts["word/document.xml"].decode()
+    [rid] = set(re.findall(r'r:embed="(rId\d+)"', body))
+    parts["word/document.xml"] = body.replace(f'r:embed="{rid}"', f'r:link="{rid}"').encode()
+    rels = parts["word/_rels/document.xml.rels"].decode()
+    parts["word/_rels/document.xml.rels"] = re.sub(
+        rf'<Relationship Id="{rid}"[^>]*/>',
+        f'<Relationship Id="{rid}" Type="{IMAGE}" Target="{target}" TargetMode="External"/>',
+        rels).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in parts.items():
+            if not name.startswith("word/media/"):
+                out.writestr(name, data)
+    return path
+
+
+def linked_odt(path: Path, *targets: str) -> Path:
+    """An .odt with a picture linked to each target and a section linked to the last."""
+    frames = "".join(
+        f'<text:p>图片<draw:frame draw:name="p{i}" text:anchor-type="as-char" svg:width="1cm" '
+        f'svg:height="1cm"><draw:image xlink:href="{t}" xlink:type="simple" xlink:show="embed" '
+        'xlink:actuate="onLoad"/></draw:frame></text:p>' for i, t in enumerate(targets))
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+        'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+        'xmlns:xlink="http://www.w3.org/1999/xlink" '
+        'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" '
+        'office:version="1.2"><office:body><office:text>'
+        "<text:p>关于做好意识形态工作的通知</text:p><text:p>各单位：</text:p>"
+        f"<text:p>现将有关事项通知如下。</text:p>{frames}"
+        f'<text:section text:name="s"><text:section-source xlink:href="{targets[-1]}" '
+        'xlink:type="simple"/></text:section></office:text></office:body>'
+        "</office:document-content>")
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+        'manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.text"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>")
+    with zipfile.ZipFile(path, "w") as out:
+        out.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        out.writestr("META-INF/manifest.xml", manifest)
+        out.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return path
+
+
+def images(pdf: Path) -> int:
+    listed = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True,
+                            check=True).stdout.splitlines()
+    return len(listed) - 2
+
+
+def convert(jobs: list[office.Job], settings: tuple[str, ...], isolate: bool) -> None:
+    with office.Converter(office.find_office(), 1, settings, isolate) as converter:
+        assert converter.convert(jobs) == []
+
+
+LAYERS = {  # name -> (profile settings, network namespace)
+    "every layer": (profile.ALL, True),
+    "links: BlockUntrustedRefererLinks": (("links",), False),
+    "proxy: a closed proxy for every protocol": (("proxy",), False),
+    "network namespace": ((), True),
+}
+NETWORK = {  # what blocks a fetch of a .doc's linked picture (the links setting does not)
+    k: v for k, v in LAYERS.items() if not k.startswith("links")}
+
+
+def isolation_or_skip(isolate: bool) -> None:
+    if isolate and not launch.isolation():
+        pytest.skip("no user and network namespaces here: the profile's settings still hold")
+
+
+@needs_office
+@pytest.mark.parametrize("layer", LAYERS)
+def test_a_picture_linked_to_an_address_is_never_fetched(layer, server, tmp_path):
+    settings, isolate = LAYERS[layer]
+    isolation_or_skip(isolate)
+    url, hits = server
+    source = linked_docx(tmp_path / "web.docx", f"{url}/picture.png")
+    convert([office.Job(source, tmp_path / "web.pdf")], settings, isolate)
+    assert hits == []
+    assert images(tmp_path / "web.pdf") == 0
+
+
+@needs_office
+def test_without_protection_libreoffice_fetches_and_embeds(server, tmp_path):
+    """The control: what every test here guards against does happen without the layers."""
+    url, hits = server
+    web = linked_docx(tmp_path / "web.docx", f"{url}/picture.png")
+    local = linked_docx(tmp_path / "local.docx", png(tmp_path / "seal.png", (0, 0, 255)).as_uri())
+    convert([office.Job(web, tmp_path / "web.pdf"), office.Job(local, tmp_path / "local.pdf")],
+            (), False)
+    assert hits
+    assert images(tmp_path / "web.pdf") == images(tmp_path / "local.pdf") == 1
+
+
+@needs_office
+@pytest.mark.parametrize("layer", ["every layer", "links: BlockUntrustedRefererLinks"])
+def test_a_picture_linked_to_a_local_file_is_never_read(layer, tmp_path):
+    settings, isolate = LAYERS[layer]
+    isolation_or_skip(isolate)
+    local = linked_docx(tmp_path / "local.docx", png(tmp_path / "seal.png", (0, 0, 255)).as_uri())
+    convert([office.Job(local, tmp_path / "local.pdf")], settings, isolate)
+    assert images(tmp_path / "local.pdf") == 0
+
+
+@needs_office
+@pytest.mark.parametrize("layer", NETWORK)
+def test_a_doc_linked_picture_is_never_fetched(layer, server, tmp_path):
+    """Word 97's importer loads linked pictures without naming the document, so the links
+    setting does not stop it: the proxy and the namespace do."""
+    settings, isolate = NETWORK[layer]
+    isolation_or_skip(isolate)
+    url, hits = server
+    made = tmp_path / "made.doc"
+    convert([office.Job(linked_odt(tmp_path / "links.odt", f"{url}/doc.png"), made, load="writer8",
+                        store="MS Word 97")], profile.ALL, True)
+    assert hits == [] and made.read_bytes().startswith(b"\xd0\xcf\x11\xe0")
+    convert([office.Job(made, tmp_path / "made.pdf", load="")], settings, isolate)
+    assert hits == []
+
+
+def project(tmp_path: Path, template: Path | None = None) -> Path:
+    """The example, with a custom list template when given."""
+    folder = tmp_path / "project"
+    shutil.copytree(EXAMPLE, folder)
+    if template is not None:
+        config = folder / "qingdan.yaml"
+        config.write_text(config.read_text("utf-8") + f"templates:\n  list: {template}\n",
+                          "utf-8")
+    return folder
+
+
+def linked_template(path: Path, target: str) -> Path:
+    """The bundled list template with a picture linked to target in its body."""
+    base = REPO / "templates" / "responsibility-list.docx"
+    with zipfile.ZipFile(base) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    with zipfile.ZipFile(linked_docx(path.with_name("picture.docx"), target)) as archive:
+        body = archive.read("word/document.xml").decode()
+        rels = archive.read("word/_rels/document.xml.rels").decode()
+    drawing = re.search(r"<w:drawing>.*</w:drawing>", body, re.S)
+    relation = re.search(r'<Relationship Id="(rId\d+)"[^>]*TargetMode="External"/>', rels)
+    assert drawing and relation
+    document = parts["word/document.xml"].decode()
+    parts["word/document.xml"] = document.replace(
+        "<w:body>", f"<w:body><w:p><w:r>{drawing.group(0)}</w:r></w:p>", 1).replace(
+        relation.group(1), "rIdLinked").encode()
+    parts["word/_rels/document.xml.rels"] = parts["word/_rels/document.xml.rels"].replace(
+        b"</Relationships>",
+        relation.group(0).replace(relation.group(1), "rIdLinked").encode() + b"</Relationships>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    return path
+
+
+@needs_office
+@pytest.mark.parametrize("command", [["build", ".", "--pdf", "-o", "out"], ["proof", "."]])
+def test_a_template_linking_an_address_is_refused_unfetched(command, server, tmp_path):
+    url, hits = server
+    folder = project(tmp_path, linked_template(tmp_path / "web.docx", f"{url}/t.png"))
+    result = run_cli(*command, cwd=folder)
+    assert result.exit_code == 1
+    assert "error[E509]" in result.stderr and f"{url}/t.png" in result.stderr
+    assert hits == []
+
+
+@needs_office
+def test_a_template_linking_a_local_picture_is_refused_and_no_pdf_shows_it(tmp_path):
+    seal = png(tmp_path / "印章.png", (0, 0, 255))
+    folder = project(tmp_path, linked_template(tmp_path / "seal.docx", seal.as_uri()))
+    result = run_cli("build", ".", "--pdf", "-o", "out", cwd=folder)
+    assert result.exit_code == 1
+    assert "error[E509]" in result.stderr and "链接的图片" in result.stderr
+    assert str(seal) in result.stderr
+    assert not list(folder.rglob("*.pdf"))
+    # Were it let through, LibreOffice would still not read the picture (shown by
+    # test_a_picture_linked_to_a_local_file_is_never_read).
+
+
+def test_a_template_with_corrupt_compressed_data_is_a_located_error(tmp_path):
+    base = (REPO / "templates" / "responsibility-list.docx").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(base)) as archive:
+        info = archive.getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    broken = bytearray(base)
+    broken[start + 20:start + 60] = bytes(40)  # deflate data made nonsense, sizes kept
+    (tmp_path / "broken.docx").write_bytes(bytes(broken))
+    folder = project(tmp_path, tmp_path / "broken.docx")
+    result = run_cli("build", ".", "-o", "out", cwd=folder)
+    assert result.exit_code == 1, result.output
+    assert "broken.docx:1:1: error[E503]" in result.stderr
+    assert "Traceback" not in result.output
+
+
+@needs_office
+def test_import_fetches_nothing_and_says_what_it_removed(server, tmp_path):
+    url, hits = server
+    seal = png(tmp_path / "seal.png", (0, 0, 255)).as_uri()
+    odt = linked_odt(tmp_path / "通知.odt", f"{url}/odt.png", seal)
+    web = tmp_path / "网页.doc"
+    web.write_text("<html><body><p>关于做好意识形态工作的通知</p><p>各单位：</p>"
+                   f'<p>现将有关事项通知如下。</p><img src="{url}/html.png">'
+                   f'<iframe src="{url}/frame.html"></iframe></body></html>', "utf-8")
+    old = tmp_path / "旧文件.doc"
+    convert([office.Job(odt, old, load="writer8", store="MS Word 97")], profile.ALL, True)
+    for source in (odt, web, old):
+        result = run_cli("import", str(source), "-o", str(tmp_path / f"out-{source.stem}"))
+        assert result.exit_code == 0, result.output
+    assert hits == []
+    result = run_cli("import", str(odt), "-o", str(tmp_path / "again"))
+    assert f"“链接的图片或对象”——已去除，导入时不读取文件之外的内容：{url}/odt.png" \
+        in result.stdout
+    assert f"“链接的内容”——已去除，导入时不读取文件之外的内容：{seal}" in result.stdout
+    result = run_cli("import", str(web), "-o", str(tmp_path / "web-again"))
+    assert "内容其实是网页，已按网页导入" in result.stdout
+
+
+def test_rtf_fields_and_templates_are_removed_before_libreoffice_sees_them():
+    rtf = (rb'{\rtf1\ansi{\*\template C:\\t.dotx}{\field{\*\fldinst INCLUDEPICTURE '
+           rb'"file:///etc/seal.png" \\d}{\fldrslt {x}}}\par{\field{\*\fldinst {INCLUDE}'
+           rb'{TEXT "/etc/passwd"}}{\fldrslt shown}}\par text\par}')
+    stripped, refs = links.strip_rtf(rtf)
+    assert b"fldinst" not in stripped and b"template" not in stripped
+    assert b"passwd" not in stripped and b"seal" not in stripped
+    assert b"shown" in stripped and b"text" in stripped
+    assert len(refs) == 3
+
+
+def test_docx_fields_that_read_files_are_found_and_emptied():
+    body = ('<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+            '<w:body><w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>'
+            'INCLUDE</w:instrText></w:r><w:r><w:instrText>TEXT "c:\\\\x.docx"</w:instrText>'
+            '</w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>shown</w:t></w:r>'
+            '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+            '<w:p><w:fldSimple w:instr=" PAGE "/></w:p></w:body></w:document>')
+    parts = {"word/document.xml": body.encode()}
+    [ref] = links.docx_refs(parts)
+    assert ref.target.startswith("INCLUDETEXT")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as out:
+        out.writestr("word/document.xml", body)
+    stripped, refs = links.strip_docx(buffer.getvalue())
+    with zipfile.ZipFile(io.BytesIO(stripped)) as archive:
+        text = archive.read("word/document.xml").decode()
+    assert "INCLUDE" not in text and "shown" in text and "PAGE" in text and refs
