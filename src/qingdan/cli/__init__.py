@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from types import FrameType
 from typing import Any, NoReturn
 
 import click
@@ -116,11 +117,16 @@ def run() -> NoReturn:
     sys.exit(code)
 
 
-def _terminated(number: int, frame: object) -> None:
-    """SIGTERM (kill, a closing terminal session, a service stopping) is handled as Ctrl-C:
-    passed on as SIGINT, so a must-finish step holds it in the same way, and the run
-    cleans up (temporaries, LibreOffice workers) and exits 130."""
-    os.kill(os.getpid(), signal.SIGINT)
+def _terminated(number: int, frame: FrameType | None) -> None:
+    """SIGTERM (kill, a service stopping) is handled as Ctrl-C: by SIGINT's handler of the
+    moment, so a must-finish step holds it in the same way, and the run cleans up
+    (temporaries, LibreOffice workers) and exits 130. Where SIGINT is ignored (a
+    background job of a script), SIGTERM still interrupts."""
+    handler = signal.getsignal(signal.SIGINT)
+    if callable(handler):
+        handler(signal.SIGINT, frame)
+    else:
+        raise KeyboardInterrupt
 
 
 def _project_path(path: str | None) -> Path:

@@ -81,6 +81,10 @@ class _Worker:
              str(os.getpid())], env, isolate)
         self.answers: queue.Queue[dict[str, Any] | None] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
+        self.office_pid = 0
+
+    def wait_ready(self) -> None:
+        """Wait for LibreOffice to answer; raises OfficeError (E424), the worker killed."""
         ready = self._answer(START_TIMEOUT)
         if not ready or not ready.get("ready"):
             self.kill()
@@ -213,14 +217,25 @@ class Converter:
         return self._start()
 
     def _start(self) -> _Worker:
+        """A new worker, known to the pool from the moment its process exists, so that
+        closing the pool (an interrupt) ends it even while it is starting."""
         if self.closed:
             raise OfficeError("E424", "LibreOffice 已停止", "")
         worker = _Worker(self.office, self.settings, self.isolate)
         with self.lock:
-            if self.closed:  # closed while this one started
-                worker.kill()
-                raise OfficeError("E424", "LibreOffice 已停止", "")
-            self.live.append(worker)
+            closed = self.closed
+            if not closed:
+                self.live.append(worker)
+        if closed:
+            worker.kill()
+            raise OfficeError("E424", "LibreOffice 已停止", "")
+        try:
+            worker.wait_ready()
+        except OfficeError:
+            with self.lock:
+                if worker in self.live:
+                    self.live.remove(worker)
+            raise
         return worker
 
     def _drop(self, worker: _Worker) -> None:
@@ -275,8 +290,14 @@ class Converter:
         threads = [threading.Thread(target=run) for _ in range(min(self.size, len(jobs)))]
         for thread in threads:
             thread.start()
-        for thread in threads:
-            thread.join()
+        try:
+            for thread in threads:
+                thread.join()
+        except BaseException:  # Ctrl-C (or SIGTERM): end every worker, wait for the threads
+            self.close()  # (Python would not wait for a thread whose join was interrupted)
+            for thread in threads:
+                thread.join(timeout=60)
+            raise
         if not todo.empty() and start_errors:
             raise start_errors[0]
         while not todo.empty():  # every worker gave up: what is left is not converted
