@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import threading
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -323,3 +324,30 @@ def test_docx_fields_that_read_files_are_found_and_emptied():
     with zipfile.ZipFile(io.BytesIO(stripped)) as archive:
         text = archive.read("word/document.xml").decode()
     assert "INCLUDE" not in text and "shown" in text and "PAGE" in text and refs
+
+
+@needs_office
+def test_serve_prints_its_pages_as_build_does(notice_docx, tmp_path):
+    """serve's page images and PDF download come from the same converter as build --pdf:
+    the same spacing between Chinese and digits, the same faces, byte for byte."""
+    from qingdan.proof.pages import read_lines
+    from qingdan.serve.pages import PageImages
+
+    ready: list[str] = []
+    images = PageImages(ready.append)
+    try:
+        assert images.status(notice_docx.read_bytes()) == ("pending", None)
+        deadline = time.monotonic() + 120  # a hang guard
+        while not ready and time.monotonic() < deadline:
+            time.sleep(0.1)
+        made = images.get(ready[0])
+        assert made is not None and made.pdf and made.pngs, made
+    finally:
+        images.close()
+    served = tmp_path / "served.pdf"
+    served.write_bytes(made.pdf)
+    texts = [line.text for line in read_lines(served, "pdftotext")[1]]
+    assert "2024年3月15日" in texts and "清粮党发〔2024〕3号" in texts
+    built = tmp_path / "built.pdf"
+    convert([office.Job(notice_docx, built)], profile.ALL, True)
+    assert served.read_bytes() == built.read_bytes()

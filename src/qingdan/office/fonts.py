@@ -159,10 +159,11 @@ def pdf_fonts(data: bytes) -> set[str]:
     return names
 
 
+_RFONTS = re.compile(rb"<w:rFonts\b[^>]*>")
 _FONT_ATTR = re.compile(rb'w:(?:ascii|hAnsi|eastAsia|cs)="([^"]+)"')
 
 
 def docx_fonts(parts: list[bytes]) -> set[str]:
     """The faces a .docx's parts (styles, document, headers, footers) name."""
     return {m.group(1).decode("utf-8", "replace") for part in parts
-            for m in _FONT_ATTR.finditer(part)}
+            for element in _RFONTS.finditer(part) for m in _FONT_ATTR.finditer(element.group())}
