@@ -351,3 +351,35 @@ def test_serve_prints_its_pages_as_build_does(notice_docx, tmp_path):
     built = tmp_path / "built.pdf"
     convert([office.Job(notice_docx, built)], profile.ALL, True)
     assert served.read_bytes() == built.read_bytes()
+
+
+def tiny_project(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "qingdan.yaml").write_text("unit:\n  name: 清河县粮食局\n  short: 局\n"
+                                         "  body: 党委\n", "utf-8")
+    (folder / "清单.yaml").write_text(
+        "kind: list\ntitle: 局党委意识形态工作责任清单\nroles:\n  committee:\n    items:\n"
+        "      - id: lingdao\n        text: 牢牢掌握意识形态工作领导权。\n", "utf-8")
+    return folder
+
+
+@needs_office
+def test_build_pdf_into_a_folder_given_with_dotdot(tmp_path):
+    """`-o ../out` once crashed in pdfbuild (ValueError) after the .docx were written."""
+    folder = tiny_project(tmp_path / "project")
+    for _ in range(2):  # the second time from the manifest: nothing converted again
+        result = run_cli("build", ".", "-o", "../out", "--pdf", cwd=folder)
+        assert result.exit_code == 0, result.output
+    pdf = tmp_path / "out" / "局党委意识形态工作责任清单.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    assert re.search(r"未变化：.*/\.\./out/局党委意识形态工作责任清单\.pdf", result.stdout)
+
+
+@needs_office
+def test_a_garbled_doc_is_reported_at_the_users_file(tmp_path):
+    garbled = tmp_path / "旧文件.doc"
+    garbled.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 64)
+    result = run_cli("import", garbled.name, "-o", "out", cwd=tmp_path)
+    assert result.exit_code == 1, result.stdout[:300]
+    assert result.stderr.startswith("旧文件.doc:1:1: error[E431]"), result.stderr
+    assert "source" not in result.stderr and "qingdan-" not in result.stderr

@@ -74,6 +74,9 @@ def read_converted(path: Path, data: bytes, display: str, soffice: str | None,
         data, refs = links.strip_rtf(data)
         noted(refs, note)
     elif kind == "odt":
+        if not links.readable(data):  # never handed to LibreOffice unstripped
+            raise failed("E431", "ODF 文件无法打开（压缩数据损坏，或解压后过大）", display,
+                         SAVE_AS)
         data, refs = links.strip_odt(data)
         noted(refs, note)
     converted, refs = links.strip_docx(to_docx(data, kind, path.suffix.lower(), display,
@@ -88,7 +91,9 @@ def noted(refs: list[links.Ref], note: Note) -> None:
         note(ref.what, f"已去除，导入时不读取文件之外的内容：{ref.shown}")
 
 
-FILTERS = {"ole": "", "rtf": "Rich Text Format", "odt": "writer8"}  # "": LibreOffice detects
+# Named, never detected: LibreOffice reads a compound file it cannot parse as plain text.
+# WPS Office's .wps and .wpt are Word 97 files inside.
+FILTERS = {"ole": "MS Word 97", "rtf": "Rich Text Format", "odt": "writer8"}
 
 
 def to_docx(data: bytes, kind: str, suffix: str, display: str, soffice: str | None) -> bytes:

@@ -43,6 +43,22 @@ KINDS = {"image": "链接的图片", "oleObject": "链接的 OLE 对象", "attac
          "package": "链接的文档", "video": "链接的视频", "audio": "链接的音频",
          "media": "链接的媒体"}
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+# A package larger than this (declared) is left as it is: its reader refuses it (E433).
+MAX_MEMBERS = 2000
+MAX_INFLATED = 200 * 1024 * 1024
+
+
+def _parts(data: bytes) -> tuple[list[zipfile.ZipInfo], dict[str, bytes]] | None:
+    """The members of a zip and their bytes, None when it is not a zip that can be read
+    within the bounds (the reader then says why)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+        if len(infos) > MAX_MEMBERS or sum(i.file_size for i in infos) > MAX_INFLATED:
+            return None
+        return infos, {info.filename: archive.read(info) for info in infos}
+    except Exception:  # not a zip, corrupt, encrypted
+        return None
 
 
 @dataclass(frozen=True)
@@ -137,6 +153,11 @@ def _field_refs(name: str, payload: bytes) -> list[Ref]:
     return refs
 
 
+def readable(data: bytes) -> bool:
+    """Whether a zip package can be read (and stripped) within the bounds."""
+    return _parts(data) is not None
+
+
 def docx_refs(parts: dict[str, bytes]) -> list[Ref]:
     """Everything in a .docx's parts that would be read from outside the package."""
     refs: list[Ref] = []
@@ -152,11 +173,10 @@ def strip_docx(data: bytes) -> tuple[bytes, list[Ref]]:
     """The .docx without its external relationships and file-reading fields' instructions
     (a field keeps the result Word last showed); unchanged bytes when there were none, or
     when it is not a zip the importer could read anyway (its reader says why)."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        parts = {info.filename: archive.read(info) for info in archive.infolist()}
-    except Exception:  # not a zip, corrupt, encrypted: the reader reports it
+    read = _parts(data)
+    if read is None:
         return data, []
+    parts = read[1]
     refs = docx_refs(parts)
     if not refs:
         return data, []
@@ -225,12 +245,10 @@ def _odf_internal(href: str) -> bool:
 def strip_odt(data: bytes) -> tuple[bytes, list[Ref]]:
     """The .odt without links to other files (pictures, objects, sections, DDE, the
     template); unchanged when there were none or it is not a zip."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-        parts = {info.filename: archive.read(info) for info in infos}
-    except Exception:
+    read = _parts(data)
+    if read is None:
         return data, []
+    infos, parts = read
     refs: list[Ref] = []
     for name in ("content.xml", "styles.xml", "meta.xml", "settings.xml"):
         if name not in parts:
