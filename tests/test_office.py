@@ -383,3 +383,18 @@ def test_a_garbled_doc_is_reported_at_the_users_file(tmp_path):
     assert result.exit_code == 1, result.stdout[:300]
     assert result.stderr.startswith("旧文件.doc:1:1: error[E431]"), result.stderr
     assert "source" not in result.stderr and "qingdan-" not in result.stderr
+
+
+@needs_office
+def test_without_unshare_libreoffice_runs_as_it_is(monkeypatch, example_docx, tmp_path):
+    """Where no network namespace can be made, the worker starts without one, silently,
+    and the profile's settings still block fetching."""
+    monkeypatch.setattr(launch.shutil, "which", lambda name: None)
+    launch.isolation.cache_clear()
+    try:
+        assert launch.isolation() == ()
+        convert([office.Job(example_docx, tmp_path / "list.pdf")], profile.ALL, True)
+        assert (tmp_path / "list.pdf").read_bytes().startswith(b"%PDF-")
+    finally:
+        monkeypatch.undo()
+        launch.isolation.cache_clear()

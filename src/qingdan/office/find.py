@@ -54,9 +54,8 @@ class Office:
         """What a worker starts: soffice.bin beside the soffice found (the wrapper
         scripts would be a process that outlives the worker), else the program itself."""
         real = Path(os.path.realpath(self.soffice))
-        binary = real.with_name("soffice.bin")
-        return str(binary) if real.name in ("soffice", "soffice.exe") and binary.is_file() \
-            else self.soffice
+        binary = real.with_name("soffice.bin")  # Linux and the BSDs; elsewhere as found
+        return str(binary) if real.name == "soffice" and binary.is_file() else self.soffice
 
     @functools.cached_property
     def identity(self) -> str:
