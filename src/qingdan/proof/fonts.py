@@ -47,7 +47,8 @@ def substitutions(documents: Iterable[tuple[bytes, Path]], where: Location) -> l
                                 f"（{count} 份 PDF）", where, HINT.format(face=face))
              for (face, family), count in sorted(seen.items())]
     found += [Diagnostic("W960", f"PDF 中用了文档没有指定的字体“{family}”（{count} 份 PDF）",
-                         where, "文档中有字体没有安装、也没有替代字体的文字；"
-                         "执行 bash scripts/install-fonts.sh 安装替代字体")
+                         where, "文档中有些字不在所用字体（或其替代字体）之中，多为特殊符号，"
+                         "LibreOffice 改用了别的字体：核对这些字在 PDF 中的样子；替代字体没有"
+                         "装全时执行 bash scripts/install-fonts.sh")
               for family, count in sorted(strangers.items())]
     return found
