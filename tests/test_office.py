@@ -9,6 +9,7 @@ imported files stripped of their links.
 
 from __future__ import annotations
 
+import base64
 import http.server
 import io
 import re
@@ -299,3 +300,20 @@ def test_without_unshare_libreoffice_runs_as_it_is(monkeypatch, example_docx, tm
     finally:
         monkeypatch.undo()
         launch.isolation.cache_clear()
+
+
+def test_a_single_file_web_page_named_doc_is_read_as_the_page(tmp_path):
+    """Word's 单个文件网页 saved as .doc (MHTML) is read by the importer's HTML reader;
+    LibreOffice never sees it."""
+    page = ("<html><body><p>关于做好意识形态工作的通知</p><p>各单位：</p>"
+            "<p>现将有关事项通知如下。</p><img src=\"http://127.0.0.1:9/x.png\"></body></html>")
+    mhtml = ("MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"b\"\r\n\r\n"
+             "--b\r\nContent-Type: text/html; charset=\"utf-8\"\r\n"
+             "Content-Transfer-Encoding: base64\r\n\r\n"
+             + base64.encodebytes(page.encode()).decode().replace("\n", "\r\n")
+             + "\r\n--b--\r\n")
+    (tmp_path / "通知.doc").write_text(mhtml, "utf-8")
+    result = run_cli("import", "通知.doc", "-o", "out", "--soffice", "/nonexistent", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "单个文件网页（MHT），已按网页导入" in result.stdout
+    assert "现将有关事项通知如下" in next((tmp_path / "out").glob("关于*.yaml")).read_text("utf-8")
