@@ -26,8 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from qingdan import office as pdf
 from qingdan.build import run_build
-from qingdan.render import pdf
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "checklists" / "example"
 BODIES = ["党支部", "党委", "党总支", "党组"]

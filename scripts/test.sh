@@ -27,6 +27,10 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# The open faces of the font profile (Fandol, AR PL UKai CN, Noto CJK SC), where missing:
+# PDFs print in them where the GB faces are not installed (README, 字体).
+bash scripts/install-fonts.sh
+
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[test]'
 .venv/bin/ruff check src tests templates bench scripts

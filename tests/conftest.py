@@ -27,7 +27,7 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
 
 def office_missing() -> str | None:
     """Why LibreOffice cannot convert here (None when it can); CI must have it."""
-    from qingdan.render import pdf
+    from qingdan import office as pdf
 
     try:
         pdf.find_office()
@@ -40,7 +40,7 @@ def office_missing() -> str | None:
 def office_workers():
     """One pool of LibreOffice workers for every command the tests run in this process:
     started on first use, stopped at the end of the session."""
-    from qingdan.render import pdf
+    from qingdan import office as pdf
 
     try:
         office = pdf.find_office()

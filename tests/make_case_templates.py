@@ -1,4 +1,5 @@
-"""Write the Word templates of the page-check cases (tests/cases/E95x-*, W959-*).
+"""Write the Word templates of the page-check cases (tests/cases/E95x-*, W959-*) and of
+the linked-picture case (E509).
 
     .venv/bin/python tests/make_case_templates.py
 
@@ -75,6 +76,12 @@ VARIANTS: dict[str, list[tuple[str, str, list[Change]]]] = {
         ("list.docx", "responsibility-list.docx", []),
         ("notice.docx", "notice.docx", [literal("<wp:align>bottom</wp:align>",
                                                 "<wp:align>top</wp:align>")])],
+    # A picture linked to a file on the clerk's machine (E509: refused when read).
+    "E509-template-linked-image": [("template.docx", "responsibility-list.docx", [
+        ("word/_rels/document.xml.rels", re.compile("</Relationships>"),
+         '<Relationship Id="rIdSeal" Type="http://schemas.openxmlformats.org/officeDocument/'
+         '2006/relationships/image" Target="file:///home/clerk/%E5%8D%B0%E7%AB%A0.png" '
+         'TargetMode="External"/></Relationships>')])],
     "W959-end-block-odd-page": [
         ("list.docx", "responsibility-list.docx", []),
         ("notice.docx", "notice.docx", [])],

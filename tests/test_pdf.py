@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE, office_missing, run_cli
+from qingdan import office as pdf
 from qingdan.proof.pages import read_lines
-from qingdan.render import pdf
 
 needs_office = pytest.mark.skipif(office_missing() is not None, reason=str(office_missing()))
 

@@ -259,12 +259,13 @@ def _shape(text: str, display: str) -> None:
         # scanning ahead, before the event that passes MAX_DEPTH is seen. The Python
         # parser is a state machine (no recursion): count again with it to point at the
         # level where MAX_DEPTH was passed.
+        mark = getattr(exc, "problem_mark", None)  # a MarkedYAMLError's, as the text says
         if len(text) > 2**20:
-            raise _too_deep(display, exc.problem_mark) from None
+            raise _too_deep(display, mark) from None
         try:
             event, depth, _ = _count(text, _Loader)
         except (yaml.YAMLError, RecursionError):
-            raise _too_deep(display, exc.problem_mark) from None
+            raise _too_deep(display, mark) from None
     if event is None:
         return
     if depth > MAX_DEPTH:

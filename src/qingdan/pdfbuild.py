@@ -11,17 +11,17 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from . import office as pdf
 from .diagnostics import Diagnostic, Failed, Location
 from .incremental import recorded_documents
 from .load import display_path
+from .office import scratch
 from .project import CONFIG_NAME
-from .render import pdf
 from .staging import Staging
 
 MANIFEST = ".qingdan-pdf.json"
@@ -77,16 +77,17 @@ def build_pdfs(out_dir: Path, office: pdf.Office, where: Location,
     LibreOffice would not start (E424, located at where)."""
     recorded = _load(out_dir, office)
     documents = [d for d in recorded_documents(out_dir) if d.is_file()]
-    names = {d: d.relative_to(out_dir.resolve()).as_posix() for d in documents}
+    # As recorded_documents makes them: absolute, `..` kept (resolving it would also
+    # resolve links, and the names would no longer be below the folder).
+    names = {d: d.relative_to(out_dir.absolute()).as_posix() for d in documents}
     digests = {d: _digest(d) for d in documents}
     todo = [d for d in documents if not _current(d, recorded.get(names[d]), digests[d])]
     if on_plan:
         on_plan(len(todo))
     folders = sorted({str(PurePosixPath(name).parent) for name in names.values()} - {"."})
     # Locked for the whole step, so no build changes a .docx under the conversion.
-    with Staging(out_dir, folders) as staging, \
-            tempfile.TemporaryDirectory(prefix="qingdan-pdf-") as scratch:
-        jobs = [(d, Path(scratch) / f"{i}.pdf") for i, d in enumerate(todo)]
+    with Staging(out_dir, folders) as staging, scratch.folder("pdf") as work:
+        jobs = [(d, work / f"{i}.pdf") for i, d in enumerate(todo)]
         failures = []
         if jobs:
             with pdf.converter(office) as converter:

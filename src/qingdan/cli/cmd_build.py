@@ -25,8 +25,8 @@ from . import (
 )
 
 if TYPE_CHECKING:
+    from ..office import Office
     from ..pdfbuild import PdfResult
-    from ..render.pdf import Office
 
 
 @main.command()
@@ -108,8 +108,8 @@ def counted(changed: int, total: int, what: str) -> str:
 
 def _office(path: str | None, fmt: str, strict: bool) -> Office:
     """LibreOffice, found before anything is written; a missing one fails the build."""
+    from ..office import require_office
     from ..pdfbuild import config_location
-    from ..render.pdf import require_office
     from . import _project_path
 
     try:

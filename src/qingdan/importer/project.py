@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from ..checks.text import HARD_REFERENCE, hard_coded_phrases
 from ..compile import CJK_SPACE
 from ..diagnostics import Diagnostic, Failed, Location, errors
 from ..load import display_path, load_text
+from ..office import scratch
 from ..pipeline import unique_name
 from ..project import CONFIG_NAME
 from ..staging import NewFolder, write_all
@@ -63,7 +64,7 @@ def import_files(paths: list[Path], out: Path, force: bool = False,
     for path in paths:
         display = display_path(path)
         try:
-            paras = read_file(path, display, soffice)
+            paras = read_file(path, display, soffice, _noter(result.report, display))
         except Failed as failed:
             problems.extend(failed.diagnostics)
             continue
@@ -97,6 +98,13 @@ def write_project(out: Path, files: dict[str, bytes]) -> list[Path]:
     outputs = [(inside(out, name), data) for name, data in files.items()]
     write_all(out, outputs)
     return [target for target, _ in outputs]
+
+
+def _noter(report: Report, where: str) -> Callable[[str, str], None]:
+    """A note of the import report at the file where (links removed, the real type)."""
+    def note(what: str, why: str) -> None:
+        report.add(where, what, why)
+    return note
 
 
 def _named(docs: list[Doc]) -> list[tuple[str, Doc]]:
@@ -232,8 +240,7 @@ def _with_refs(flat: list[tuple[str, Doc]], config: dict[str, Any],
 
     texts = _sources(flat, config)
     by_name = dict(flat)
-    with tempfile.TemporaryDirectory(prefix="qingdan-import-") as scratch:
-        folder = Path(scratch)
+    with scratch.folder("import") as folder:  # swept by the next run if this one is killed
         for name, text in texts.items():
             (folder / name).write_text(text, "utf-8")
         prepared = prepare(folder)

@@ -11,6 +11,7 @@ import html.parser
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,8 +48,11 @@ def failed(code: str, message: str, display: str, hint: str, line: int = 1,
     return Failed([Diagnostic(code, message, Location(display, line, column), hint=hint)])
 
 
-def read_file(path: Path, display: str, soffice: str | None = None) -> list[Para]:
-    """The paragraphs of one input file; raises Failed (E431-E435) when it cannot be read."""
+def read_file(path: Path, display: str, soffice: str | None = None,
+              note: Callable[[str, str], None] | None = None) -> list[Para]:
+    """The paragraphs of one input file; raises Failed (E431-E435, E438) when it cannot be
+    read. note(what, why) hears of links removed and of a file read as what it really is."""
+    note = note or (lambda what, why: None)
     suffix = path.suffix.lower()
     if suffix not in (*TEXT_SUFFIXES, *HTML_SUFFIXES, *WORD_SUFFIXES, *CONVERTED_SUFFIXES):
         raise failed("E432", f"不支持的文件类型“{path.suffix or '（无扩展名）'}”", display,
@@ -65,10 +69,15 @@ def read_file(path: Path, display: str, soffice: str | None = None) -> list[Para
         raise failed("E431", f"无法读取文件：{exc.strerror or exc}", display,
                      "检查文件是否存在、是否有读取权限") from None
     if suffix in CONVERTED_SUFFIXES:
-        from .convert import to_docx
+        from .convert import read_converted
 
-        return read_docx(to_docx(path, display, soffice), display)
+        return read_converted(path, data, display, soffice, note)
     if suffix in WORD_SUFFIXES:
+        from ..office.links import strip_docx
+        from .convert import noted
+
+        data, refs = strip_docx(data)  # the reader follows no link, but says they went
+        noted(refs, note)
         return read_docx(data, display)
     text = decode(data, display)
     if suffix in HTML_SUFFIXES or (suffix in TEXT_SUFFIXES and _looks_like_html(text)):

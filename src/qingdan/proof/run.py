@@ -8,25 +8,26 @@ from __future__ import annotations
 
 import os
 import subprocess
-import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import office as pdf
 from ..build import run_build
 from ..compile import resolve_project
 from ..diagnostics import Diagnostic, Failed, Location, errors
 from ..incremental import Job, plan
 from ..model import Notice, Project, RosterUnit
+from ..office import scratch
 from ..pdfbuild import config_location
 from ..pipeline import Prepared, apply_settings, build_unit, prepare
 from ..refs import build_index
-from ..render import pdf
 from ..units import unit_project
 from . import docx as docx_text
 from .checks import Printed, check
+from .fonts import substitutions
 from .locate import Locator
 from .pages import ENV_PDFTOTEXT, Line, find_pdftotext, read_lines
 
@@ -86,8 +87,8 @@ def run_proof(path: Path, strict: bool = False,
     prepared = prepare(path)
     jobs, _ = plan(prepared, path, None, {})
     found = list(checked.warnings)
-    with tempfile.TemporaryDirectory(prefix="qingdan-proof-") as scratch:
-        documents = _render(prepared, jobs, Path(scratch))
+    with scratch.folder("proof") as work:
+        documents = _render(prepared, jobs, work)
         if on_plan:
             on_plan(len(documents))
         with pdf.converter(office) as converter:
@@ -102,6 +103,7 @@ def run_proof(path: Path, strict: bool = False,
                     model.location if model is not None else where,
                     f"用 LibreOffice 打开同名 .docx 查看；转换较慢时可用环境变量 "
                     f"{pdf.ENV_TIMEOUT} 放宽每份文档的时限（秒）"))
+        found += substitutions(((d.data, d.pdf) for d in done), where)
         workers = max(1, min(os.cpu_count() or 1, len(done)))
         with ThreadPoolExecutor(workers) as pool:
             read = list(pool.map(lambda d: _read(d, pdftotext), done))

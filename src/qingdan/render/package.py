@@ -6,8 +6,10 @@ its member names are checked (no `..`, no absolute paths: they would be copied i
 output) and its declared sizes bounded, part by part and in total; a member that inflates
 past its declared size fails its check instead of filling memory. Its XML parts must be
 UTF-8 and well formed, and its document must use Word's `w:` prefix, which the renderer
-relies on. After rendering, every generated part is parsed again, so a document Word
-cannot open is never written with exit 0.
+relies on. It may not link anything outside itself (office/links.py: linked pictures and
+objects, an attached template, file-reading fields; E509): LibreOffice would read the file
+or fetch the address into every PDF. After rendering, every generated part is parsed
+again, so a document Word cannot open is never written with exit 0.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ import io
 import os
 import stat
 import zipfile
+import zlib
 from pathlib import Path
 
 from lxml import etree
 
 from ..diagnostics import Diagnostic, Failed, Location
+from ..office.links import docx_refs
 
 MAX_TEMPLATE_BYTES = 32 * 1024 * 1024  # the .docx file
 MAX_PART_BYTES = 64 * 1024 * 1024  # one member, inflated
@@ -59,12 +63,20 @@ def read_package(path: Path, where: Location) -> tuple[bytes, dict[str, bytes]]:
                 parts[info.filename] = member.read(info.file_size + 1)
             if len(parts[info.filename]) > info.file_size:
                 raise zipfile.BadZipFile("member larger than declared")
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
+            zlib.error):
         raise _failed("E503", "Word 模板无法打开：压缩数据损坏", where,
                       "模板须是 Word 保存的 .docx 文件") from None
     for name, payload in parts.items():
         if name.endswith((".xml", ".rels")):
             check_xml(name, payload, where, "E507", "Word 模板中的")
+    refused = docx_refs(parts)
+    if refused:
+        more = f"等 {len(refused)} 处" if len(refused) > 1 else ""
+        raise _failed("E509", f"Word 模板引用了模板之外的文件或网址：{refused[0]}{more}",
+                      where, "模板中的图片须嵌入（Word：插入图片时选“插入”，不选“链接到文件”），"
+                      "不能链接其他文件、附加模板或使用 INCLUDEPICTURE、INCLUDETEXT 等域；"
+                      "生成 PDF 时 LibreOffice 会读取这些文件，把本机文件或网上内容带进公文")
     return data, parts
 
 

@@ -17,10 +17,12 @@ from typing import Any
 from .grade import Graded
 from .layout import show
 
-# Preferred faces, Simplified Chinese first; any installed one will do.
-CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "WenQuanYi Zen Hei",
-                "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "Noto Serif CJK SC",
-                "Noto Sans CJK JP", "Noto Sans CJK TC")
+# Preferred faces, all with Simplified Chinese glyphs; any installed one will do. Never a
+# face of another region (Noto CJK JP, KR, TC, HK: office/fonts.py's REJECTED), whose
+# glyph forms differ.
+CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "黑体", "SimHei",
+                "FandolHei", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Microsoft YaHei",
+                "Noto Serif CJK SC", "FandolSong")
 COLOURS = ("#C00000", "#ED7D31", "#2F5597", "#7030A0", "#548235", "#7F6000")  # by grade
 WIDTH_IN = 156 / 25.4  # the text block's width
 MAX_HEIGHT_IN = 165 / 25.4  # leaves room above it on the attachment's first page
@@ -34,10 +36,7 @@ def cjk_family() -> str | None:
     from matplotlib import font_manager
 
     installed = {f.name for f in font_manager.fontManager.ttflist}
-    for family in CJK_FAMILIES:
-        if family in installed:
-            return family
-    return next((name for name in sorted(installed) if "CJK" in name), None)
+    return next((family for family in CJK_FAMILIES if family in installed), None)
 
 
 def score_chart(graded: list[Graded], grades: list[str], total: float,

@@ -1,52 +1,73 @@
 """Page images of documents as LibreOffice lays them out, made in the background.
 
 The HTML view is shown at once; when LibreOffice is installed, the .docx is converted to
-PDF and pdftoppm turns each page into a PNG, on one worker thread, newest request first.
-Results are kept in memory by the digest of the .docx, so an unchanged document is never
-converted twice and nothing is written beside the project. `docx_to_pdf` is the one place
-that calls LibreOffice: a long-lived converter can replace it without touching the rest.
+PDF by the same converter as `build --pdf` (qingdan.office: the same profile, fonts and
+Chinese-Latin spacing, so the images and the PDF download print as build's PDFs do) and
+pdftoppm turns each page into a PNG, on one worker thread, newest request first. Results
+are kept in memory by the digest of the .docx, so an unchanged document is never converted
+twice and nothing is written beside the project.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import subprocess
-import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+
+from .. import office
+from ..office import scratch
 
 DPI = 110  # an A4 page 909 px wide: sharp at the page's on-screen size
 KEEP = 40  # documents whose images stay in memory
-TIMEOUT = 180  # seconds for one conversion
-
-
-def soffice() -> str | None:
-    """LibreOffice's command, when it is installed."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
+TIMEOUT = 180  # seconds for pdftoppm
 
 
 def available() -> bool:
     """Whether page images can be made here (LibreOffice and poppler's pdftoppm)."""
-    return soffice() is not None and shutil.which("pdftoppm") is not None
+    try:
+        office.find_office()
+    except office.OfficeError:
+        return False
+    return shutil.which("pdftoppm") is not None
 
 
-def docx_to_pdf(data: bytes, profile: Path) -> bytes:
-    """The .docx as a PDF, by LibreOffice in its own profile folder."""
-    command = soffice()
-    if command is None:
-        raise RuntimeError("LibreOffice is not installed")
-    with tempfile.TemporaryDirectory(prefix="qingdan-serve-pdf-") as work:
-        source = Path(work) / "document.docx"
-        source.write_bytes(data)
-        _run([command, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-              "--convert-to", "pdf", "--outdir", work, str(source)],
-             env={**os.environ, "HOME": str(profile)})
-        return (Path(work) / "document.pdf").read_bytes()
+class Printer:
+    """.docx bytes -> PDF bytes on one LibreOffice worker, started on first use and kept
+    until close."""
+
+    def __init__(self) -> None:
+        self.converter: office.Converter | None = None
+        self.closed = False
+        self.lock = threading.Lock()
+
+    def __call__(self, data: bytes) -> bytes:
+        with self.lock:
+            if self.closed:
+                raise RuntimeError("预览已停止")
+            if self.converter is None:
+                self.converter = office.Converter(office.find_office(), workers=1)
+            converter = self.converter
+        with scratch.folder("serve") as work:
+            source, target = work / "document.docx", work / "document.pdf"
+            source.write_bytes(data)
+            try:
+                failures = converter.convert([(source, target)])
+            except office.OfficeError as error:
+                raise RuntimeError(error.message) from None
+            if failures:
+                raise RuntimeError(failures[0].error)
+            return target.read_bytes()
+
+    def close(self) -> None:
+        with self.lock:
+            self.closed = True
+            converter, self.converter = self.converter, None
+        if converter is not None:
+            converter.close()
 
 
 _RUNNING: set[subprocess.Popen[bytes]] = set()
@@ -77,11 +98,11 @@ def stop_converters() -> None:
 
 def pdf_to_pngs(pdf: bytes, dpi: int = DPI) -> list[bytes]:
     """Every page of a PDF as a PNG."""
-    with tempfile.TemporaryDirectory(prefix="qingdan-serve-png-") as work:
-        source = Path(work) / "document.pdf"
+    with scratch.folder("serve") as work:
+        source = work / "document.pdf"
         source.write_bytes(pdf)
-        _run(["pdftoppm", "-png", "-r", str(dpi), str(source), str(Path(work) / "p")])
-        pages = sorted(Path(work).glob("p-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+        _run(["pdftoppm", "-png", "-r", str(dpi), str(source), str(work / "p")])
+        pages = sorted(work.glob("p-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
         return [p.read_bytes() for p in pages]
 
 
@@ -102,17 +123,16 @@ class PageImages:
     """Converts documents on one background thread and keeps the results by content."""
 
     def __init__(self, on_ready: Callable[[str], None],
-                 convert: Callable[[bytes, Path], bytes] = docx_to_pdf):
+                 convert: Callable[[bytes], bytes] | None = None):
         self.on_ready = on_ready  # called on the worker thread with the digest
-        self.convert = convert
+        self.printer = Printer() if convert is None else None
+        self.convert: Callable[[bytes], bytes] = convert or self.printer  # type: ignore[assignment]
         self.enabled = available()
         self._done: OrderedDict[str, Images] = OrderedDict()
         self._queue: OrderedDict[str, bytes] = OrderedDict()
         self._wake = threading.Condition()
         self._stopping = False
         self._thread: threading.Thread | None = None
-        self._profile = tempfile.TemporaryDirectory(prefix="qingdan-serve-office-",
-                                                    ignore_cleanup_errors=True)
 
     def status(self, data: bytes) -> tuple[str, Images | None]:
         """("ready", images), ("pending", None), or ("off", None) without LibreOffice."""
@@ -157,7 +177,7 @@ class PageImages:
 
     def _make(self, data: bytes) -> Images:
         try:
-            pdf = self.convert(data, Path(self._profile.name))
+            pdf = self.convert(data)
             return Images(pdf=pdf, pngs=tuple(pdf_to_pngs(pdf)))
         except (OSError, RuntimeError, subprocess.SubprocessError) as exc:
             return Images(error=f"LibreOffice 未能排版：{exc}")
@@ -168,6 +188,7 @@ class PageImages:
             self._stopping = True
             self._wake.notify_all()
         stop_converters()
+        if self.printer is not None:
+            self.printer.close()  # ends a conversion under way with its worker
         if self._thread is not None:
             self._thread.join(timeout=5)
-        self._profile.cleanup()

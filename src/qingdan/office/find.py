@@ -1,4 +1,9 @@
-"""Find LibreOffice and a Python that can drive it; report them missing in Chinese."""
+"""Find LibreOffice and a Python that can drive it; report them missing in Chinese.
+
+The one place that knows where LibreOffice is, for every command that uses it: `build
+--pdf`, `proof`, `serve`'s page images and `import` of .doc, .wps and .odt files.
+QINGDAN_SOFFICE names the program (import's --soffice too), QINGDAN_UNO_PYTHON the Python.
+"""
 
 from __future__ import annotations
 
@@ -15,10 +20,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..diagnostics import Diagnostic, Failed, Location
+from . import profile
 
-BRIDGE = Path(__file__).with_name("unobridge.py")
+HERE = Path(__file__).parent
+BRIDGE = HERE / "bridge.py"
 # The code whose change means every PDF is made again.
-PDF_CODE = [BRIDGE, *(Path(__file__).with_name(n) for n in ("office.py", "pdf.py", "pdfnorm.py"))]
+PDF_CODE = [HERE / name for name in ("bridge.py", "pool.py", "profile.py", "fonts.py",
+                                      "launch.py", "pdfnorm.py")]
 
 ENV_SOFFICE = "QINGDAN_SOFFICE"  # the soffice program to use
 ENV_PYTHON = "QINGDAN_UNO_PYTHON"  # a Python that can import uno
@@ -38,12 +46,21 @@ class OfficeError(Exception):
 class Office:
     """A LibreOffice installation and the Python that drives it."""
 
-    soffice: str
+    soffice: str  # the program as given or found
     python: str
+
+    @property
+    def program(self) -> str:
+        """What a worker starts: soffice.bin beside the soffice found (the wrapper
+        scripts would be a process that outlives the worker), else the program itself."""
+        real = Path(os.path.realpath(self.soffice))
+        binary = real.with_name("soffice.bin")  # Linux and the BSDs; elsewhere as found
+        return str(binary) if real.name == "soffice" and binary.is_file() else self.soffice
 
     @functools.cached_property
     def identity(self) -> str:
-        """Changes when LibreOffice is upgraded or qingdan's PDF code changes."""
+        """Changes when LibreOffice is upgraded, qingdan's PDF code or profile changes, or
+        a face of the font profile is installed or removed."""
         digest = hashlib.sha256()
         program = Path(os.path.realpath(self.soffice))
         for file in (program, program.with_name("soffice.bin")):
@@ -52,6 +69,7 @@ class Office:
                 digest.update(f"{file}:{stat.st_size}:{stat.st_mtime_ns}".encode())
         for code in PDF_CODE:
             digest.update(code.read_bytes())
+        digest.update(profile.identity().encode())
         return digest.hexdigest()
 
 
@@ -82,22 +100,27 @@ def _imports_uno(python: str) -> bool:
         return False
 
 
-def find_office() -> Office:
-    """The LibreOffice to convert with; raises OfficeError (E421) with the install command."""
-    return _find(os.environ.get(ENV_SOFFICE, ""), os.environ.get(ENV_PYTHON, ""))
+def find_office(soffice: str | None = None) -> Office:
+    """The LibreOffice to convert with (soffice: a program the user named, else
+    QINGDAN_SOFFICE, else found); raises OfficeError (E421) with the install command."""
+    given = soffice or os.environ.get(ENV_SOFFICE, "")
+    if given and not Path(given).is_file():
+        given = shutil.which(given) or given
+    named = "--soffice 所指的" if soffice else f"环境变量 {ENV_SOFFICE} 所指的"
+    return _find(given, os.environ.get(ENV_PYTHON, ""), named)
 
 
 @functools.lru_cache(maxsize=8)
-def _find(soffice_given: str, python_given: str) -> Office:
+def _find(soffice_given: str, python_given: str, named: str) -> Office:
     if soffice_given:
         if not Path(soffice_given).is_file():
-            raise OfficeError("E421", f"找不到 LibreOffice：环境变量 {ENV_SOFFICE} 所指的"
-                              f"“{soffice_given}”不存在，无法生成 PDF", INSTALL_HINT)
+            raise OfficeError("E421", f"找不到 LibreOffice：{named}“{soffice_given}”不存在",
+                              INSTALL_HINT)
         soffice = soffice_given
     else:
         found = _candidates()
         if not found:
-            raise OfficeError("E421", "找不到 LibreOffice（soffice），无法生成 PDF",
+            raise OfficeError("E421", "找不到 LibreOffice（soffice）",
                               f"{INSTALL_HINT}；已安装在别处时，用环境变量 {ENV_SOFFICE} "
                               "指出 soffice 的位置")
         soffice = found[0]
@@ -105,16 +128,15 @@ def _find(soffice_given: str, python_given: str) -> Office:
     for python in pythons:
         if _imports_uno(python):
             return Office(soffice, python)
-    raise OfficeError("E421", "找到了 LibreOffice，但找不到能调用它的 Python 接口（uno），"
-                      "无法生成 PDF",
+    raise OfficeError("E421", "找到了 LibreOffice，但找不到能调用它的 Python 接口（uno）",
                       "Debian、Ubuntu 执行 sudo apt-get install python3-uno；"
                       f"也可用环境变量 {ENV_PYTHON} 指出能 import uno 的 Python")
 
 
-def require_office(where: Location) -> Office:
+def require_office(where: Location, soffice: str | None = None) -> Office:
     """find_office, with a missing LibreOffice reported at where (raises Failed)."""
     try:
-        return find_office()
+        return find_office(soffice)
     except OfficeError as error:
         raise Failed([Diagnostic(error.code, error.message, where, error.hint)]) from None
 
@@ -128,5 +150,3 @@ def reported(where: Location, call: Callable[..., T], *args: Any) -> T:
         return call(*args)
     except OfficeError as error:
         raise Failed([Diagnostic(error.code, error.message, where, error.hint)]) from None
-
-

@@ -1,24 +1,22 @@
-""".docx -> PDF through LibreOffice, one long-lived worker per core for a whole batch.
+""".docx -> PDF (and old formats -> .docx) through LibreOffice: one long-lived worker per
+core for a whole batch.
 
-Each worker is `unobridge.py` run by a Python that can `import uno`; it starts its own
-soffice (headless, a private profile in a temporary folder, listening on a named pipe that
-only this user can open) and converts on request. A worker that dies or hangs is killed
-with its soffice and started again, and the document is tried once more. Every PDF is
-made byte-stable (pdfnorm.py). Finding LibreOffice is office.py's.
+Each worker is `bridge.py` run by a Python that can `import uno`, started by launch.py
+(no network, dies with qingdan) in a scratch folder of its own (scratch.py) that holds the
+private profile (profile.py: no links loaded, the font profile) and LibreOffice's
+temporary files. A worker that dies or hangs is killed with its soffice and started
+again, and the document is tried once more. Every PDF is made byte-stable (pdfnorm.py).
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import queue
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -27,22 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .office import (
-    BRIDGE,
-    ENV_PYTHON,
-    ENV_SOFFICE,
-    INSTALL_HINT,
-    Office,
-    OfficeError,
-    find_office,
-    reported,
-    require_office,
-)
+from . import launch, profile, scratch
+from .find import BRIDGE, INSTALL_HINT, Office, OfficeError
 from .pdfnorm import normalise
-
-__all__ = ["ENV_PYTHON", "ENV_SOFFICE", "ENV_TIMEOUT", "Converter", "Failure", "Office",
-           "OfficeError", "converter", "find_office", "kept_open", "normalise", "reported",
-           "require_office"]
 
 ENV_TIMEOUT = "QINGDAN_PDF_TIMEOUT"  # seconds one document may take
 TIMEOUT = 120.0
@@ -82,15 +67,24 @@ class _Dead(Exception):
 class _Worker:
     """One bridge process and the soffice it started, in their own process group."""
 
-    def __init__(self, office: Office):
-        self.profile = tempfile.mkdtemp(prefix="qingdan-office-")
+    def __init__(self, office: Office, settings: tuple[str, ...] = profile.ALL,
+                 isolate: bool = True):
+        self.folder = scratch.make("office")
         self.pipe = f"qingdan-{os.getpid()}-{uuid.uuid4().hex[:16]}"
-        self.process = subprocess.Popen(
-            [office.python, str(BRIDGE), office.soffice, self.pipe, self.profile],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            text=True, encoding="utf-8", start_new_session=True)
+        user, fonts = profile.write(self.folder, settings)
+        scratch.note_sockets(self.folder, profile.sockets(user, self.pipe, launch.uid(isolate)))
+        (self.folder / "tmp").mkdir()
+        env = {**os.environ, "FONTCONFIG_FILE": str(fonts), "SAL_ENABLE_FILE_LOCKING": "1",
+               "TMPDIR": str(self.folder / "tmp")}
+        self.process = launch.popen(
+            [office.python, str(BRIDGE), office.program, self.pipe, str(user),
+             str(os.getpid())], env, isolate)
         self.answers: queue.Queue[dict[str, Any] | None] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
+        self.office_pid = 0
+
+    def wait_ready(self) -> None:
+        """Wait for LibreOffice to answer; raises OfficeError (E424), the worker killed."""
         ready = self._answer(START_TIMEOUT)
         if not ready or not ready.get("ready"):
             self.kill()
@@ -112,11 +106,13 @@ class _Worker:
         except queue.Empty:
             return None
 
-    def convert(self, src: Path, dst: Path, wait: float) -> str | None:
-        """None when dst was written, else LibreOffice's error; raises _Dead."""
+    def convert(self, job: Job, wait: float) -> str | None:
+        """None when the job's dst was written, else LibreOffice's error; raises _Dead."""
         assert self.process.stdin is not None
+        request = {"src": str(job.src), "dst": str(job.dst), "load": job.load,
+                   "store": job.store, "pdf": job.store == PDF, "pictures": job.pictures}
         try:
-            self.process.stdin.write(json.dumps({"src": str(src), "dst": str(dst)}) + "\n")
+            self.process.stdin.write(json.dumps(request) + "\n")
             self.process.stdin.flush()
         except OSError as error:
             raise _Dead(str(error)) from error
@@ -154,20 +150,24 @@ class _Worker:
             deadline = time.monotonic() + 5
             while _running(self.process.pid) and time.monotonic() < deadline:
                 time.sleep(0.05)  # until soffice.bin has gone too
-            for socket in self._sockets():
-                with contextlib.suppress(OSError):
-                    if socket.is_socket():
-                        socket.unlink()
-        shutil.rmtree(self.profile, ignore_errors=True)
+        scratch.remove(self.folder)  # with the sockets a killed soffice leaves behind
 
-    def _sockets(self) -> list[Path]:
-        """Where LibreOffice puts its sockets: the UNO pipe, and the single-instance pipe
-        named after an MD5 of the profile's URL (UTF-16, bytes as unpadded hex)."""
-        url = Path(self.profile).as_uri()
-        digest = hashlib.md5(url.encode("utf-16-le"), usedforsecurity=False).digest()
-        ipc = "SingleOfficeIPC_" + "".join(format(b, "x") for b in digest)
-        return [Path(root, f"OSL_PIPE_{os.getuid()}_{name}")
-                for root in ("/tmp", "/var/tmp") for name in (self.pipe, ipc)]
+
+PDF = "writer_pdf_Export"
+DOCX = "MS Word 2007 XML"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One conversion: src read with the import filter load ("" lets LibreOffice detect
+    it), dst written with the export filter store; pictures False removes every picture
+    first (for the importer, which reads text only: a linked one is then never loaded)."""
+
+    src: Path
+    dst: Path
+    load: str = DOCX
+    store: str = PDF
+    pictures: bool = True
 
 
 @dataclass(frozen=True)
@@ -181,12 +181,16 @@ class Failure:
 class Converter:
     """A pool of LibreOffice workers, started on first use and kept for every batch."""
 
-    def __init__(self, office: Office, workers: int | None = None):
+    def __init__(self, office: Office, workers: int | None = None,
+                 settings: tuple[str, ...] = profile.ALL, isolate: bool = True):
+        """settings and isolate: every layer of protection unless a test asks for less."""
         self.office = office
+        self.settings, self.isolate = settings, isolate
         self.size = max(1, workers or os.cpu_count() or 1)
         self.idle: list[_Worker] = []
         self.live: list[_Worker] = []  # every worker started and not yet stopped
         self.lock = threading.Lock()
+        self.closed = False
 
     def __enter__(self) -> Converter:
         return self
@@ -195,9 +199,15 @@ class Converter:
         self.close()
 
     def close(self) -> None:
+        """Stop the idle workers; kill those still converting (an interrupted batch), whose
+        threads then find the pool closed and end."""
         with self.lock:
-            workers, self.idle, self.live = self.idle, [], []
-        for worker in workers:
+            self.closed = True
+            idle, busy = self.idle, [w for w in self.live if w not in self.idle]
+            self.idle, self.live = [], []
+        for worker in busy:
+            worker.kill()
+        for worker in idle:
             worker.stop()
 
     def _take(self) -> _Worker:
@@ -207,9 +217,25 @@ class Converter:
         return self._start()
 
     def _start(self) -> _Worker:
-        worker = _Worker(self.office)
+        """A new worker, known to the pool from the moment its process exists, so that
+        closing the pool (an interrupt) ends it even while it is starting."""
+        if self.closed:
+            raise OfficeError("E424", "LibreOffice 已停止", "")
+        worker = _Worker(self.office, self.settings, self.isolate)
         with self.lock:
-            self.live.append(worker)
+            closed = self.closed
+            if not closed:
+                self.live.append(worker)
+        if closed:
+            worker.kill()
+            raise OfficeError("E424", "LibreOffice 已停止", "")
+        try:
+            worker.wait_ready()
+        except OfficeError:
+            with self.lock:
+                if worker in self.live:
+                    self.live.remove(worker)
+            raise
         return worker
 
     def _drop(self, worker: _Worker) -> None:
@@ -218,14 +244,14 @@ class Converter:
             if worker in self.live:
                 self.live.remove(worker)
 
-    def convert(self, jobs: list[tuple[Path, Path]],
+    def convert(self, jobs: list[tuple[Path, Path]] | list[Job],
                 progress: Callable[[int], None] | None = None) -> list[Failure]:
-        """Convert each (docx, pdf) pair, on as many workers as there are cores (at most
-        one per document); written PDFs are normalised. Raises OfficeError when no worker
-        can start at all."""
-        todo: queue.Queue[tuple[Path, Path]] = queue.Queue()
+        """Convert each job (a (docx, pdf) pair is a Job to PDF), on as many workers as
+        there are cores (at most one per document); written PDFs are normalised. Raises
+        OfficeError when no worker can start at all."""
+        todo: queue.Queue[Job] = queue.Queue()
         for job in jobs:
-            todo.put(job)
+            todo.put(job if isinstance(job, Job) else Job(*job))
         failures: list[Failure] = []
         start_errors: list[OfficeError] = []
         wait = timeout()
@@ -238,48 +264,60 @@ class Converter:
                 return
             while True:
                 try:
-                    src, dst = todo.get_nowait()
+                    job = todo.get_nowait()
                 except queue.Empty:
                     break
                 try:
-                    again, problem = self._one(worker, src, dst, wait)
+                    again, problem = self._one(worker, job, wait)
                 except Exception as error:  # never lose a document with its thread
                     self._drop(worker)
-                    failures.append(Failure(src, f"{type(error).__name__}: {error}"))
+                    failures.append(Failure(job.src, f"{type(error).__name__}: {error}"))
                     return
                 if problem is not None:
-                    failures.append(Failure(src, problem))
+                    failures.append(Failure(job.src, problem))
                 if progress:
                     progress(1)
                 if again is None:
                     return
                 worker = again
             with self.lock:
-                self.idle.append(worker)
+                keep = not self.closed
+                if keep:
+                    self.idle.append(worker)
+            if not keep:
+                worker.kill()
 
         threads = [threading.Thread(target=run) for _ in range(min(self.size, len(jobs)))]
         for thread in threads:
             thread.start()
-        for thread in threads:
-            thread.join()
+        try:
+            for thread in threads:
+                thread.join()
+        except BaseException:  # Ctrl-C (or SIGTERM): end every worker, wait for the threads
+            self.close()  # (Python would not wait for a thread whose join was interrupted)
+            for thread in threads:
+                thread.join(timeout=60)
+            raise
         if not todo.empty() and start_errors:
             raise start_errors[0]
         while not todo.empty():  # every worker gave up: what is left is not converted
-            failures.append(Failure(todo.get_nowait()[0], "LibreOffice 无法继续转换"))
+            failures.append(Failure(todo.get_nowait().src, "LibreOffice 无法继续转换"))
         return sorted(failures, key=lambda f: str(f.src))
 
-    def _one(self, worker: _Worker, src: Path, dst: Path,
+    def _one(self, worker: _Worker, job: Job,
              wait: float) -> tuple[_Worker | None, str | None]:
         """Convert with a restart and one retry when the worker dies; (worker, error),
         worker None when it could not be started again."""
         for attempt in (1, 2):
             try:
-                problem = worker.convert(src, dst, wait)
-                if problem is None:
+                problem = worker.convert(job, wait)
+                if problem is None and job.store == PDF:
                     try:
-                        dst.write_bytes(normalise(dst.read_bytes()))
+                        job.dst.write_bytes(normalise(job.dst.read_bytes()))
                     except Exception as error:  # no file, or not a PDF pikepdf can read
                         problem = f"LibreOffice 生成的 PDF 无法读取（{error}）"
+                elif problem is None and not job.dst.is_file():
+                    problem = "LibreOffice 没有写出文件"
                 return worker, problem
             except _Dead as dead:
                 self._drop(worker)
