@@ -18,7 +18,7 @@ from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedErro
 from jinja2.sandbox import SecurityError
 
 from .annual import work
-from .diagnostics import Diagnostic, Failed, did_you_mean, errors
+from .diagnostics import Diagnostic, Failed, Location, did_you_mean, errors
 from .load import NOT_XML
 from .model import (
     Measures,
@@ -58,7 +58,14 @@ def settled(value: str, paragraphs: bool) -> str:
 
 
 class Resolver:
-    """Renders every text of a project, collecting problems instead of stopping at one."""
+    """Renders every text of a project, collecting problems instead of stopping at one.
+
+    A text whose placeholders fail is kept as written and marked broken, and the problems
+    it raised are remembered as the root cause of whatever is made from it: a notice title
+    generated from a broken list title, a body that prints {{ attachments }}. Those are
+    marked broken too (so no later check reports their leftovers), and their places are
+    added to the root diagnostic (Diagnostic.also) instead of being reported again.
+    """
 
     def __init__(self, project: Project, index: Index):
         self.project = project
@@ -66,6 +73,11 @@ class Resolver:
         self.registry = {d.key: d for d in project.documents if d.key}
         self.cited: set[str] = set()
         self.problems: list[Diagnostic] = []
+        # id of a broken resolved Text -> (that Text, the indices of the problems it raised)
+        self.roots: dict[int, tuple[Text, list[int]]] = {}
+        self.also: dict[int, list[Location]] = {}  # problem index -> places it also affects
+        # Context names whose value was made from broken texts (while resolving a notice).
+        self.tainted: dict[str, list[Text]] = {}
 
     def base_context(self, doc_name: str) -> dict[str, Any]:
         unit = self.project.unit
@@ -79,10 +91,26 @@ class Resolver:
 
     def cite(self, key: str) -> str:
         if key not in self.registry:
+            if isinstance(key, str) and key and self.project.unread_mentions(key):
+                return "《？》"  # registered, perhaps, in a part that could not be read
             raise RefError("E312", f"文件简称“{key}”未在 qingdan.yaml 的 documents 中登记",
                            str(key), did_you_mean(str(key), self.registry))
         self.cited.add(key)
         return self.registry[key].cite()
+
+    def derived(self, causes: list[Text], place: Location) -> None:
+        """place holds something made from the broken texts causes: list it with their
+        problems."""
+        for cause in causes:
+            for index in self.roots.get(id(cause), (cause, []))[1]:
+                places = self.also.setdefault(index, [])
+                if place not in places:
+                    places.append(place)
+
+    def diagnostics(self) -> list[Diagnostic]:
+        """Every problem found, each with the places its cause also affects."""
+        return [d.affecting(self.also[i]) if i in self.also else d
+                for i, d in enumerate(self.problems)]
 
     @overload
     def render(self, text: Text, context: dict[str, Any], *,
@@ -102,8 +130,19 @@ class Resolver:
         try:
             value = render_text(text, context)
         except Failed as failed:
+            start = len(self.problems)
             self.problems.extend(failed.diagnostics)
-            return evolve(text, broken=True)
+            broken = evolve(text, broken=True)
+            self.roots[id(broken)] = (broken, list(range(start, len(self.problems))))
+            return broken
+        if self.tainted:
+            causes = [c for name, texts in self.tainted.items()
+                      if _mentions(text.value, name) for c in texts]
+            if causes:  # printed a value made from broken text: not final either
+                for name in self.tainted:
+                    if _mentions(text.value, name):
+                        self.derived(causes, text.locate(name))
+                return evolve(text, broken=True)
         return evolve(text, value=settled(value, paragraphs))
 
     def resolve_list(self, doc: ResponsibilityList) -> ResponsibilityList:
@@ -157,13 +196,29 @@ class Resolver:
             preamble=self.render(doc.preamble, context, paragraphs=True),
             content=tuple(node(n) for n in doc.content))
 
-    def resolve_notice(self, doc: Notice, titles: dict[str, str]) -> Notice:
+    def resolve_notice(self, doc: Notice, titles: dict[str, str],
+                       broken: dict[str, list[Text]]) -> Notice:
+        """broken: the title texts that failed to render, by document name."""
         issued = issued_titles(doc, titles)
+        causes = [t for a in doc.attachments for t in broken.get(a.value, ())]
+        self.tainted = {"attachments": causes} if causes else {}
         context = (self.base_context(doc.name) | {"attachments": issued}
                    | work.context(self.project, doc))
         render = self._bind(context)
-        title = (tuple(render(t) for t in doc.title) if doc.title
-                 else (Text(f"关于印发{issued}的通知", doc.location),))
+        if doc.title:
+            title = tuple(render(t) for t in doc.title)
+        else:
+            title = (Text(f"关于印发{issued}的通知", doc.location, broken=bool(causes)),)
+            for attachment in doc.attachments:  # the generated title is made from them
+                if attachment.value in broken:
+                    self.derived(broken[attachment.value], attachment.location)
+        try:
+            return self._notice(doc, title, context)
+        finally:
+            self.tainted = {}
+
+    def _notice(self, doc: Notice, title: tuple[Text, ...], context: dict[str, Any]) -> Notice:
+        render = self._bind(context)
         return evolve(
             doc, title=title, mark=render(doc.mark), number=render(doc.number),
             recipients=render(doc.recipients), signature=render(doc.signature),
@@ -178,12 +233,14 @@ class Resolver:
 
     def unused_documents(self) -> list[Diagnostic]:
         """Registered documents nothing cites: probably a leftover or a forgotten citation.
-        Not reported when a source could not be loaded: it may be the one that cites."""
-        if self.project.partial:
-            return []
+        Not reported for one a part that could not be read, or a text that failed to
+        render, mentions: that may be where it is cited."""
+        unrendered = [t.value for t, _ in self.roots.values()]
         return [Diagnostic("W313", f"登记的文件“{d.key}”从未被引用", d.location,
                            hint=f"在文中写 {{{{ cite('{d.key}') }}}}，或从 documents 中删除")
-                for d in self.project.documents if d.key and d.key not in self.cited]
+                for d in self.project.documents if d.key and d.key not in self.cited
+                and not self.project.unread_mentions(d.key)
+                and not any(d.key in value for value in unrendered)]
 
 
 def resolve_project(project: Project, index: Index) -> tuple[Project, list[Diagnostic]]:
@@ -200,11 +257,13 @@ def resolve_all(project: Project, index: Index) -> tuple[Project, list[Diagnosti
     resolver = Resolver(project, index)
     lists = tuple(resolver.resolve_list(doc) for doc in project.lists)
     measures = tuple(resolver.resolve_measures(doc) for doc in project.measures)
-    titles = {doc.name: "".join(t.value for t in doc.title)
-              for doc in evolve(project, lists=lists, measures=measures).issuable()}
-    notices = tuple(resolver.resolve_notice(doc, titles) for doc in project.notices)
+    issuable = evolve(project, lists=lists, measures=measures).issuable()
+    titles = {doc.name: "".join(t.value for t in doc.title) for doc in issuable}
+    broken = {doc.name: [t for t in doc.title if t.broken] for doc in issuable
+              if any(t.broken for t in doc.title)}
+    notices = tuple(resolver.resolve_notice(doc, titles, broken) for doc in project.notices)
     resolved = evolve(project, lists=lists, measures=measures, notices=notices)
-    return resolved, resolver.problems + resolver.unused_documents()
+    return resolved, resolver.diagnostics() + resolver.unused_documents()
 
 
 def _with(obj: T, **fields: Any) -> T:
@@ -218,6 +277,17 @@ def _with(obj: T, **fields: Any) -> T:
 def _kept(new: tuple[T, ...], old: tuple[T, ...]) -> tuple[T, ...]:
     """old where new holds the same objects: so an unchanged parent stays itself."""
     return old if len(new) == len(old) and all(map(operator.is_, new, old)) else new
+
+
+def _mentions(value: str, name: str) -> bool:
+    """Whether a placeholder in value names name ({{ attachments }}, {% if attachments %})."""
+    if name not in value:
+        return False
+    word = re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)")
+    return any(word.search(m.group(0)) for m in PLACEHOLDERS.finditer(value))
+
+
+PLACEHOLDERS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 
 
 def issued_titles(notice: Notice, titles: dict[str, str]) -> str:

@@ -271,5 +271,6 @@ def merge_units(found: list[Diagnostic]) -> list[Diagnostic]:
             continue
         names = [d.message.rpartition("（单位：")[2].rstrip("）") for d in group]
         shown = "、".join(names[:3]) + (f" 等 {len(names)} 个" if len(names) > 3 else "")
-        merged.append(dataclasses.replace(group[0], message=f"{base}（单位：{shown}）"))
+        merged.append(dataclasses.replace(group[0], message=f"{base}（单位：{shown}）")
+                      .affecting(loc for d in group[1:] for loc in d.also))
     return merged
