@@ -4,9 +4,9 @@ constraints.txt, and the README's and scripts/test.sh's install commands use it.
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 
+import tomllib
 from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -221,6 +221,7 @@ class Diagnostic:
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
         data["severity"] = self.severity.value
+        data["also"] = list(data["also"])
         for loc in [data["location"], *data["also"]]:
             if loc["sheet"] is None:
                 del loc["sheet"]  # a source file's location, as before

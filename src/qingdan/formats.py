@@ -19,6 +19,7 @@ The formats so far (from git history):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -111,10 +112,11 @@ class Affected:
 
 
 def affected(project: Project) -> list[Affected]:
-    """What prints differently than in the format the project was written for."""
+    """What prints differently than in the format the project was written for (nothing
+    when that is unknown)."""
     found = []
     for change in CHANGES:
-        if project.format >= change.since:
+        if project.format is None or project.format >= change.since:
             continue
         for doc in project.measures:
             nodes = change.affected(doc)
@@ -145,6 +147,18 @@ def check_formats(project: Project) -> list[Diagnostic]:
 def place(node: Node) -> Location:
     """Where a change shows in a node: its heading."""
     return node.heading.location if node.heading is not None else node.location
+
+
+FORMAT_LINE = re.compile(r"^format[ \t]*:[ \t]*[\"']?(\d+)", re.M)
+
+
+def format_written(text: str | None) -> int | None:
+    """The format a qingdan.yaml that did not load says it is written for, read from its
+    text: its `format:` line, the oldest without one, None when it could not be read."""
+    if text is None:
+        return None
+    found = FORMAT_LINE.search(text)
+    return min(int(found.group(1)), CURRENT_FORMAT) if found else OLDEST_FORMAT
 
 
 def project_format(source: Source, reader: Reader, problems: list[Diagnostic]) -> int:

@@ -377,7 +377,9 @@ class Project:
     unread: str = ""
     unread_ids: frozenset[str] = frozenset()
     unreadable: bool = False  # a file could not even be read as text: anything may be in it
-    format: int = 1  # the format its sources were written for (qingdan.yaml's `format:`)
+    # The format its sources were written for (qingdan.yaml's `format:`, 1 when it has
+    # none); None when qingdan.yaml could not be read to say.
+    format: int | None = 1
 
     def issuable(self) -> list[ResponsibilityList | Measures]:
         """The documents a notice can attach: lists and measures."""

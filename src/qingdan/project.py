@@ -12,7 +12,7 @@ from . import schema
 from .annual.edition import edition_year
 from .annual.work import build_work
 from .diagnostics import CODES, Diagnostic, Failed, Location, did_you_mean
-from .formats import OLDEST_FORMAT, project_format
+from .formats import OLDEST_FORMAT, format_written, project_format
 from .load import Source, display_path, load_file, load_text
 from .model import CitedDocument, Measures, Notice, Project, ResponsibilityList, RosterUnit, Unit
 from .salvage import Unread, cut_texts, salvage
@@ -59,7 +59,7 @@ class Config:
     present: bool = True  # the file exists
     unit_broken: bool = False  # a unit is written but unusable (already reported)
     year: int | None = None  # the edition's year, when qingdan.yaml says it
-    format: int = OLDEST_FORMAT  # the format the project was written for
+    format: int | None = OLDEST_FORMAT  # the format it was written for (None: unknown)
     unread: str = ""  # what of the file is not in the config (it failed to parse, or parts
     # failed the schema): a document key registered there is unknown, not missing
 
@@ -168,13 +168,14 @@ def _load_config(root: Path, problems: list[Diagnostic],
         source = load(config)
     except Failed as failed:
         problems.extend(failed.diagnostics)
+        text = salvage(config)
         return Config(unit=None, templates=_templates(root, None, None, problems),
-                      unit_broken=True, unread=salvage(config) or "")
+                      unit_broken=True, unread=text or "", format=format_written(text))
     checked = schema.validate(source, "project")
     problems.extend(checked.diagnostics)
     if checked.dropped(()):
         return Config(unit=None, templates=_templates(root, None, None, problems),
-                      unit_broken=True, unread=source.text)
+                      unit_broken=True, unread=source.text, format=format_written(source.text))
     reader = Reader(source, checked)
     data = source.data
     unit = build_unit(data["unit"]) if "unit" in data and reader.ok(("unit",)) else None

@@ -45,6 +45,7 @@ def upgrade_project(path: Path, adopt: bool = False) -> Upgraded:
     broken = [d for d in errors(problems) if d.code[1] in "124"]
     if broken:
         raise Failed(broken)
+    assert project.format is not None  # qingdan.yaml loaded: its format is known
     result = Upgraded(was=project.format)
     if project.format >= CURRENT_FORMAT:
         return result
