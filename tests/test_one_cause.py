@@ -140,3 +140,25 @@ def test_units_sharing_a_problem_share_its_places():
     [merged] = merge_units([one, two])
     assert merged.message == "未定义（单位：甲、乙）"
     assert merged.also == (Location("乙.yaml", 1, 1), Location("通知.yaml", 5, 1))
+
+
+def test_the_preview_shows_the_one_diagnostic_with_the_places_it_affects(tmp_path: Path):
+    """serve's problems view: the E302 alone (no E904 on the notice), with its places."""
+    from html import unescape
+
+    from starlette.testclient import TestClient
+
+    from qingdan.serve.app import LOOPBACK, Site, create_app
+    from qingdan.serve.pages import PageImages
+    from qingdan.serve.preview import Preview
+
+    project = example(tmp_path)
+    edit(project / "意识形态工作责任清单.yaml", 'title: "{{ unit.name }}', 'title: "{{ unit.nmae }}')
+    preview = Preview(project)
+    preview.refresh()
+    assert [d.code for d in preview.state.errors] == ["E302"]
+    site = Site(preview, out_dir=None, revision=None, images=PageImages(lambda key: None))
+    web = TestClient(create_app(site, set(LOOPBACK)), base_url="http://127.0.0.1:8000")
+    page = unescape(re.sub(r"<[^>]+>", "", web.get("/").text))
+    assert "E302" in page and "E904" not in page
+    assert re.search(r"也影响：\S*/印发通知.yaml:11:45、\S*/印发通知.yaml:15:5", page)
