@@ -136,12 +136,10 @@ class Resolver:
             self.roots[id(broken)] = (broken, list(range(start, len(self.problems))))
             return broken
         if self.tainted:
-            causes = [c for name, texts in self.tainted.items()
-                      if _mentions(text.value, name) for c in texts]
-            if causes:  # printed a value made from broken text: not final either
-                for name in self.tainted:
-                    if _mentions(text.value, name):
-                        self.derived(causes, text.locate(name))
+            names = [name for name in self.tainted if _mentions(text.value, name)]
+            if names:  # it printed a value made from broken text: not final either
+                for name in names:
+                    self.derived(self.tainted[name], text.locate(name))
                 return evolve(text, broken=True)
         return evolve(text, value=settled(value, paragraphs))
 

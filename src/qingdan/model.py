@@ -368,7 +368,6 @@ class Project:
     settings: dict[str, str] = field(default_factory=dict)  # diagnostic code -> level
     selected: str | None = None  # build only this source's documents (a file was given)
     roster: tuple[RosterUnit, ...] = ()
-    partial: bool = False  # a source, or a part of one, could not be loaded
     lost: frozenset[str] = frozenset()  # names of sources that could not be loaded at all
     year: int | None = None  # the edition's year ({{ year }}): qingdan.yaml's, or the notices'
     # The source characters left out of the model (whole files that could not be loaded,

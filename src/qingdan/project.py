@@ -142,12 +142,11 @@ def load_project(path: Path, texts: dict[Path, str] | None = None,
     for unit in roster:
         first.setdefault(unit.id, unit)
     selected = path.stem if path.is_file() else None
-    partial = bool(problems) and any(d.code[1] in "12" for d in problems if d.code[0] == "E")
     project = Project(root=root, unit=config.unit, lists=tuple(lists), selected=selected,
                       measures=tuple(measures), notices=tuple(notices),
                       documents=config.documents,
                       templates=config.templates, settings=config.settings,
-                      roster=tuple(first.values()), partial=partial, lost=frozenset(lost),
+                      roster=tuple(first.values()), lost=frozenset(lost),
                       year=edition_year(config.year, notices), format=config.format,
                       unread="\n".join(unread.texts), unread_ids=frozenset(unread.ids),
                       unreadable=unread.unreadable)
