@@ -15,9 +15,11 @@ from . import _fail, _project_path, main, path_argument
 def upgrade(path: str | None, adopt: bool) -> None:
     """把项目升级到当前的格式版本（见 check 的 W905 警告）。
 
-    默认保持原排法：在受影响的源文件中写上保持原排法的一行（如 headings: {2: line}），
-    并在 qingdan.yaml 中写 format；加 --adopt 则只写 format，采用新排法。只改动这几行，
-    注释和排版保持原样；有源文件读不出时不改动任何文件。
+    默认保持原排法：在受影响的源文件中写上一行（如 headings: {2: line}），并写 format。
+
+    加 --adopt 则只在 qingdan.yaml 中写 format，采用新排法。
+
+    只改动这几行，注释和排版保持原样；有源文件读不出时不改动任何文件。
     """
     from ..formats import CURRENT_FORMAT
     from ..upgrade import upgrade_project, write
