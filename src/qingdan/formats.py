@@ -137,6 +137,8 @@ def check_formats(project: Project) -> list[Diagnostic]:
         else:
             hint = (f"这一变化没有保持原排法的写法：核对排法后{adopt[len('要采用新排法，'):]}"
                     "（或运行 qingdan upgrade --adopt）")
+        if project.format == OLDEST_FORMAT:
+            hint += f"。qingdan.yaml 没有写 format 时视为格式 {OLDEST_FORMAT}"
         found.append(Diagnostic(
             "W905", f"本项目按格式 {project.format} 书写；自格式 {change.since} 起，"
                     f"{change.what}（本文件 {len(places)} 处）",
