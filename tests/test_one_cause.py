@@ -70,6 +70,21 @@ def test_citations_into_a_config_that_does_not_parse_are_unknown(tmp_path: Path)
     assert [code for _, code in DIAGNOSTIC.findall(again.stderr)] == ["E101", "E312"]
 
 
+def test_texts_are_checked_when_qingdan_yaml_gives_no_unit(tmp_path: Path):
+    """qingdan.yaml does not parse and there is no roster: no unit to build for, but the
+    texts are resolved all the same (a misspelt name, a dangling ref())."""
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "qingdan.yaml").write_text("unit:\n  name: [清河县粮食局\n  body: 党委\n", "utf-8")
+    (project / "办法.yaml").write_text(
+        "kind: measures\ntitle: 办法\ncontent:\n"
+        "  - id: a\n    text: 为加强{{ unit.nmae }}的工作，制定本办法。\n"
+        "  - id: b\n    text: 按{{ ref('aa') }}执行，报{{ unit.vars.上级 }}备案。\n", "utf-8")
+    result = run_cli("check", ".", cwd=project)
+    assert DIAGNOSTIC.findall(result.stderr) == [
+        ("qingdan.yaml:2:9", "E101"), ("办法.yaml:5:22", "E302"), ("办法.yaml:7:20", "E311")]
+
+
 def test_references_into_a_file_that_does_not_parse(tmp_path: Path):
     """An id written in the broken file is unknown (no E311); one written nowhere is an
     error, with or without the file naming it."""

@@ -1,9 +1,10 @@
 """Resolve a raw model for its unit: render placeholders in Jinja's sandbox, fill defaults.
 
-User text is rendered with undefined names as errors; a failure points at the placeholder
-itself (file, line and column inside the YAML value) and suggests the closest name.
-Text may call ref('id') for a numbered reference and cite('key') for a cited document;
-assessment measures may also use weight('id'), points('id'), total, formula and grades.
+Each text is rendered by placeholders.render_text, with undefined names as errors located
+at the placeholder itself. Text may call ref('id') for a numbered reference and cite('key')
+for a cited document; assessment measures may also use weight('id'), points('id'), total,
+formula and grades. A text that fails is kept broken, and what is made from it is listed
+with its problem rather than reported again (Resolver).
 """
 
 from __future__ import annotations
@@ -14,12 +15,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, TypeVar, overload
 
-from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError, nodes
-from jinja2.sandbox import SecurityError
-
 from .annual import work
 from .diagnostics import Diagnostic, Failed, Location, did_you_mean, errors
-from .load import NOT_XML
 from .model import (
     Measures,
     Node,
@@ -27,17 +24,15 @@ from .model import (
     Project,
     ResponsibilityList,
     Text,
+    Unit,
     evolve,
     known_body,
 )
+from .placeholders import ENV, render_text  # noqa: F401 - ENV for the tests and callers
 from .refs import Index, RefError
-from .sandbox import TEXT_LIMITS, BudgetExceeded, GuardedEnvironment
 from .scoring import text as scoring_text
-from .substitution import Pieces, dotted, fill, pieces
 
-# The sandbox with a work budget per text (sandbox.py): sources are untrusted input.
 T = TypeVar("T")
-ENV = GuardedEnvironment(TEXT_LIMITS, undefined=StrictUndefined, autoescape=False)
 
 # Whitespace next to a Chinese character or full-width mark: YAML's folded (>) style turns
 # line breaks into spaces, which Chinese text must not keep. Spaces between Latin words stay.
@@ -168,7 +163,7 @@ class Resolver:
         """A standard role's heading is generated from the unit's organisation type, which
         reads well only for the known types; any other needs a heading in the source."""
         unit = self.project.unit
-        if unit is None or known_body(unit.body):
+        if unit is None or known_body(unit.body) or isinstance(unit, UnknownUnit):
             return
         for role in doc.roles:
             if role.standard and not role.heading.raw:
@@ -264,6 +259,34 @@ def resolve_all(project: Project, index: Index) -> tuple[Project, list[Diagnosti
     return resolved, resolver.diagnostics() + resolver.unused_documents()
 
 
+UNKNOWN = "？"
+
+
+class _AnyKey(dict[str, Any]):
+    """A mapping that has every key, its value unknown."""
+
+    def __missing__(self, key: str) -> str:
+        return UNKNOWN
+
+
+class UnknownUnit(Unit):
+    """The unit when qingdan.yaml cannot say it (it does not load, or its unit is broken)
+    and no roster gives one: every field and var is there, its value unknown."""
+
+    def variables(self) -> dict[str, object]:
+        fields = ("name", "short", "body", "superior", "channels")
+        return {**dict.fromkeys(fields, UNKNOWN), "vars": _AnyKey(), "leaders": _AnyKey()}
+
+
+def check_without_unit(project: Project, index: Index) -> list[Diagnostic]:
+    """What resolving finds in a project that has no unit to resolve for (undefined names
+    other than the unit's, ref(), cite()): its texts are checked all the same. The
+    checks on resolved text are not run: they would judge the stand-in values."""
+    stand_in = evolve(project, unit=UnknownUnit(name=UNKNOWN, body=UNKNOWN),
+                      year=project.year if project.year is not None else 0)
+    return resolve_all(stand_in, index)[1]
+
+
 def _with(obj: T, **fields: Any) -> T:
     """obj with fields replaced, or obj itself when each is the very value it holds (most
     text has no placeholder and resolves to itself)."""
@@ -294,87 +317,3 @@ def issued_titles(notice: Notice, titles: dict[str, str]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return "、".join(names[:-1]) + "和" + names[-1]
-
-
-def render_text(text: Text, context: dict[str, Any]) -> str:
-    """Render one piece of user text in the sandbox; raises Failed with a located error."""
-    if "{" not in text.value:
-        return text.value
-    parts = _substitution(text.value)
-    if parts is not None:
-        filled = fill(ENV, parts, context)
-        if filled is not None and NOT_XML.search(filled) is None:
-            return filled  # names filled in, exactly as Jinja would
-    try:
-        value = ENV.render_within(_template(text.value), context)
-    except RefError as exc:
-        raise Failed([Diagnostic(exc.code, exc.message, text.locate(exc.needle),
-                                 hint=exc.hint)]) from None
-    except TemplateSyntaxError as exc:
-        raise Failed([Diagnostic("E303", f"占位符语法错误：{exc.message}",
-                                 text.locate(_nth_line(text.value, exc.lineno)),
-                                 hint="占位符写成 {{ unit.name }}，两侧各两个花括号")]) from None
-    except UndefinedError as exc:
-        name, choices = _undefined(text.value, context)
-        if name is None:
-            match = re.search(r"'([^']+)' is undefined|no attribute '([^']+)'", str(exc))
-            name = next((g for g in match.groups() if g), None) if match else None
-        hint = did_you_mean(name.rsplit(".", 1)[-1], choices) if name else None
-        hint = hint or (f"可用的名称：{'、'.join(sorted(choices))}" if choices else None)
-        raise Failed([Diagnostic("E302", f"占位符中的“{name or '?'}”未定义",
-                                 text.locate(name.rsplit(".", 1)[-1] if name else "{{"),
-                                 hint=hint)]) from None
-    except BudgetExceeded as exc:
-        raise Failed([Diagnostic("E305", f"占位符的计算量或结果超出限制：{exc}", text.locate("{"),
-                                 hint="占位符只用来填入 unit.name 等变量，不要用它生成大段文字")]) \
-            from None
-    except (SecurityError, OverflowError) as exc:
-        raise Failed([Diagnostic("E304", f"占位符使用了不允许的操作：{exc}", text.locate("{"),
-                                 hint="占位符只用来填入 unit.name 等变量")]) from None
-    except Exception as exc:  # noqa: BLE001 - any failure of user text is the user's to fix
-        raise Failed([Diagnostic("E303", f"占位符无法求值：{exc}", text.locate("{"),
-                                 hint="占位符只用来填入 unit.name 等变量")]) from None
-    bad = NOT_XML.search(value)
-    if bad is not None:
-        raise Failed([Diagnostic(
-            "E306", f"占位符生成了 Word 文件不允许的字符 U+{ord(bad.group(0)):04X}",
-            text.locate("{"), hint="检查占位符中的转义写法（如 \\x01）")])
-    return value
-
-
-@lru_cache(maxsize=4096)
-def _substitution(source: str) -> Pieces | None:
-    return pieces(ENV, source)
-
-
-@lru_cache(maxsize=4096)
-def _template(source: str) -> Template:
-    """User text compiled once, however many units render it."""
-    return ENV.from_string(source)
-
-
-def _nth_line(value: str, lineno: int | None) -> str:
-    lines = value.splitlines() or [""]
-    line = lines[min(max((lineno or 1) - 1, 0), len(lines) - 1)]
-    return line.strip()[:8] or "{"
-
-
-def _undefined(source: str, context: dict[str, Any]) -> tuple[str | None, list[str]]:
-    """The first dotted name in a template that the context lacks, and what exists there."""
-    try:
-        tree = ENV.parse(source)
-    except TemplateSyntaxError:
-        return None, []
-    for node in tree.find_all((nodes.Getattr, nodes.Name)):
-        path = dotted(node)
-        if path is None:
-            continue
-        scope: Any = context
-        walked: list[str] = []
-        for part in path:
-            if not isinstance(scope, dict) or part not in scope:
-                choices = list(scope) if isinstance(scope, dict) else []
-                return ".".join(walked + [part]), choices
-            scope = scope[part]
-            walked.append(part)
-    return None, list(context)
