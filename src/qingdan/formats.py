@@ -130,12 +130,12 @@ def check_formats(project: Project) -> list[Diagnostic]:
     found = []
     for each in affected(project):
         change, places = each.change, [place(n) for n in each.nodes]
-        adopt = f"要采用新排法，在 qingdan.yaml 中写 format: {CURRENT_FORMAT}"
+        adopt = f"在 qingdan.yaml 中写 format: {CURRENT_FORMAT}"
         if change.keep_line is not None:
-            hint = (f"要保持原排法，在本文件中写 {change.keep_line}；{adopt}。"
+            hint = (f"要保持原排法，在本文件中写 {change.keep_line}；要采用新排法，{adopt}。"
                     "qingdan upgrade 可代为写入（保持原排法；加 --adopt 采用新排法）")
         else:
-            hint = (f"这一变化没有保持原排法的写法：核对排法后{adopt[len('要采用新排法，'):]}"
+            hint = (f"这一变化没有保持原排法的写法：核对排法后{adopt}"
                     "（或运行 qingdan upgrade --adopt）")
         if project.format == OLDEST_FORMAT:
             hint += f"。qingdan.yaml 没有写 format 时视为格式 {OLDEST_FORMAT}"
