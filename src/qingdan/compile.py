@@ -1,9 +1,10 @@
 """Resolve a raw model for its unit: render placeholders in Jinja's sandbox, fill defaults.
 
-User text is rendered with undefined names as errors; a failure points at the placeholder
-itself (file, line and column inside the YAML value) and suggests the closest name.
-Text may call ref('id') for a numbered reference and cite('key') for a cited document;
-assessment measures may also use weight('id'), points('id'), total, formula and grades.
+Each text is rendered by placeholders.render_text, with undefined names as errors located
+at the placeholder itself. Text may call ref('id') for a numbered reference and cite('key')
+for a cited document; assessment measures may also use weight('id'), points('id'), total,
+formula and grades. A text that fails is kept broken, and what is made from it is listed
+with its problem rather than reported again (Resolver).
 """
 
 from __future__ import annotations
@@ -14,12 +15,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, TypeVar, overload
 
-from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError, nodes
-from jinja2.sandbox import SecurityError
-
 from .annual import work
-from .diagnostics import Diagnostic, Failed, did_you_mean, errors
-from .load import NOT_XML
+from .diagnostics import Diagnostic, Failed, Location, did_you_mean, errors
 from .model import (
     Measures,
     Node,
@@ -27,17 +24,15 @@ from .model import (
     Project,
     ResponsibilityList,
     Text,
+    Unit,
     evolve,
     known_body,
 )
+from .placeholders import ENV, render_text  # noqa: F401 - ENV for the tests and callers
 from .refs import Index, RefError
-from .sandbox import TEXT_LIMITS, BudgetExceeded, GuardedEnvironment
 from .scoring import text as scoring_text
-from .substitution import Pieces, dotted, fill, pieces
 
-# The sandbox with a work budget per text (sandbox.py): sources are untrusted input.
 T = TypeVar("T")
-ENV = GuardedEnvironment(TEXT_LIMITS, undefined=StrictUndefined, autoescape=False)
 
 # Whitespace next to a Chinese character or full-width mark: YAML's folded (>) style turns
 # line breaks into spaces, which Chinese text must not keep. Spaces between Latin words stay.
@@ -58,7 +53,14 @@ def settled(value: str, paragraphs: bool) -> str:
 
 
 class Resolver:
-    """Renders every text of a project, collecting problems instead of stopping at one."""
+    """Renders every text of a project, collecting problems instead of stopping at one.
+
+    A text whose placeholders fail is kept as written and marked broken, and the problems
+    it raised are remembered as the root cause of whatever is made from it: a notice title
+    generated from a broken list title, a body that prints {{ attachments }}. Those are
+    marked broken too (so no later check reports their leftovers), and their places are
+    added to the root diagnostic (Diagnostic.also) instead of being reported again.
+    """
 
     def __init__(self, project: Project, index: Index):
         self.project = project
@@ -66,6 +68,11 @@ class Resolver:
         self.registry = {d.key: d for d in project.documents if d.key}
         self.cited: set[str] = set()
         self.problems: list[Diagnostic] = []
+        # id of a broken resolved Text -> (that Text, the indices of the problems it raised)
+        self.roots: dict[int, tuple[Text, list[int]]] = {}
+        self.also: dict[int, list[Location]] = {}  # problem index -> places it also affects
+        # Context names whose value was made from broken texts (while resolving a notice).
+        self.tainted: dict[str, list[Text]] = {}
 
     def base_context(self, doc_name: str) -> dict[str, Any]:
         unit = self.project.unit
@@ -79,10 +86,26 @@ class Resolver:
 
     def cite(self, key: str) -> str:
         if key not in self.registry:
+            if isinstance(key, str) and key and self.project.unread_mentions(key):
+                return "《？》"  # registered, perhaps, in a part that could not be read
             raise RefError("E312", f"文件简称“{key}”未在 qingdan.yaml 的 documents 中登记",
                            str(key), did_you_mean(str(key), self.registry))
         self.cited.add(key)
         return self.registry[key].cite()
+
+    def derived(self, causes: list[Text], place: Location) -> None:
+        """place holds something made from the broken texts causes: list it with their
+        problems."""
+        for cause in causes:
+            for index in self.roots.get(id(cause), (cause, []))[1]:
+                places = self.also.setdefault(index, [])
+                if place not in places:
+                    places.append(place)
+
+    def diagnostics(self) -> list[Diagnostic]:
+        """Every problem found, each with the places its cause also affects."""
+        return [d.affecting(self.also[i]) if i in self.also else d
+                for i, d in enumerate(self.problems)]
 
     @overload
     def render(self, text: Text, context: dict[str, Any], *,
@@ -102,8 +125,17 @@ class Resolver:
         try:
             value = render_text(text, context)
         except Failed as failed:
+            start = len(self.problems)
             self.problems.extend(failed.diagnostics)
-            return evolve(text, broken=True)
+            broken = evolve(text, broken=True)
+            self.roots[id(broken)] = (broken, list(range(start, len(self.problems))))
+            return broken
+        if self.tainted:
+            names = [name for name in self.tainted if _mentions(text.value, name)]
+            if names:  # it printed a value made from broken text: not final either
+                for name in names:
+                    self.derived(self.tainted[name], text.locate(name))
+                return evolve(text, broken=True)
         return evolve(text, value=settled(value, paragraphs))
 
     def resolve_list(self, doc: ResponsibilityList) -> ResponsibilityList:
@@ -131,7 +163,7 @@ class Resolver:
         """A standard role's heading is generated from the unit's organisation type, which
         reads well only for the known types; any other needs a heading in the source."""
         unit = self.project.unit
-        if unit is None or known_body(unit.body):
+        if unit is None or known_body(unit.body) or isinstance(unit, UnknownUnit):
             return
         for role in doc.roles:
             if role.standard and not role.heading.raw:
@@ -157,13 +189,29 @@ class Resolver:
             preamble=self.render(doc.preamble, context, paragraphs=True),
             content=tuple(node(n) for n in doc.content))
 
-    def resolve_notice(self, doc: Notice, titles: dict[str, str]) -> Notice:
+    def resolve_notice(self, doc: Notice, titles: dict[str, str],
+                       broken: dict[str, list[Text]]) -> Notice:
+        """broken: the title texts that failed to render, by document name."""
         issued = issued_titles(doc, titles)
+        causes = [t for a in doc.attachments for t in broken.get(a.value, ())]
+        self.tainted = {"attachments": causes} if causes else {}
         context = (self.base_context(doc.name) | {"attachments": issued}
                    | work.context(self.project, doc))
         render = self._bind(context)
-        title = (tuple(render(t) for t in doc.title) if doc.title
-                 else (Text(f"关于印发{issued}的通知", doc.location),))
+        if doc.title:
+            title = tuple(render(t) for t in doc.title)
+        else:
+            title = (Text(f"关于印发{issued}的通知", doc.location, broken=bool(causes)),)
+            for attachment in doc.attachments:  # the generated title is made from them
+                if attachment.value in broken:
+                    self.derived(broken[attachment.value], attachment.location)
+        try:
+            return self._notice(doc, title, context)
+        finally:
+            self.tainted = {}
+
+    def _notice(self, doc: Notice, title: tuple[Text, ...], context: dict[str, Any]) -> Notice:
+        render = self._bind(context)
         return evolve(
             doc, title=title, mark=render(doc.mark), number=render(doc.number),
             recipients=render(doc.recipients), signature=render(doc.signature),
@@ -178,12 +226,14 @@ class Resolver:
 
     def unused_documents(self) -> list[Diagnostic]:
         """Registered documents nothing cites: probably a leftover or a forgotten citation.
-        Not reported when a source could not be loaded: it may be the one that cites."""
-        if self.project.partial:
-            return []
+        Not reported for one a part that could not be read, or a text that failed to
+        render, mentions: that may be where it is cited."""
+        unrendered = [t.value for t, _ in self.roots.values()]
         return [Diagnostic("W313", f"登记的文件“{d.key}”从未被引用", d.location,
                            hint=f"在文中写 {{{{ cite('{d.key}') }}}}，或从 documents 中删除")
-                for d in self.project.documents if d.key and d.key not in self.cited]
+                for d in self.project.documents if d.key and d.key not in self.cited
+                and not self.project.unread_mentions(d.key)
+                and not any(d.key in value for value in unrendered)]
 
 
 def resolve_project(project: Project, index: Index) -> tuple[Project, list[Diagnostic]]:
@@ -200,11 +250,41 @@ def resolve_all(project: Project, index: Index) -> tuple[Project, list[Diagnosti
     resolver = Resolver(project, index)
     lists = tuple(resolver.resolve_list(doc) for doc in project.lists)
     measures = tuple(resolver.resolve_measures(doc) for doc in project.measures)
-    titles = {doc.name: "".join(t.value for t in doc.title)
-              for doc in evolve(project, lists=lists, measures=measures).issuable()}
-    notices = tuple(resolver.resolve_notice(doc, titles) for doc in project.notices)
+    issuable = evolve(project, lists=lists, measures=measures).issuable()
+    titles = {doc.name: "".join(t.value for t in doc.title) for doc in issuable}
+    broken = {doc.name: [t for t in doc.title if t.broken] for doc in issuable
+              if any(t.broken for t in doc.title)}
+    notices = tuple(resolver.resolve_notice(doc, titles, broken) for doc in project.notices)
     resolved = evolve(project, lists=lists, measures=measures, notices=notices)
-    return resolved, resolver.problems + resolver.unused_documents()
+    return resolved, resolver.diagnostics() + resolver.unused_documents()
+
+
+UNKNOWN = "？"
+
+
+class _AnyKey(dict[str, Any]):
+    """A mapping that has every key, its value unknown."""
+
+    def __missing__(self, key: str) -> str:
+        return UNKNOWN
+
+
+class UnknownUnit(Unit):
+    """The unit when qingdan.yaml cannot say it (it does not load, or its unit is broken)
+    and no roster gives one: every field and var is there, its value unknown."""
+
+    def variables(self) -> dict[str, object]:
+        fields = ("name", "short", "body", "superior", "channels")
+        return {**dict.fromkeys(fields, UNKNOWN), "vars": _AnyKey(), "leaders": _AnyKey()}
+
+
+def check_without_unit(project: Project, index: Index) -> list[Diagnostic]:
+    """What resolving finds in a project that has no unit to resolve for (undefined names
+    other than the unit's, ref(), cite()): its texts are checked all the same. The
+    checks on resolved text are not run: they would judge the stand-in values."""
+    stand_in = evolve(project, unit=UnknownUnit(name=UNKNOWN, body=UNKNOWN),
+                      year=project.year if project.year is not None else 0)
+    return resolve_all(stand_in, index)[1]
 
 
 def _with(obj: T, **fields: Any) -> T:
@@ -220,93 +300,20 @@ def _kept(new: tuple[T, ...], old: tuple[T, ...]) -> tuple[T, ...]:
     return old if len(new) == len(old) and all(map(operator.is_, new, old)) else new
 
 
+def _mentions(value: str, name: str) -> bool:
+    """Whether a placeholder in value names name ({{ attachments }}, {% if attachments %})."""
+    if name not in value:
+        return False
+    word = re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)")
+    return any(word.search(m.group(0)) for m in PLACEHOLDERS.finditer(value))
+
+
+PLACEHOLDERS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+
+
 def issued_titles(notice: Notice, titles: dict[str, str]) -> str:
     """《甲》, 《甲》和《乙》, 《甲》、《乙》和《丙》: the documents a notice issues."""
     names = [f"《{titles[a.value]}》" for a in notice.attachments if a.value in titles]
     if len(names) <= 1:
         return "".join(names)
     return "、".join(names[:-1]) + "和" + names[-1]
-
-
-def render_text(text: Text, context: dict[str, Any]) -> str:
-    """Render one piece of user text in the sandbox; raises Failed with a located error."""
-    if "{" not in text.value:
-        return text.value
-    parts = _substitution(text.value)
-    if parts is not None:
-        filled = fill(ENV, parts, context)
-        if filled is not None and NOT_XML.search(filled) is None:
-            return filled  # names filled in, exactly as Jinja would
-    try:
-        value = ENV.render_within(_template(text.value), context)
-    except RefError as exc:
-        raise Failed([Diagnostic(exc.code, exc.message, text.locate(exc.needle),
-                                 hint=exc.hint)]) from None
-    except TemplateSyntaxError as exc:
-        raise Failed([Diagnostic("E303", f"占位符语法错误：{exc.message}",
-                                 text.locate(_nth_line(text.value, exc.lineno)),
-                                 hint="占位符写成 {{ unit.name }}，两侧各两个花括号")]) from None
-    except UndefinedError as exc:
-        name, choices = _undefined(text.value, context)
-        if name is None:
-            match = re.search(r"'([^']+)' is undefined|no attribute '([^']+)'", str(exc))
-            name = next((g for g in match.groups() if g), None) if match else None
-        hint = did_you_mean(name.rsplit(".", 1)[-1], choices) if name else None
-        hint = hint or (f"可用的名称：{'、'.join(sorted(choices))}" if choices else None)
-        raise Failed([Diagnostic("E302", f"占位符中的“{name or '?'}”未定义",
-                                 text.locate(name.rsplit(".", 1)[-1] if name else "{{"),
-                                 hint=hint)]) from None
-    except BudgetExceeded as exc:
-        raise Failed([Diagnostic("E305", f"占位符的计算量或结果超出限制：{exc}", text.locate("{"),
-                                 hint="占位符只用来填入 unit.name 等变量，不要用它生成大段文字")]) \
-            from None
-    except (SecurityError, OverflowError) as exc:
-        raise Failed([Diagnostic("E304", f"占位符使用了不允许的操作：{exc}", text.locate("{"),
-                                 hint="占位符只用来填入 unit.name 等变量")]) from None
-    except Exception as exc:  # noqa: BLE001 - any failure of user text is the user's to fix
-        raise Failed([Diagnostic("E303", f"占位符无法求值：{exc}", text.locate("{"),
-                                 hint="占位符只用来填入 unit.name 等变量")]) from None
-    bad = NOT_XML.search(value)
-    if bad is not None:
-        raise Failed([Diagnostic(
-            "E306", f"占位符生成了 Word 文件不允许的字符 U+{ord(bad.group(0)):04X}",
-            text.locate("{"), hint="检查占位符中的转义写法（如 \\x01）")])
-    return value
-
-
-@lru_cache(maxsize=4096)
-def _substitution(source: str) -> Pieces | None:
-    return pieces(ENV, source)
-
-
-@lru_cache(maxsize=4096)
-def _template(source: str) -> Template:
-    """User text compiled once, however many units render it."""
-    return ENV.from_string(source)
-
-
-def _nth_line(value: str, lineno: int | None) -> str:
-    lines = value.splitlines() or [""]
-    line = lines[min(max((lineno or 1) - 1, 0), len(lines) - 1)]
-    return line.strip()[:8] or "{"
-
-
-def _undefined(source: str, context: dict[str, Any]) -> tuple[str | None, list[str]]:
-    """The first dotted name in a template that the context lacks, and what exists there."""
-    try:
-        tree = ENV.parse(source)
-    except TemplateSyntaxError:
-        return None, []
-    for node in tree.find_all((nodes.Getattr, nodes.Name)):
-        path = dotted(node)
-        if path is None:
-            continue
-        scope: Any = context
-        walked: list[str] = []
-        for part in path:
-            if not isinstance(scope, dict) or part not in scope:
-                choices = list(scope) if isinstance(scope, dict) else []
-                return ".".join(walked + [part]), choices
-            scope = scope[part]
-            walked.append(part)
-    return None, list(context)

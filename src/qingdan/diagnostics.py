@@ -6,7 +6,7 @@ import difflib
 import enum
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 
 class Severity(str, enum.Enum):
@@ -25,10 +25,12 @@ CODES: dict[str, str] = {
     "E106": "YAML 嵌套过深，或别名引用了自身",
     "E107": "不支持的 YAML 写法（合并键“<<”、空键）",
     "E108": "git 版本中有不安全的路径（..、绝对路径、符号链接）",
+    "E109": "qingdan upgrade 无法改写源文件（没有权限、磁盘已满等）",
     "E201": "未知的键",
     "E202": "值的类型不对",
     "E203": "缺少必填字段",
     "E204": "值不符合要求（格式、取值范围或数量）",
+    "E205": "qingdan.yaml 的 format 比本程序支持的格式新（项目是为更新版本的 qingdan 写的）",
     "E301": "编号（id）重复",
     "E302": "占位符中有未定义的变量",
     "E303": "占位符语法错误或无法求值",
@@ -123,6 +125,7 @@ CODES: dict[str, str] = {
     "W902": "常见错别字",
     "E903": "内容为空",
     "E904": "生成的文字中残留模板标记",
+    "W905": "项目按旧格式书写，本版本中这里的排法已改变（可保持原排法，或采用新排法）",
     "E951": "PDF 页面上少了文档中的文字",
     "E952": "PDF 页面上多出文档中没有的文字",
     "E953": "一行超过 28 个字",
@@ -175,9 +178,18 @@ def column_letters(column: int) -> str:
     return letters
 
 
+# A terminal lists this many of the places a diagnostic also affects, then counts the rest.
+ALSO_SHOWN = 8
+
+
 @dataclass(frozen=True)
 class Diagnostic:
-    """One problem found in the input, with a stable code and an optional hint."""
+    """One problem found in the input, with a stable code and an optional hint.
+
+    also: the other places the same cause affects (a notice whose title is made from a
+    title that failed to render). They are not reported again on their own: fixing this
+    one fixes them.
+    """
 
     code: str
     message: str
@@ -186,6 +198,7 @@ class Diagnostic:
     # The default level follows the code's letter (E error, W warning); a project's
     # settings may change it later, keeping the code.
     severity: Severity = None  # type: ignore[assignment]
+    also: tuple[Location, ...] = ()
 
     def __post_init__(self) -> None:
         if self.code not in CODES:
@@ -195,9 +208,16 @@ class Diagnostic:
             object.__setattr__(self, "severity", default)
 
     def format(self) -> str:
-        """`path:line:col: error[CODE]: message`, then the hint on its own line."""
-        head = f"{self.location}: {self.severity.value}[{self.code}]: {self.message}"
-        return head if not self.hint else f"{head}\n    提示：{self.hint}"
+        """`path:line:col: error[CODE]: message`, then the hint and the other places it
+        affects, each on its own line."""
+        lines = [f"{self.location}: {self.severity.value}[{self.code}]: {self.message}"]
+        if self.hint:
+            lines.append(f"    提示：{self.hint}")
+        if self.also:
+            shown = "、".join(str(loc) for loc in self.also[:ALSO_SHOWN])
+            more = len(self.also) - ALSO_SHOWN
+            lines.append(f"    也影响：{shown}" + (f" 等 {len(self.also)} 处" if more > 0 else ""))
+        return "\n".join(lines)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         loc = self.location
@@ -206,9 +226,17 @@ class Diagnostic:
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
         data["severity"] = self.severity.value
-        if self.location.sheet is None:
-            del data["location"]["sheet"]  # a source file's location, as before
+        data["also"] = list(data["also"])
+        for loc in [data["location"], *data["also"]]:
+            if loc["sheet"] is None:
+                del loc["sheet"]  # a source file's location, as before
         return data
+
+    def affecting(self, places: Iterable[Location]) -> Diagnostic:
+        """This diagnostic with more places its cause affects (each listed once, in order)."""
+        also = tuple(sorted(dict.fromkeys([*self.also, *places]),
+                            key=lambda loc: (loc.path, loc.line, loc.column)))
+        return self if also == self.also else replace(self, also=also)
 
 
 class Failed(Exception):

@@ -204,7 +204,11 @@ def diagnostic(data: dict[str, object]) -> Diagnostic:
     """A diagnostic as the manifest recorded it (Diagnostic.to_json)."""
     loc = data["location"]
     assert isinstance(loc, dict)
+    also = data.get("also") or []
+    assert isinstance(also, list)
     return Diagnostic(code=str(data["code"]), message=str(data["message"]),
                       location=Location(str(loc["path"]), int(loc["line"]), int(loc["column"])),
                       hint=data.get("hint") and str(data["hint"]),  # type: ignore[arg-type]
-                      severity=Severity(str(data["severity"])))
+                      severity=Severity(str(data["severity"])),
+                      also=tuple(Location(str(a["path"]), int(a["line"]), int(a["column"]))
+                                 for a in also))

@@ -193,7 +193,7 @@ def display_path(path: Path, base: Path | None = None) -> str:
 def read_text(path: Path, display: str) -> str:
     """Read a UTF-8 file (a BOM is allowed); anything else is a diagnostic, not a crash."""
     try:
-        raw = _read_bounded(path, display)
+        raw = read_bounded(path, display)
     except OSError as exc:
         raise Failed([Diagnostic("E103", f"无法读取文件：{exc.strerror or exc}",
                                  Location(display))]) from None
@@ -208,7 +208,7 @@ def read_text(path: Path, display: str) -> str:
             hint="在编辑器中以“UTF-8”编码另存（WPS、记事本的“另存为”里可选）")]) from None
 
 
-def _read_bounded(path: Path, display: str) -> bytes:
+def read_bounded(path: Path, display: str) -> bytes:
     """A regular file's bytes, refusing one past MAX_SOURCE_BYTES (and a pipe or device,
     which could block or never end)."""
     # Non-blocking, so a named pipe cannot stall the open; refused just below.
@@ -301,12 +301,7 @@ def load_text(text: str, path: Path, display: str) -> Source:
             except RecursionError:  # the Python composer recurses: keep libyaml's word
                 raise c_error from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        if "quoted scalar" in (exc.context or "") and exc.context_mark:
-            mark = exc.context_mark  # point at the quote that was never closed
-        loc = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
-        raise Failed([Diagnostic("E101", yamlerrors.message(exc), loc,
-                                 hint=yamlerrors.hint(exc, text))]) from None
+        raise Failed([_syntax_error(exc, text, display)]) from None
     except yaml.reader.ReaderError as exc:
         before = text[:exc.position]
         loc = Location(display, before.count("\n") + 1, exc.position - before.rfind("\n"))
@@ -342,6 +337,24 @@ def load_text(text: str, path: Path, display: str) -> Source:
     if walker.problems:
         raise Failed(walker.problems)
     return source
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str, display: str) -> Diagnostic:
+    """E101 where the mistake is: where the construct left open begins (a quote or a
+    bracket that never closes, a line read as the start of a key that never got its
+    colon), else where the parser stopped."""
+    mark = exc.problem_mark or exc.context_mark
+    context = exc.context or ""
+    if ("quoted scalar" in context or "simple key" in context) and exc.context_mark:
+        mark = exc.context_mark
+    message, hint = yamlerrors.message(exc), yamlerrors.hint(exc, text)
+    if "quoted scalar" not in context and len(text) <= 2**20:
+        found = yamlerrors.left_open(exc, text)
+        if found is not None:
+            mark, message = found
+            hint = yamlerrors.open_hint(text, mark)
+    loc = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
+    return Diagnostic("E101", message, loc, hint=hint)
 
 
 def load_file(path: Path, display: str | None = None) -> Source:

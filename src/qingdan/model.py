@@ -202,6 +202,7 @@ class Node:
     plain: bool = False  # an unnumbered paragraph (a closing paragraph; 款 in an article)
     run_in: bool | None = None  # its heading's form, when the node says
     continues: bool = False  # its children's numbers continue from the previous sibling's
+    cut: bool = False  # some of its children failed the schema and were left out
 
     def walk(self) -> list[Node]:
         """This node and every node under it, in document order."""
@@ -272,6 +273,9 @@ class Measures:
     continuous: frozenset[int] = frozenset()  # levels numbered across their parents
     incomplete: bool = False  # parts failed the schema and were left out
     dropped_ids: frozenset[str] = frozenset()  # ids of the parts left out
+    # Which of its lists lost elements to the schema: "content" (top-level nodes),
+    # "components", "grades", "vetoes". A node says so of its own children (Node.cut).
+    cut: frozenset[str] = frozenset()
 
     def nodes(self) -> list[Node]:
         return [n for top in self.content for n in top.walk()]
@@ -364,10 +368,23 @@ class Project:
     settings: dict[str, str] = field(default_factory=dict)  # diagnostic code -> level
     selected: str | None = None  # build only this source's documents (a file was given)
     roster: tuple[RosterUnit, ...] = ()
-    partial: bool = False  # a source, or a part of one, could not be loaded
     lost: frozenset[str] = frozenset()  # names of sources that could not be loaded at all
     year: int | None = None  # the edition's year ({{ year }}): qingdan.yaml's, or the notices'
+    # The source characters left out of the model (whole files that could not be loaded,
+    # parts the schema cut, values of unknown keys), and the ids written in them: what
+    # they hold is unknown, so a reference to it or a mention of it is no error.
+    unread: str = ""
+    unread_ids: frozenset[str] = frozenset()
+    unreadable: bool = False  # a file could not even be read as text: anything may be in it
+    # The format its sources were written for (qingdan.yaml's `format:`, 1 when it has
+    # none); None when qingdan.yaml could not be read to say.
+    format: int | None = 1
 
     def issuable(self) -> list[ResponsibilityList | Measures]:
         """The documents a notice can attach: lists and measures."""
         return [*self.lists, *self.measures]
+
+    def unread_mentions(self, word: str) -> bool:
+        """Whether word may be written in a part that could not be read (so its use, or
+        its absence, cannot be judged)."""
+        return self.unreadable or (bool(self.unread) and word in self.unread)

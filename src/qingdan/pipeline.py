@@ -18,7 +18,7 @@ from .checks import check_project, check_resolved
 from .checks.coverage import assessed_items, unassessed_additions
 from .checks.docnumber import NumberUse, notice_numbers
 from .checks.text import lint_texts
-from .compile import resolve_all
+from .compile import check_without_unit, resolve_all
 from .diagnostics import Diagnostic, Failed, Location, Severity, errors
 from .model import Notice, Project, RosterUnit
 from .project import load_project
@@ -87,6 +87,8 @@ def prepare(path: Path) -> Prepared:
     project, found = load_project(path)
     index, problems = build_index(project)
     found += problems + check_project(project, index)
+    if project.unit is None and not project.roster:  # no unit to build for: still checked
+        found += check_without_unit(project, index)
     return Prepared(project, index, found)
 
 
@@ -271,5 +273,6 @@ def merge_units(found: list[Diagnostic]) -> list[Diagnostic]:
             continue
         names = [d.message.rpartition("（单位：")[2].rstrip("）") for d in group]
         shown = "、".join(names[:3]) + (f" 等 {len(names)} 个" if len(names) > 3 else "")
-        merged.append(dataclasses.replace(group[0], message=f"{base}（单位：{shown}）"))
+        merged.append(dataclasses.replace(group[0], message=f"{base}（单位：{shown}）")
+                      .affecting(loc for d in group[1:] for loc in d.also))
     return merged

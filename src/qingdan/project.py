@@ -12,8 +12,10 @@ from . import schema
 from .annual.edition import edition_year
 from .annual.work import build_work
 from .diagnostics import CODES, Diagnostic, Failed, Location, did_you_mean
+from .formats import OLDEST_FORMAT, format_written, project_format
 from .load import Source, display_path, load_file, load_text
 from .model import CitedDocument, Measures, Notice, Project, ResponsibilityList, RosterUnit, Unit
+from .salvage import Unread, cut_texts, salvage
 from .sources import (
     Reader,
     build_list,
@@ -57,6 +59,9 @@ class Config:
     present: bool = True  # the file exists
     unit_broken: bool = False  # a unit is written but unusable (already reported)
     year: int | None = None  # the edition's year, when qingdan.yaml says it
+    format: int | None = OLDEST_FORMAT  # the format it was written for (None: unknown)
+    unread: str = ""  # what of the file is not in the config (it failed to parse, or parts
+    # failed the schema): a document key registered there is unknown, not missing
 
 
 def source_files(path: Path) -> tuple[Path, list[Path]]:
@@ -106,16 +111,20 @@ def load_project(path: Path, texts: dict[Path, str] | None = None,
     notices: list[Notice] = []
     roster: list[RosterUnit] = []
     lost: set[str] = set()
+    unread = Unread([config.unread] if config.unread else [])
     for file in files:
         try:
             source = load(file)
         except Failed as failed:
             problems.extend(failed.diagnostics)
             lost.add(file.stem)
+            unread.lost_file(texts.get(file) if file in texts else salvage(file))
             continue
-        built = _build_source(source, registry, problems)
+        built = _build_source(source, registry, problems, unread,
+                              lambda key: key in config.unread)
         if built is None:
             lost.add(file.stem)
+            unread.lost_data(source)
         if isinstance(built, ResponsibilityList):
             lists.append(built)
         elif isinstance(built, Measures):
@@ -133,13 +142,14 @@ def load_project(path: Path, texts: dict[Path, str] | None = None,
     for unit in roster:
         first.setdefault(unit.id, unit)
     selected = path.stem if path.is_file() else None
-    partial = bool(problems) and any(d.code[1] in "12" for d in problems if d.code[0] == "E")
     project = Project(root=root, unit=config.unit, lists=tuple(lists), selected=selected,
                       measures=tuple(measures), notices=tuple(notices),
                       documents=config.documents,
                       templates=config.templates, settings=config.settings,
-                      roster=tuple(first.values()), partial=partial, lost=frozenset(lost),
-                      year=edition_year(config.year, notices))
+                      roster=tuple(first.values()), lost=frozenset(lost),
+                      year=edition_year(config.year, notices), format=config.format,
+                      unread="\n".join(unread.texts), unread_ids=frozenset(unread.ids),
+                      unreadable=unread.unreadable)
     return project, problems
 
 
@@ -157,13 +167,14 @@ def _load_config(root: Path, problems: list[Diagnostic],
         source = load(config)
     except Failed as failed:
         problems.extend(failed.diagnostics)
+        text = salvage(config)
         return Config(unit=None, templates=_templates(root, None, None, problems),
-                      unit_broken=True)
+                      unit_broken=True, unread=text or "", format=format_written(text))
     checked = schema.validate(source, "project")
     problems.extend(checked.diagnostics)
     if checked.dropped(()):
         return Config(unit=None, templates=_templates(root, None, None, problems),
-                      unit_broken=True)
+                      unit_broken=True, unread=source.text, format=format_written(source.text))
     reader = Reader(source, checked)
     data = source.data
     unit = build_unit(data["unit"]) if "unit" in data and reader.ok(("unit",)) else None
@@ -186,7 +197,9 @@ def _load_config(root: Path, problems: list[Diagnostic],
     return Config(unit=unit, templates=_templates(root, source, reader, problems),
                   documents=documents, year=year,
                   settings={c: v for c, v in settings.items() if c in CODES},
-                  unit_broken="unit" in data and unit is None)
+                  unit_broken="unit" in data and unit is None,
+                  format=project_format(source, reader, problems),
+                  unread="\n".join(cut_texts(source, checked)))
 
 
 def _templates(root: Path, source: Source | None, reader: Reader | None,
@@ -209,10 +222,11 @@ def _templates(root: Path, source: Source | None, reader: Reader | None,
 
 
 def _build_source(source: Source, registry: dict[str, CitedDocument],
-                  problems: list[Diagnostic],
+                  problems: list[Diagnostic], unread: Unread,
+                  unregistered: Callable[[str], bool],
                   ) -> ResponsibilityList | Measures | Notice | tuple[RosterUnit, ...] | None:
     """Dispatch on `kind`, validate against its schema, and build the model of what the
-    schema accepted."""
+    schema accepted (what it did not is added to unread)."""
     data = source.data
     if not isinstance(data, dict):
         problems.extend(schema.validate(source, "list").diagnostics)
@@ -232,9 +246,10 @@ def _build_source(source: Source, registry: dict[str, CitedDocument],
     problems.extend(checked.diagnostics)
     if checked.dropped(()):
         return None
+    unread.texts.extend(cut_texts(source, checked))
     reader = Reader(source, checked)
     if kind == "list":
-        return build_list(reader, registry, problems)
+        return build_list(reader, registry, problems, unregistered)
     if kind == "notice":
         return build_notice(reader)
     if kind == "roster":

@@ -157,13 +157,16 @@ class Index:
 
     by_doc: dict[str, dict[str, Target]] = field(default_factory=dict)
     used: set[tuple[str, str]] = field(default_factory=set)
-    # What failed the schema: ids of parts left out, names of sources not loaded at all.
-    # A reference to them is a consequence of that error, not a second one.
+    # What did not load: ids written in parts the schema left out or in sources that could
+    # not be loaded (salvage.py), names of those sources, and whether one could not even
+    # be read. A reference to them is a consequence of that error, not a second one; a
+    # reference to an id written nowhere is still an error.
     dropped: set[str] = field(default_factory=set)
     lost: frozenset[str] = frozenset()
+    unreadable: bool = False
 
     def _unknown(self, doc: str, ident: str) -> Target | None:
-        if doc in self.lost or ident in self.dropped or (not doc and self.lost):
+        if ident in self.dropped or (self.unreadable and (not doc or doc in self.lost)):
             return Target(doc, ident, "？", "？", Location(""))
         return None
 
@@ -180,6 +183,9 @@ class Index:
             if doc not in self.by_doc:
                 if (lost := self._unknown(doc, ident)) is not None:
                     return lost
+                if doc in self.lost:
+                    raise RefError("E311", f"“{doc}”中没有编号“{ident}”", ident,
+                                   "该文件未能读取（见它的错误），但其中也没有写这个编号")
                 raise RefError("E311", f"引用的文件“{doc}”不存在", doc,
                                did_you_mean(doc, self.by_doc))
             return self._get(doc, ident)
@@ -213,8 +219,9 @@ class Index:
 
 def build_index(project: Project) -> tuple[Index, list[Diagnostic]]:
     """Pass one: every target of every document, with duplicate ids reported where defined."""
-    index = Index(lost=project.lost)
+    index = Index(lost=project.lost, unreadable=project.unreadable)
     index.dropped = {i for doc in project.issuable() for i in doc.dropped_ids}
+    index.dropped |= project.unread_ids
     problems: list[Diagnostic] = []
     groups: list[tuple[str, list[Target]]] = [(d.name, list_targets(d)) for d in project.lists]
     for doc in project.measures:

@@ -72,6 +72,7 @@ class Checked:
 
     diagnostics: list[Diagnostic]
     cuts: frozenset[tuple[Any, ...]]
+    ignored: frozenset[tuple[Any, ...]] = frozenset()  # values of unknown keys (E201)
 
     def dropped(self, path: tuple[Any, ...]) -> bool:
         """Whether the value at path is, or lies inside, an unusable part."""
@@ -105,11 +106,17 @@ def validate(source: Source, kind: str) -> Checked:
         return Checked([], frozenset())
     found: list[Diagnostic] = []
     cuts: set[tuple[Any, ...]] = set()
+    ignored: set[tuple[Any, ...]] = set()
     for error in _validator(kind).iter_errors(source.data):
         found.extend(_translate(error, source))
         cuts.update(_cuts(error))
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            known = error.schema.get("properties", {})
+            path = tuple(error.absolute_path)
+            ignored.update(path + (key,) for key in error.instance if key not in known)
     unique = {(d.code, d.location, d.message): d for d in found}
-    return Checked(sorted(unique.values(), key=Diagnostic.sort_key), frozenset(cuts))
+    return Checked(sorted(unique.values(), key=Diagnostic.sort_key), frozenset(cuts),
+                   frozenset(ignored))
 
 
 def _type_of(value: Any) -> str:
@@ -165,6 +172,10 @@ def _translate(error: ValidationError, source: Source) -> list[Diagnostic]:
         # A misspelt key is reported once, as unknown with a suggestion, not also as missing.
         missing = [k for k in error.validator_value if k not in error.instance
                    and not difflib.get_close_matches(k, unknown, n=1, cutoff=0.6)]
+        role = _misspelt_role(path, missing)
+        if role is not None:  # a standard role's name misspelt: a key error, at the key
+            return [Diagnostic("E201", f"未知的角色名“{path[1]}”（在 roles 中）",
+                               source.at(path, key=True), hint=role)]
         return [Diagnostic("E203", f"{name} 缺少必填字段“{key}”", where,
                            hint=_required_hint(key, path)) for key in missing]
     if kind == "type":
@@ -217,11 +228,17 @@ def _value_hint(error: ValidationError) -> str | None:
 STANDARD_ROLES = ("committee", "secretary", "deputy", "members")
 
 
-def _required_hint(key: str, path: tuple[Any, ...]) -> str | None:
-    if key == "heading" and len(path) == 2 and path[0] == "roles":
+def _misspelt_role(path: tuple[Any, ...], missing: list[str]) -> str | None:
+    """The hint for a role named like a standard one but not quite (it then lacks the
+    heading only custom roles write), or None."""
+    if missing == ["heading"] and len(path) == 2 and path[0] == "roles":
         guess = did_you_mean(str(path[1]), STANDARD_ROLES)
         if guess:
-            return f"“{path[1]}”不是标准角色名，{guess}"
+            return f"{guess}标准角色名为 {'、'.join(STANDARD_ROLES)}；自定义角色须写 heading"
+    return None
+
+
+def _required_hint(key: str, path: tuple[Any, ...]) -> str | None:
     hints = {
         "items": "每个角色至少写一条：items: 下面用“- id: …”和“text: …”",
         "id": "每条都要有稳定的编号，例如 id: lingdaoquan",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from .diagnostics import Diagnostic, did_you_mean
@@ -48,12 +49,11 @@ class Reader:
         self.dropped_ids: set[str] = set()
 
     def ok(self, path: Path_) -> bool:
-        """Whether the part at path is usable; remembers the id of one that is not."""
+        """Whether the part at path is usable; remembers the ids in one that is not (its
+        own and those of every part inside it: a reference to any is a consequence)."""
         if not self.checked.dropped(path):
             return True
-        value = self.value(path)
-        if isinstance(value, dict) and isinstance(value.get("id"), str):
-            self.dropped_ids.add(value["id"])
+        self.dropped_ids.update(ids_in(self.value(path)))
         return False
 
     def value(self, path: Path_) -> Any:
@@ -92,6 +92,21 @@ class Reader:
                      if self.ok(("title", i)))
 
 
+def ids_in(value: Any) -> set[str]:
+    """Every `id` written in a piece of data, at any depth."""
+    found: set[str] = set()
+    stack = [value]
+    while stack:
+        part = stack.pop()
+        if isinstance(part, dict):
+            if isinstance(part.get("id"), str):
+                found.add(part["id"])
+            stack.extend(part.values())
+        elif isinstance(part, list):
+            stack.extend(part)
+    return found
+
+
 def document(reader: Reader, key: str | None, raw: dict[str, Any], path: Path_) -> CitedDocument:
     """A cited document, from the registry in qingdan.yaml or written inline as a basis."""
     return CitedDocument(title=reader.t(raw["title"], path + ("title",)),
@@ -102,7 +117,10 @@ def document(reader: Reader, key: str | None, raw: dict[str, Any], path: Path_) 
 
 
 def build_list(reader: Reader, registry: dict[str, CitedDocument],
-               problems: list[Diagnostic]) -> ResponsibilityList | None:
+               problems: list[Diagnostic],
+               unknown: Callable[[str], bool] = lambda key: False) -> ResponsibilityList | None:
+    """unknown(key): whether a key not in the registry may be registered in a part of
+    qingdan.yaml that could not be read."""
     data = reader.source.data
     if not reader.ok(("roles",)):
         return None
@@ -115,7 +133,7 @@ def build_list(reader: Reader, registry: dict[str, CitedDocument],
             basis.append(document(reader, entry.get("key"), entry, ("basis", i)))
         elif entry in registry:
             basis.append(registry[entry])
-        else:
+        elif not (isinstance(entry, str) and unknown(entry)):
             problems.append(Diagnostic(
                 "E312", f"依据中的文件简称“{entry}”未在 qingdan.yaml 的 documents 中登记",
                 reader.source.at(("basis", i)),
@@ -152,6 +170,12 @@ def build_measures(reader: Reader) -> Measures | None:
                     for i, raw in enumerate(data["content"]) if reader.ok(("content", i)))
     scoring = (build_scoring(reader, data["scoring"])
                if "scoring" in data and reader.ok(("scoring",)) else None)
+    cut = {name for name, path in (("content", ("content",)),
+                                   ("components", ("scoring", "components")),
+                                   ("grades", ("scoring", "grades")),
+                                   ("vetoes", ("scoring", "vetoes")))
+           if any(reader.checked.dropped(path + (i,))
+                  for i in range(len(_list(reader.value(path)))))}
     headings = ({int(level): form for level, form in data.get("headings", {}).items()}
                 if reader.ok(("headings",)) else {})
     continuous = (frozenset(data.get("continuous", [])) if reader.ok(("continuous",))
@@ -161,13 +185,17 @@ def build_measures(reader: Reader) -> Measures | None:
                     location=reader.source.at(()), preamble=reader.text(data, "preamble", ()),
                     scoring=scoring, incomplete=reader.incomplete,
                     dropped_ids=frozenset(reader.dropped_ids), headings=headings,
-                    continuous=continuous)
+                    continuous=continuous, cut=frozenset(cut))
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def build_node(reader: Reader, raw: dict[str, Any], path: Path_) -> Node:
+    listed = raw.get("items", [])
     children = tuple(build_node(reader, child, path + ("items", i))
-                     for i, child in enumerate(raw.get("items", []))
-                     if reader.ok(path + ("items", i)))
+                     for i, child in enumerate(listed) if reader.ok(path + ("items", i)))
     chapter = reader.text(raw, "chapter", path)
     plain = "paragraph" in raw
     where = path + ("id",) if "id" in raw else path + ("paragraph",)
@@ -178,8 +206,10 @@ def build_node(reader: Reader, raw: dict[str, Any], path: Path_) -> Node:
         chapter=chapter is not None, points=raw.get("points"),
         criteria=reader.text(raw, "criteria", path),
         assesses=tuple(reader.t(ref, path + ("assesses", i))
-                       for i, ref in enumerate(raw.get("assesses", []))),
-        plain=plain, run_in=raw.get("run_in"), continues=raw.get("continue", False))
+                       for i, ref in enumerate(raw.get("assesses", []))
+                       if reader.ok(path + ("assesses", i))),
+        plain=plain, run_in=raw.get("run_in"), continues=raw.get("continue", False),
+        cut=len(children) < len(listed))
 
 
 def build_scoring(reader: Reader, raw: dict[str, Any]) -> Scoring:

@@ -10,6 +10,7 @@ inside Chinese text is most likely meant as "：".
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import yaml
 
@@ -119,3 +120,67 @@ def colon_to_fix(exc: yaml.YAMLError, text: str) -> int | None:
     if (before and CJK.match(before[-1])) or (after and CJK.match(after[0])):
         return index
     return None
+
+
+def left_open(exc: yaml.MarkedYAMLError, text: str) -> tuple[yaml.Mark, str] | None:
+    """The start of the construct an error leaves open, when that is where the mistake
+    is: the `[` or `{` of a flow collection that never closes (its error shows lines
+    later, where the next key no longer fits into it), with the Chinese message for it."""
+    opened: list[tuple[bool, Any]] = []
+    try:
+        for event in yaml.parse(text, Loader=yaml.Loader):
+            if isinstance(event, yaml.CollectionStartEvent) and event.start_mark:
+                opened.append((bool(event.flow_style), event.start_mark))
+            elif isinstance(event, yaml.CollectionEndEvent) and opened:
+                opened.pop()
+    except (yaml.YAMLError, RecursionError):
+        pass
+    flows = [mark for flow, mark in opened if flow]
+    if not flows or _closes(text, flows[-1].index):
+        return None
+    mark = flows[-1]
+    if text[mark.index:mark.index + 1] == "{":
+        return mark, "YAML 语法错误：这里的“{”没有配对的“}”（花括号写的映射没有结束）"
+    return mark, "YAML 语法错误：这里的“[”没有配对的“]”（方括号写的列表没有结束）"
+
+
+def open_hint(text: str, mark: yaml.Mark) -> str:
+    if text[mark.index:mark.index + 2] == "{{":
+        return "以“{{”开头的文字要整段加引号，例如 text: \"{{ unit.name }}……\""
+    if text[mark.index:mark.index + 1] == "{":
+        return "在这一行末尾补上“}”，或改用“键: 值”逐行书写"
+    return "在这一行末尾补上“]”，或去掉“[”，改用“- ”逐行书写各项"
+
+
+def _closes(text: str, start: int) -> bool:
+    """Whether the bracket at start is closed later in text (quotes and comments skipped)."""
+    depth = 0
+    i = start
+    quote = ""
+    previous = ""  # the last character outside quotes that was not a space
+    while i < len(text):
+        char = text[i]
+        if quote:
+            if char == "\\" and quote == '"':
+                i += 1
+            elif char == quote:
+                if quote == "'" and text[i + 1:i + 2] == "'":
+                    i += 1
+                else:
+                    quote = ""
+        elif char in "'\"" and previous in "[{,:":
+            quote = char
+        elif char == "#" and (i == 0 or text[i - 1] in " \t\n"):
+            newline = text.find("\n", i)
+            i = len(text) if newline < 0 else newline
+            continue
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth == 0:
+                return True
+        if not quote and char not in " \t\n":
+            previous = char
+        i += 1
+    return False

@@ -29,6 +29,7 @@ from typing import Any
 from ..checks.docnumber import NUMBER
 from ..checks.text import JINJA
 from ..diagnostics import Diagnostic, Failed, Location
+from ..formats import OLDEST_FORMAT
 from ..load import Source, display_path, load_file, load_text
 from ..numbering import PENDING
 from ..staging import NewFolder, Staging, shown
@@ -274,9 +275,12 @@ def _config_edits(source: Source, data: dict[str, Any], year: int,
             edits.append((span.start, span.end, _scalar(value, source.text[span.start:span.end])))
         else:
             missing.append((key, value))
+    if "format" not in data:  # the format it was written for, made explicit: the oldest
+        missing.append(("format", str(OLDEST_FORMAT)))
     if missing:
         notes = {"year": "年度：文中用 {{ year }} 引用",
-                 "previous": "上一版本：qingdan diff 不带参数时与它比较"}
+                 "previous": "上一版本：qingdan diff 不带参数时与它比较",
+                 "format": "格式版本：没有写时视为 1（见 README“格式版本”）"}
         # At least one space before "#": YAML reads a "#" glued to a value as part of it.
         lines = "".join(f"{f'{key}: {_scalar(value, chr(0))}':<25} # {notes[key]}\n"
                         for key, value in missing)

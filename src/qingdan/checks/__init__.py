@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..annual.work import check_work
 from ..diagnostics import Diagnostic
+from ..formats import check_formats
 from ..model import Project
 from ..refs import Index
 from .arithmetic import check_scoring
@@ -27,6 +28,7 @@ def check_project(project: Project, index: Index) -> list[Diagnostic]:
     found.extend(lint_sources(project, index))
     found.extend(check_attachments(project))
     found.extend(check_work(project))
+    found.extend(check_formats(project))
     return found
 
 

@@ -15,17 +15,26 @@ TERMS = re.compile(r"[+＋]")
 
 
 def check_scoring(doc: Measures) -> list[Diagnostic]:
-    """Every arithmetic problem of one measures document; none when parts of it failed the
-    schema and were left out (their points and bands would be missing from every sum)."""
-    if doc.incomplete:
-        return []
+    """Every arithmetic problem of one measures document whose verdict is sound.
+
+    Parts that failed the schema were left out. A sum is still checked when nothing left
+    out could be one of its terms: a node's points against its children's unless a child
+    (or a grandchild counted through a child without points) was left out; the total
+    unless a top-level node (or one counted through it) was. Weights and the formula need
+    every component, bands and vetoes' caps every grade; W315 needs every text.
+    """
     found = check_points(doc)
-    if doc.scoring is not None:
-        found += check_weights(doc.scoring)
-        found += check_formula(doc.scoring)
-        found += check_bands(doc.scoring)
-        found += check_stated(doc, doc.scoring)
-        found += check_vetoes(doc.scoring)
+    scoring = doc.scoring
+    if scoring is None:
+        return found
+    if "components" not in doc.cut:
+        found += check_weights(scoring)
+        found += check_formula(scoring)
+    if "grades" not in doc.cut:
+        found += check_bands(scoring)
+    if "content" not in doc.cut and not any(n.cut for n in doc.nodes()):
+        found += check_stated(doc, scoring)
+    found += check_vetoes(scoring, grades_whole="grades" not in doc.cut)
     return found
 
 
@@ -58,30 +67,39 @@ def check_stated(doc: Measures, scoring: Scoring) -> list[Diagnostic]:
     return found
 
 
-def _pointed(nodes: tuple[Node, ...]) -> list[Node]:
-    """The highest nodes that carry points: a node's own, or its descendants' if it has none."""
+def _pointed(nodes: tuple[Node, ...], cut: bool = False) -> tuple[list[Node], bool]:
+    """The highest nodes that carry points: a node's own, or its descendants' if it has
+    none; and whether that list is whole (cut: nodes beside these were left out; so were
+    children of a node passed through when it says so)."""
     out: list[Node] = []
+    whole = not cut
     for node in nodes:
-        out.extend([node] if node.points is not None else _pointed(node.children))
-    return out
+        if node.points is not None:
+            out.append(node)
+            continue
+        parts, complete = _pointed(node.children, node.cut)
+        out.extend(parts)
+        whole = whole and complete
+    return out, whole
 
 
 def check_points(doc: Measures) -> list[Diagnostic]:
-    """Children's points add up to their parent's; the top indicators add up to the total."""
+    """Children's points add up to their parent's; the top indicators add up to the total.
+    A sum with a term that may have been left out (see check_scoring) is not judged."""
     found = []
     for node in doc.nodes():
         if node.points is None:
             continue
-        parts = _pointed(node.children)
-        if parts and abs(sum(p.points or 0 for p in parts) - node.points) > EPSILON:
+        parts, whole = _pointed(node.children, node.cut)
+        if parts and whole and abs(sum(p.points or 0 for p in parts) - node.points) > EPSILON:
             listed = "＋".join(number(p.points or 0) for p in parts)
             found.append(Diagnostic(
                 "E701", f"“{node.id}”的分值为 {number(node.points)} 分，但下级分值之和为 "
                         f"{listed}＝{number(sum(p.points or 0 for p in parts))} 分",
                 node.location, hint="调整本项或下级条目的 points"))
     scoring = doc.scoring
-    top = _pointed(doc.content)
-    if scoring is not None and scoring.total is not None and top:
+    top, whole = _pointed(doc.content, "content" in doc.cut)
+    if scoring is not None and scoring.total is not None and top and whole:
         got = sum(p.points or 0 for p in top)
         if abs(got - scoring.total) > EPSILON:
             found.append(Diagnostic(
@@ -205,9 +223,10 @@ def _between(lower: Interval, upper: Interval, top: float) -> list[Diagnostic]:
     return []
 
 
-def check_vetoes(scoring: Scoring) -> list[Diagnostic]:
+def check_vetoes(scoring: Scoring, grades_whole: bool = True) -> list[Diagnostic]:
     """Each veto's cap names a grade of the bands, and one that keeps some grade from the
-    unit (a cap at the highest grade would change nothing); veto ids are unique."""
+    unit (a cap at the highest grade would change nothing); veto ids are unique. Caps are
+    not judged when grades were left out (grades_whole False)."""
     names = [b.name for b in scoring.bands]
     best = ranked_bands(scoring)[0] if scoring.bands else None
     found = []
@@ -218,7 +237,7 @@ def check_vetoes(scoring: Scoring) -> list[Diagnostic]:
                                     hint=f"另一处在 {seen[veto.id]}"))
         seen.setdefault(veto.id, veto.location)
         cap = veto.cap
-        if cap is None:
+        if cap is None or not grades_whole:
             continue
         if cap.value not in names:
             listed = "、".join(names) if names else "（grades 中没有写等次）"

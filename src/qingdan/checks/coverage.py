@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic
@@ -15,15 +16,26 @@ if TYPE_CHECKING:
 def assessed_items(project: Project, index: Index) -> tuple[dict[str, set[str]],
                                                              list[Diagnostic]]:
     """The items each list has assessed (by list name), and references that do not resolve."""
+    assessed, found, _ = _assessed(project, index)
+    return assessed, found
+
+
+def _assessed(project: Project, index: Index) -> tuple[dict[str, set[str]], list[Diagnostic],
+                                                       dict[int, str]]:
+    """assessed_items, and the id each unresolved reference was written as (by its index
+    among the problems)."""
     lists = {lst.name for lst in project.lists}
     assessed: dict[str, set[str]] = {}
     found: list[Diagnostic] = []
+    missed: dict[int, str] = {}
     for doc in project.measures:
         for node in doc.nodes():
             for ref in node.assesses:
                 try:
                     target = index.resolve(ref.value, "", among=lists)
                 except RefError as exc:
+                    if isinstance(ref.value, str):
+                        missed[len(found)] = ref.value.rpartition(":")[2]
                     found.append(Diagnostic(exc.code, exc.message, ref.locate(exc.needle),
                                             hint=exc.hint))
                     continue
@@ -35,20 +47,30 @@ def assessed_items(project: Project, index: Index) -> tuple[dict[str, set[str]],
                         hint="assesses 中写责任清单条目的 id，或“清单文件名:id”"))
                     continue
                 assessed.setdefault(target.doc, set()).add(target.id)
-    return assessed, found
+    return assessed, found, missed
 
 
 def check_coverage(project: Project, index: Index) -> list[Diagnostic]:
-    """Every named item exists; every item of an assessed list is assessed by something."""
-    assessed, found = assessed_items(project, index)
-    if any(doc.incomplete for doc in project.measures):
-        return found  # a left-out indicator may be the one that assesses an item
+    """Every named item exists; every item of an assessed list is assessed by something.
+
+    An item left unassessed because a reference to it is misspelt (E311 suggests it) is
+    that error's consequence: listed in it, not reported again (W801).
+    """
+    assessed, found, missed = _assessed(project, index)
     for lst in project.lists:
-        if lst.name not in assessed or lst.incomplete:
+        if lst.name not in assessed:
             continue  # no indicator assesses this list at all: nothing to cover
         for role in lst.roles:
             for item in role.items:
-                if item.id not in assessed[lst.name]:
+                # An indicator left out (or a file not loaded) that names it may assess it.
+                if item.id in assessed[lst.name] or project.unread_mentions(item.id):
+                    continue
+                meant = [i for i, written in missed.items()
+                         if difflib.get_close_matches(written, [item.id], n=1, cutoff=0.6)]
+                if meant:
+                    for i in meant:
+                        found[i] = found[i].affecting([item.location])
+                else:
                     found.append(Diagnostic(
                         "W801", f"条目“{item.id}”（{role.id}）没有任何考核指标考核",
                         item.location,

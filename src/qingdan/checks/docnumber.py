@@ -60,6 +60,7 @@ def notice_numbers(resolved: Project, unit_name: str) -> list[NumberUse]:
     return [NumberUse(n.number.value.strip(), n.number.location,
                       f"单位“{unit_name}”的通知“{n.name}”")
             for n in resolved.notices if n.number is not None and n.number.value.strip()
+            and not n.number.broken  # its placeholder failed: reported there
             and not drafts.pending_number(n.number.value)]  # a blank is no number yet
 
 

@@ -11,10 +11,12 @@ def check_signature_page(resolved: Project) -> list[Diagnostic]:
     """W631 for a notice whose signature and date would stand on a page without body text
     under every line spacing GB/T 9704 allows qingdan to choose (7.3.5)."""
     titles = {d.name: "".join(t.value for t in d.title) for d in resolved.issuable()}
+    broken = {d.name for d in resolved.issuable() if any(t.broken for t in d.title)}
     found = []
     for notice in resolved.notices:
         if any(t is not None and t.broken for t in (
-                notice.recipients, notice.body, notice.signature, *notice.title)):
+                notice.recipients, notice.body, notice.signature, *notice.title)) or any(
+                a.value in broken for a in notice.attachments):
             continue  # its text is not final: the placeholders' errors come first
         attached = [titles[a.value] for a in notice.attachments if a.value in titles]
         try:

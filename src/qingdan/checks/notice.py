@@ -31,10 +31,15 @@ def check_titles(resolved: Project) -> list[Diagnostic]:
     cited |= {c.title.value for lst in resolved.lists for c in lst.basis}
     found = []
     for notice in resolved.notices:
-        attached = {"".join(t.value for t in d.title) for d in resolved.issuable()
-                    if d.name in {a.value for a in notice.attachments}
-                    or notice.kind == "work"}  # a work notice cites the measures it applies
+        issued = [d for d in resolved.issuable()
+                  if d.name in {a.value for a in notice.attachments}
+                  or notice.kind == "work"]  # a work notice cites the measures it applies
+        if any(t.broken for d in issued for t in d.title):
+            continue  # a title it issues failed to render: what it should say is unknown
+        attached = {"".join(t.value for t in d.title) for d in issued}
         for text in (*notice.title, notice.body):
+            if text.broken:
+                continue
             for match in QUOTED.finditer(text.value):
                 name = match.group(1)
                 if name in attached or name in cited:

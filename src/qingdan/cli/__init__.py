@@ -198,4 +198,5 @@ from . import (  # noqa: E402, F401
     cmd_report,
     cmd_serve,
     cmd_sheets,
+    cmd_upgrade,
 )

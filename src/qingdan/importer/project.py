@@ -15,6 +15,7 @@ from ..checks.docnumber import NUMBER
 from ..checks.text import HARD_REFERENCE, hard_coded_phrases
 from ..compile import CJK_SPACE
 from ..diagnostics import Diagnostic, Failed, Location, errors
+from ..formats import CURRENT_FORMAT
 from ..load import display_path, load_text
 from ..office import scratch
 from ..pipeline import unique_name
@@ -217,7 +218,7 @@ def _config(flat: list[tuple[str, Doc]], registry: dict[str, dict[str, str]],
     if not sure:
         report.add(CONFIG_NAME, unit["name"],
                    "本单位的名称和党组织类型是推测的，请在 qingdan.yaml 中核对")
-    data: dict[str, Any] = {"unit": unit}
+    data: dict[str, Any] = {"format": CURRENT_FORMAT, "unit": unit}  # written for this one
     if registry:
         data["documents"] = registry
     return data
