@@ -40,7 +40,7 @@ from scorebooks import materialise_fills
 
 CASES = Path(__file__).parent / "cases"
 ALL = sorted(p.name for p in CASES.iterdir() if p.is_dir())
-RUNTIME = {"E108", "E109", "E414", "E415", "E416",  # test_hardening_*.py, test_formats.py
+RUNTIME = {"E108", "E414", "E415", "E416",  # test_hardening_*.py, test_formats.py
            "W960"}  # the fonts installed decide it: test_fonts.py
 
 

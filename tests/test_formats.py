@@ -13,7 +13,7 @@ import pytest
 
 from conftest import EXAMPLE, REPO, run_cli
 from docxread import paragraphs
-from qingdan import writer
+from qingdan import staging
 
 SAMPLES = REPO.parent / "shared" / "samples"
 if not SAMPLES.is_dir():
@@ -126,17 +126,26 @@ def test_upgrade_changes_nothing_while_a_source_does_not_load(tmp_path: Path):
     assert {p.name: p.read_bytes() for p in project.glob("*.yaml")} == before
 
 
-def test_upgrade_that_cannot_write_says_so_E109(tmp_path: Path, monkeypatch):
+def test_upgrade_that_cannot_write_changes_nothing(tmp_path: Path, monkeypatch):
+    """A full disk while staging: a located E415, and no source changed."""
     project = written_for_format_1(tmp_path)
+    before = {p.name: p.read_bytes() for p in project.glob("*.yaml")}
+    real = staging.temporary_beside
+    calls = []
 
-    def full(path: Path, data: bytes) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device")
+    def full(path: Path, data: bytes, *args, **kwargs):
+        calls.append(path)
+        if len(calls) > 1:  # the first file is staged, the second finds the disk full
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(path, data, *args, **kwargs)
 
-    monkeypatch.setattr(writer, "rewrite_in_place", full)
-    monkeypatch.setattr("qingdan.upgrade.rewrite_in_place", full)
+    monkeypatch.setattr(staging, "temporary_beside", full)
     result = run_cli("upgrade", ".", cwd=project)
     assert result.exit_code == 1
-    assert re.search(r"error\[E109\]: 无法改写源文件：No space left on device", result.stderr)
+    assert len(calls) == 2
+    assert re.search(r"error\[E415\]: 磁盘空间不足", result.stderr)
+    assert {p.name: p.read_bytes() for p in project.glob("*.yaml")} == before
+    assert not [p for p in project.iterdir() if p.name.endswith(".tmp")]
 
 
 def test_what_writes_a_project_writes_its_format(tmp_path: Path):

@@ -5,7 +5,7 @@ in each document a change affects, the line that keeps its old output where one 
 (`headings: {2: line}`), and `format:` the current format in qingdan.yaml; adopting writes
 only the format. Edits go in at the offsets the loader recorded, as fmt's do, so comments,
 quoting and layout stay as the clerk wrote them; every edited file must load again before
-any is written, and files are rewritten as fmt rewrites them (writer.rewrite_in_place).
+any is written, and files are rewritten as fmt rewrites them (staging.Staging.stage_source).
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostic, Failed, Location, errors
+from .diagnostics import Failed, Location, errors
 from .formats import CURRENT_FORMAT, affected, place
 from .load import Source, display_path, load_file, load_text
 from .project import CONFIG_NAME, load_project, source_files
-from .writer import rewrite_in_place
+from .staging import Staging
 
 Edit = tuple[int, int, str]  # replace text[start:end] by the string
 
@@ -77,17 +77,16 @@ def upgrade_project(path: Path, adopt: bool = False) -> Upgraded:
 
 
 def write(result: Upgraded) -> None:
-    """Write an upgrade's files (their byte-order mark kept); E109 when one cannot be."""
-    for file, text in sorted(result.files.items()):
-        bom = "\ufeff" if file.read_bytes().startswith(b"\xef\xbb\xbf") else ""
-        try:
-            rewrite_in_place(file, (bom + text).encode("utf-8"))
-        except OSError as exc:
-            done = [display_path(f) for f in sorted(result.files) if f < file]
-            raise Failed([Diagnostic(
-                "E109", f"无法改写源文件：{exc.strerror or exc}", Location(display_path(file)),
-                hint=("已改写：" + "、".join(done) + "；" if done else "")
-                + "检查文件的权限和磁盘空间后再运行 qingdan upgrade")]) from None
+    """Write an upgrade's files (their byte-order mark kept), every one or none, as fmt
+    does: through a link to its target, keeping mode, owner and hard links."""
+    if not result.files:
+        return
+    root = min(result.files).parent
+    with Staging(root) as staging:
+        for file, text in sorted(result.files.items()):
+            bom = "\ufeff" if file.read_bytes().startswith(b"\xef\xbb\xbf") else ""
+            staging.stage_source(file, (bom + text).encode("utf-8"))
+        staging.commit()
 
 
 def _format_edit(source: Source) -> Edit:
