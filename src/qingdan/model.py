@@ -351,6 +351,16 @@ class RosterUnit:
 
 
 @dataclass(frozen=True)
+class Printing:
+    """How the office prints (qingdan.yaml's printing): on both sides of the sheet, so the
+    版记 goes on an even page, or on one; and whether a signature that no spacing keeps
+    with the body only warns (W631) instead of failing the build (E631)."""
+
+    duplex: bool = True
+    signature_warns: bool = False
+
+
+@dataclass(frozen=True)
 class Project:
     """A project folder: its unit, its template and the documents it holds."""
 
@@ -367,6 +377,7 @@ class Project:
     partial: bool = False  # a source, or a part of one, could not be loaded
     lost: frozenset[str] = frozenset()  # names of sources that could not be loaded at all
     year: int | None = None  # the edition's year ({{ year }}): qingdan.yaml's, or the notices'
+    printing: Printing = Printing()
 
     def issuable(self) -> list[ResponsibilityList | Measures]:
         """The documents a notice can attach: lists and measures."""

@@ -13,7 +13,16 @@ from .annual.edition import edition_year
 from .annual.work import build_work
 from .diagnostics import CODES, Diagnostic, Failed, Location, did_you_mean
 from .load import Source, display_path, load_file, load_text
-from .model import CitedDocument, Measures, Notice, Project, ResponsibilityList, RosterUnit, Unit
+from .model import (
+    CitedDocument,
+    Measures,
+    Notice,
+    Printing,
+    Project,
+    ResponsibilityList,
+    RosterUnit,
+    Unit,
+)
 from .sources import (
     Reader,
     build_list,
@@ -57,6 +66,7 @@ class Config:
     present: bool = True  # the file exists
     unit_broken: bool = False  # a unit is written but unusable (already reported)
     year: int | None = None  # the edition's year, when qingdan.yaml says it
+    printing: Printing = field(default_factory=Printing)
 
 
 def source_files(path: Path) -> tuple[Path, list[Path]]:
@@ -139,7 +149,7 @@ def load_project(path: Path, texts: dict[Path, str] | None = None,
                       documents=config.documents,
                       templates=config.templates, settings=config.settings,
                       roster=tuple(first.values()), partial=partial, lost=frozenset(lost),
-                      year=edition_year(config.year, notices))
+                      year=edition_year(config.year, notices), printing=config.printing)
     return project, problems
 
 
@@ -183,8 +193,12 @@ def _load_config(root: Path, problems: list[Diagnostic],
                 "E204", f"diagnostics：错误 {code} 不能设为 {level}",
                 source.at(("diagnostics", code)), hint="只有 W 开头的警告可以调整或关闭"))
     year = data.get("year") if reader.ok(("year",)) else None
+    printing = {key: value for key, value in _mapping(data.get("printing")).items()
+                if reader.ok(("printing", key))}
     return Config(unit=unit, templates=_templates(root, source, reader, problems),
                   documents=documents, year=year,
+                  printing=Printing(duplex=printing.get("sides", "duplex") == "duplex",
+                                    signature_warns=printing.get("signature_alone") == "warning"),
                   settings={c: v for c, v in settings.items() if c in CODES},
                   unit_broken="unit" in data and unit is None)
 

@@ -95,8 +95,12 @@ def convert(desktop, src, dst):
         raise ValueError("LibreOffice could not open the document")
     try:
         no_autospacing(document)
+        # The blank page a section that starts on an even page may need (a notice's end
+        # block on the last even side) is a page of the set: export it.
         document.storeToURL(uno.systemPathToFileUrl(os.path.abspath(dst)),
-                            (prop("FilterName", "writer_pdf_Export"),))
+                            (prop("FilterName", "writer_pdf_Export"),
+                             prop("FilterData", uno.Any("[]com.sun.star.beans.PropertyValue",
+                                                        (prop("IsSkipEmptyPages", False),)))))
     finally:
         document.close(True)
 

@@ -1,0 +1,49 @@
+"""Where a notice's end block (版记) goes when the set is printed on both sides.
+
+GB/T 9704-2012 puts the 版记 at the foot of the document's last side (7.4), which in a
+double-sided set is an even page; its 页码 clause (7.5) says that when a blank page comes
+before the 版记's page, neither carries a page number. So, from the page where the text
+(the front part, then the attached documents) ends and the room left at its foot:
+
+- HERE: the text ends on an even page with room for the block under it: at its foot;
+- NEXT: the text ends on an odd page: the block alone on the next (even) page, numbered
+  as any page after text is;
+- BLANK: the text ends on an even page without room: a blank page, then the block on the
+  even page after it, neither numbered.
+
+NEXT and BLANK put the block in a last section that starts on an even page
+(render/endblock.py), so the renderer itself keeps it on an even side; only the page
+number depends on the prediction. Where the renderers may disagree, or the pages cannot
+be predicted (a table, a picture), NEXT. Printed on one side (qingdan.yaml's
+`printing: {sides: simplex}`), the block stays at the foot of the last page: HERE.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+
+from .notice import END_BLOCK_PT
+
+ANCHOR_PT = 1.0  # the block's anchor paragraph, an exact 1 pt line after the text
+
+
+class EndPage(enum.Enum):
+    HERE = "here"
+    NEXT = "next"
+    BLANK = "blank"
+
+
+def end_page(ends: Sequence[tuple[int, float] | None], duplex: bool = True) -> EndPage:
+    """Where the end block goes, given for each renderer the page the text ends on and the
+    points free at its foot (None: not known)."""
+    if not duplex:
+        return EndPage.HERE
+    if not ends or any(end is None for end in ends):
+        return EndPage.NEXT
+    known = [end for end in ends if end is not None]
+    if any(page % 2 for page, _ in known):
+        return EndPage.NEXT
+    if all(free >= END_BLOCK_PT + ANCHOR_PT for _, free in known):
+        return EndPage.HERE
+    return EndPage.BLANK
