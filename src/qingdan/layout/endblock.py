@@ -13,9 +13,10 @@ before the 版记's page, neither carries a page number. So, from the page where
 
 NEXT and BLANK put the block in a last section that starts on an even page
 (render/endblock.py), so the renderer itself keeps it on an even side; only the page
-number depends on the prediction. Where the renderers may disagree, or the pages cannot
-be predicted (a table, a picture), NEXT. Printed on one side (qingdan.yaml's
-`printing: {sides: simplex}`), the block stays at the foot of the last page: HERE.
+number depends on the prediction. Where the renderers disagree, LibreOffice's pages
+decide (the PDFs are its); where the pages cannot be predicted (a table, a picture),
+NEXT. Printed on one side (qingdan.yaml's `printing: {sides: simplex}`), the block stays
+at the foot of the last page: HERE.
 """
 
 from __future__ import annotations
@@ -36,14 +37,14 @@ class EndPage(enum.Enum):
 
 def end_page(ends: Sequence[tuple[int, float] | None], duplex: bool = True) -> EndPage:
     """Where the end block goes, given for each renderer the page the text ends on and the
-    points free at its foot (None: not known)."""
+    points free at its foot (None: not known), LibreOffice's last. Where they disagree,
+    LibreOffice decides the page number, since qingdan's PDFs are its (build --pdf,
+    proof); the even page is the renderer's own doing either way."""
     if not duplex:
         return EndPage.HERE
     if not ends or any(end is None for end in ends):
         return EndPage.NEXT
     known = [end for end in ends if end is not None]
-    if any(page % 2 for page, _ in known):
-        return EndPage.NEXT
-    if all(free >= END_BLOCK_PT + ANCHOR_PT for _, free in known):
+    if all(page % 2 == 0 and free >= END_BLOCK_PT + ANCHOR_PT for page, free in known):
         return EndPage.HERE
-    return EndPage.BLANK
+    return EndPage.NEXT if known[-1][0] % 2 else EndPage.BLANK

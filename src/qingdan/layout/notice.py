@@ -152,14 +152,13 @@ def indent_twips(chars: int) -> int:
 class FlowLine:
     """One line of the flow: what it holds (recipients, body, blank, note, signature, date),
     its own height in points (None: the flow's pitch), whether it keeps with the next line
-    (a heading's), and for a body line, which body unit (see body_units) and which of that
-    unit's lines it is. Text aside, so that notices of one shape share their layout."""
+    (a heading's) and whether a page break comes before it. Text aside, so that notices of
+    one shape share their layout."""
 
     tag: str
     height: float | None = None
     keep_next: bool = False
-    unit: int = -1
-    line: int = 0
+    break_before: bool = False
 
 
 def body_units(text: NoticeText) -> tuple[tuple[str, str], ...]:
@@ -185,8 +184,10 @@ def line_starts(value: str, first: float, rest: float, metrics: Metrics) -> tupl
 
 
 def flow_lines(text: NoticeText, metrics: Metrics, row_extra: float = ROW_EXTRA_PT[-1],
-               chars: int = LINE_CELLS) -> list[FlowLine]:
-    """The flow's lines under one font model, body paragraphs holding chars a line."""
+               chars: int = LINE_CELLS, split: tuple[int, int] | None = None) -> list[FlowLine]:
+    """The flow's lines under one font model, body paragraphs holding chars a line; split:
+    the body unit (see body_units) and its character before which a page is broken (the
+    rest of the paragraph starts the next page flush left, as a continuation)."""
     found: list[FlowLine] = []
     wide = spaced(metrics, BODY_PT, CHAR_SPACING[chars] / 20)
 
@@ -198,10 +199,17 @@ def flow_lines(text: NoticeText, metrics: Metrics, row_extra: float = ROW_EXTRA_
 
     def body(value: str, heading: bool = False) -> None:
         unit = next(units)
+        at = split[1] if split is not None and split[0] == unit else None
+        if at:  # the paragraph in two: its head, then its tail on a new page
+            head = line_count(value[:at], chars - 2, chars, wide)
+            tail = line_count(value[at:], chars, chars, wide)
+            found.extend([FlowLine("body")] * head + [FlowLine("body", break_before=True)]
+                         + [FlowLine("body")] * (tail - 1))
+            return
         count = line_count(value, chars - 2, chars, wide)
-        found.extend(FlowLine("body", unit=unit, line=n) for n in range(count))
+        found.extend([FlowLine("body", break_before=at == 0)] + [FlowLine("body")] * (count - 1))
         if heading:  # kept with the next line; its height is the pitch
-            found[-1] = FlowLine("body", None, True, unit, count - 1)
+            found[-1] = FlowLine("body", None, True, found[-1].break_before)
 
     for paragraph in text.body:
         body(paragraph)

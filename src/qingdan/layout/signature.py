@@ -10,16 +10,19 @@ each under every renderer a notice may meet (grid.METRICS x the letterhead's ren
 - the body's character spacing, one character more or fewer a line (29 or 27, see
   notice.CHAR_SPACING), alone or with a pitch;
 - a page break before the body's last lines (at the start of a paragraph, or inside one
-  where every renderer starts a line at the same character), so that they travel to the
-  next page with the signature: the flow loosened at one place, the foot of a page.
+  at the start of a line, the rest of the paragraph going on flush left), so that they
+  travel to the next page with the signature: the flow loosened at one place, the foot
+  of a page.
 
 Visibility is how far the front part's pages depart from the standard's full 22 x 28 grid,
 as a share of it, summed over what changes: |lines a page - 22| / 22 for the pitch,
 |characters a line - 28| / 28 for the spacing, and the whole lines left empty at the foot
-of the pages before the signature's (a page break's hole) / 22. So 21 lines a page cost
-4.5 %, 29 characters a line 3.6 %, a break that leaves two lines empty 9.1 %. The least
-visible remedy wins; on a tie, the pitch before the spacing before a break. Nothing is
-changed for a notice that needs nothing.
+of the pages before the signature's (a page break's hole) / 22, half a line more where a
+renderer would have gone on with the line the break cuts (a paragraph with digits or
+Latin breaks its lines at other places in other fonts). So 21 lines a page cost 4.5 %,
+29 characters a line 3.6 %, a break that leaves two lines empty 9.1 %. The least visible
+remedy wins; on a tie, the pitch before the spacing before a break. Nothing is changed
+for a notice that needs nothing.
 """
 
 from __future__ import annotations
@@ -51,12 +54,12 @@ Case = tuple[float, tuple[FlowLine, ...]]  # one renderer: its rule's extra heig
 @dataclass(frozen=True)
 class Remedy:
     """How the front part is set: the flow's pitch (twips), the characters a body line
-    holds, the body line (unit, line of it) before which a page is broken, and how
-    visible that is (see the module docstring)."""
+    holds, the body unit and character before which a page is broken, and how visible
+    that is (see the module docstring)."""
 
     pitch: int = PITCH_TWIPS
     chars: int = LINE_CELLS
-    split: tuple[int, int] | None = None
+    split: tuple[int, int] | None = None  # (body unit, its character): a new page there
     visibility: float = 0.0
 
     @property
@@ -86,13 +89,13 @@ class Layout:
 
 
 def lay_out(titles: int, case: Case, remedy: Remedy, reserve: float = 0.0) -> Layout:
-    """The flow of one renderer set as remedy says, on pages (reserve: points the last
-    page keeps free at its foot, for the end block)."""
+    """The flow of one renderer set as remedy says (its split already in the flow), on
+    pages (reserve: points the last page keeps free at its foot, for the end block)."""
     rule, flow = case
     pitch = remedy.pitch / 20
     head = letterhead(titles, rule)
     lines = head + [Line(pitch if f.height is None else f.height, f.tag, f.keep_next,
-                         remedy.split == (f.unit, f.line) and f.unit >= 0) for f in flow]
+                         f.break_before) for f in flow]
     pages = paginate(lines, reserve=reserve)
     used: dict[int, float] = {}
     for page, line in zip(pages, lines, strict=True):
@@ -110,14 +113,16 @@ def lay_out(titles: int, case: Case, remedy: Remedy, reserve: float = 0.0) -> La
                   pages[-1])
 
 
-def visibility(pitch: int, chars: int, hole: int = 0) -> float:
+def visibility(pitch: int, chars: int, hole: float = 0) -> float:
     """The share of the standard grid a remedy changes (see the module docstring)."""
     per_page = BLOCK_HEIGHT_PT / (pitch / 20) - BLOCK_HEIGHT_PT / LINE_PT  # lines more
     return abs(per_page) / LINES + abs(chars - LINE_CELLS) / LINE_CELLS + hole / LINES
 
 
-def cases(text: NoticeText, chars: int = LINE_CELLS) -> tuple[Case, ...]:
-    """The flow under every renderer, body lines holding chars characters."""
+def cases(text: NoticeText, chars: int = LINE_CELLS,
+          split: tuple[int, int] | None = None) -> tuple[Case, ...]:
+    """The flow under every renderer, body lines holding chars characters, a page broken
+    where split says."""
     rows = any(section.rows for section in text.sections)  # the only use of row_extra
     flows: dict[tuple[object, float | None], tuple[FlowLine, ...]] = {}
     found = []
@@ -125,26 +130,26 @@ def cases(text: NoticeText, chars: int = LINE_CELLS) -> tuple[Case, ...]:
         for rule, row in RENDERERS:
             key = (metrics, row if rows else None)
             if key not in flows:
-                flows[key] = tuple(flow_lines(text, metrics, row, chars))
+                flows[key] = tuple(flow_lines(text, metrics, row, chars, split))
             found.append((rule, flows[key]))
     return tuple(found)
 
 
-def splittable(text: NoticeText) -> frozenset[tuple[int, int]]:
-    """The body lines a page may be broken before: the first line of any body unit but
-    the first (and but one after a heading), and a later line of a paragraph where every
-    font model starts it at the same character."""
-    found = set()
+def splits(text: NoticeText) -> list[tuple[tuple[int, int], bool]]:
+    """Where a page may be broken in the body, last first, and whether every font model
+    starts a line there: before any body unit but the first (and but one right after a
+    heading), and before a later line of a paragraph under some font model."""
+    found = []
     units = body_units(text)
-    for unit, (kind, value) in enumerate(units):
+    for unit in range(len(units) - 1, -1, -1):
+        kind, value = units[unit]
+        if kind == "para":
+            starts = [set(line_starts(value, LINE_CELLS - 2, LINE_CELLS, m)) for m in METRICS]
+            for at in sorted(set.union(*starts) - {0}, reverse=True):
+                found.append(((unit, at), all(at in each for each in starts)))
         if unit and units[unit - 1][0] != "heading":
-            found.add((unit, 0))
-        if kind != "para":
-            continue
-        starts = {line_starts(value, LINE_CELLS - 2, LINE_CELLS, m) for m in METRICS}
-        if len(starts) == 1:
-            found.update((unit, line) for line in range(1, len(next(iter(starts)))))
-    return frozenset(found)
+            found.append(((unit, 0), True))
+    return found
 
 
 def reserve_for(text: NoticeText, duplex: bool) -> float:
@@ -160,15 +165,27 @@ def choose(text: NoticeText, duplex: bool = True) -> Remedy | None:
     on one page under every renderer: NONE when nothing needs changing, None when nothing
     the standard allows does it. (Remembered: the check and the renderer both ask.)"""
     flows = {chars: cases(text, chars) for chars in CHAR_SPACING}
-    return _choose(len(text.title_lines), tuple(sorted(flows.items())), splittable(text),
-                   reserve_for(text, duplex))
+    titles, reserve = len(text.title_lines), reserve_for(text, duplex)
+    found = _uniform(titles, tuple(sorted(flows.items())), reserve)
+    if found is NONE:
+        return NONE
+    for (split, agreed) in splits(text):
+        layouts = [lay_out(titles, case, NONE, reserve) for case in cases(text, split=split)]
+        if all(layout.together for layout in layouts):
+            hole = max(layout.hole for layout in layouts) + (0 if agreed else 0.5)
+            cost = visibility(PITCH_TWIPS, LINE_CELLS, hole)
+            if found is None or cost < found.visibility:
+                found = Remedy(split=split, visibility=cost)
+            break  # the latest break that works moves the fewest lines
+    return found
 
 
 @lru_cache(maxsize=256)
-def _choose(titles: int, flows: tuple[tuple[int, tuple[Case, ...]], ...],
-            splits: frozenset[tuple[int, int]], reserve: float) -> Remedy | None:
-    """choose for a flow's shape: the units of a roster mostly share one, whatever their
-    names, so their pages are laid out once for all of them."""
+def _uniform(titles: int, flows: tuple[tuple[int, tuple[Case, ...]], ...],
+             reserve: float) -> Remedy | None:
+    """The least visible pitch and spacing for a flow's shape (NONE when it needs none):
+    the units of a roster mostly share one, whatever their names, so their pages are
+    laid out once for all of them."""
     by_chars = dict(flows)
 
     def works(remedy: Remedy) -> list[Layout] | None:
@@ -188,14 +205,7 @@ def _choose(titles: int, flows: tuple[tuple[int, tuple[Case, ...]], ...],
             cost = visibility(pitch, chars, max(layout.hole for layout in layouts))
             found.append((cost, order, Remedy(pitch, chars, None, cost)))
             found.sort(key=lambda entry: entry[:2])
-    sequence = [(f.unit, f.line) for f in by_chars[LINE_CELLS][0][1] if f.unit >= 0]
-    for split in sorted((s for s in splits if s in sequence), key=sequence.index, reverse=True):
-        layouts = works(Remedy(split=split))
-        if layouts is not None:
-            cost = visibility(PITCH_TWIPS, LINE_CELLS, max(layout.hole for layout in layouts))
-            found.append((cost, 4, Remedy(split=split, visibility=cost)))
-            break
-    return min(found, key=lambda entry: entry[:2])[2] if found else None
+    return found[0][2] if found else None
 
 
 def _order(pitch: int, chars: int) -> int:
@@ -207,16 +217,7 @@ def layouts(text: NoticeText, remedy: Remedy, duplex: bool = True) -> list[Layou
     """The flow under every renderer, set as remedy says."""
     reserve = reserve_for(text, duplex)
     return [lay_out(len(text.title_lines), case, remedy, reserve)
-            for case in cases(text, remedy.chars)]
-
-
-def split_at(text: NoticeText, remedy: Remedy) -> tuple[int, int] | None:
-    """The body unit and the character in it where remedy's page break goes."""
-    if remedy.split is None:
-        return None
-    unit, line = remedy.split
-    _, value = body_units(text)[unit]
-    return unit, line_starts(value, LINE_CELLS - 2, LINE_CELLS, METRICS[0])[line]
+            for case in cases(text, remedy.chars, remedy.split)]
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,7 @@ def render_notice(doc: Notice, attached: list[Attached], template: Path,
         if context["draft"]:
             xml = make_room(xml, notice.prefix, template, notice.styles)
         xml = set_flow(xml, notice.prefix, remedy, [value for _, value in body_units(text)],
-                       signature.split_at(text, remedy))
+                       remedy.split)
         if duplex and flow_span(xml) is not None:  # a clerk's own layout is left as it is
             front = signature.layouts(text, remedy, duplex)
             rest = after_flow(xml, notice.prefix, style_props(template))
