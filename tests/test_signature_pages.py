@@ -4,7 +4,8 @@ finds nothing.
 
 One project holds sixty notices whose bodies fill 1 to 60 lines, with 0 to 3 attachments
 (of one, two and one pages, so the text ends on odd and even pages), titles of one to
-four lines, recipients of one or two lines, some sealed. They are built with `build --pdf`
+four lines, recipients of one or two lines, some sealed, and three whose paragraphs end
+with a one-character line (qingdan sets them 29 characters a line). They are built with `build --pdf`
 (one batch through the session's LibreOffice pool), each PDF is read back, and proof's page
 checks run on the same PDFs. The real case that started it is a fixture of its own
 (tests/fixtures/signature-alone: another office's one-page notice).
@@ -15,6 +16,7 @@ from __future__ import annotations
 import random
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -23,10 +25,12 @@ from conftest import REPO, office_missing, run_cli
 from pdfmeasure import LEFT, lines
 from qingdan.compile import resolve_project
 from qingdan.layout.grid import METRICS, line_count
+from qingdan.layout.notice import NoticeText, attachment_notes, signature_lines
+from qingdan.layout.signature import choose
 from qingdan.pipeline import prepare
 from qingdan.proof.pages import find_pdftotext, read_lines
 from qingdan.proof.run import _check, _Document
-from qingdan.titles import cells, shaped
+from qingdan.titles import balance_title, cells, shaped
 
 needs_office = pytest.mark.skipif(office_missing() is not None, reason=str(office_missing()))
 FIXTURE = REPO / "tests" / "fixtures" / "signature-alone"
@@ -42,11 +46,11 @@ RECIPIENTS = ("局属各单位：", "机关各科室党支部，局属各单位�
               "各直属事业单位党组织：")
 
 
-def sentence(rng: random.Random, length: int) -> str:
+def sentence(rng: random.Random, length: int, words: tuple[str, ...] = WORDS) -> str:
     """Officialese of exactly length characters, ending with 。"""
     text = ""
     while len(text) < length - 1:
-        text += rng.choice(WORDS) + rng.choice(("", "，", "、", "。"))
+        text += rng.choice(words) + rng.choice(("", "，", "、", "。"))
     return text[:length - 1].rstrip("，、。") .ljust(length - 1, "要") + "。"
 
 
@@ -67,6 +71,38 @@ def body(rng: random.Random, lines_wanted: int) -> list[str]:
         paragraphs.append(paragraph(rng, take))
         lines_wanted -= take
     return paragraphs
+
+
+def short_tail(rng: random.Random, lines_wanted: int) -> str:
+    """A paragraph of lines_wanted lines whose last line holds two characters (the last
+    "。"): at 29 a line (the spacing qingdan may choose) it takes a line fewer."""
+    for _ in range(200):
+        text = sentence(rng, 26 + 28 * (lines_wanted - 2) + 2, WORDS[:14])  # no digits
+        if all(line_count(text, 26, 28, m) == lines_wanted for m in METRICS):
+            return text
+    raise AssertionError(f"no short-tailed paragraph of {lines_wanted} lines")
+
+
+def respaced(rng: random.Random, count: int) -> list[dict]:
+    """Notices qingdan sets at another character spacing: bodies of short-tailed
+    paragraphs, found by asking the layout (so the corpus has some whatever the fonts)."""
+    found = []
+    for attempt in range(400):
+        attachments = list(ATTACHED)[:1 + attempt % 3]
+        paragraphs = [short_tail(rng, rng.choice((2, 3))) for _ in range(2 + attempt % 5)]
+        spec = {"title": title(rng), "body": paragraphs, "attachments": attachments,
+                "recipients": RECIPIENTS[0], "seal": False}
+        notes = attachment_notes([ATTACHED[a][1].replace("{{ unit.name }}", "清河县粮食局")
+                                  for a in attachments])
+        sign, date = signature_lines("中共清河县粮食局委员会", "2024年10月8日")
+        text = NoticeText(tuple(balance_title([spec["title"]])), spec["recipients"],
+                          tuple(paragraphs), notes, sign, date, 1)
+        remedy = choose(text)
+        if remedy is not None and remedy.chars != 28:
+            found.append(spec)
+            if len(found) == count:
+                break
+    return found
 
 
 def title(rng: random.Random) -> str:
@@ -118,6 +154,14 @@ def write_project(root: Path) -> dict[str, dict]:
             f"signature: 中共清河县粮食局委员会\ndate: 2024-10-08\n"
             + ("seal: true\n" if spec["seal"] else "")
             + ("copy_to: 县委宣传部，县委组织部\n" if n % 3 else ""), "utf-8")
+        made[f"通知{n:02d}"] = spec
+    for n, spec in enumerate(respaced(rng, 3), 61):
+        text = "body: |\n" + "".join(f"  {p}\n" for p in spec["body"])
+        (root / f"通知{n:02d}.yaml").write_text(
+            f"kind: notice\nmark: 中共清河县粮食局委员会文件\nnumber: 清粮党发〔2024〕{n}号\n"
+            f"title: {quoted(spec['title'])}\nrecipients: {spec['recipients']}\n{text}"
+            f"attachments: [{', '.join(spec['attachments'])}]\n"
+            "signature: 中共清河县粮食局委员会\ndate: 2024-10-08\n", "utf-8")
         made[f"通知{n:02d}"] = spec
     return made
 
@@ -177,6 +221,24 @@ def test_every_signature_page_carries_body_text(printed):
                 and ln.x0 < LEFT + 40 and len(ln.text.replace(" ", "")) > 1
                 and ln.text.replace(" ", "") in text]
         assert body, f"{name}: page {date.page} holds the signature and no body text"
+
+
+@needs_office
+def test_the_corpus_holds_every_remedy(printed):
+    """Some notices are tightened or loosened, some respaced, some broken before their last
+    lines (read from the .docx: what qingdan wrote)."""
+    project, _, pdfs = printed
+    seen = set()
+    for pdf in by_source(project, pdfs).values():
+        xml = zipfile.ZipFile(pdf.with_suffix(".docx")).read("word/document.xml").decode()
+        flow = xml[xml.index("qingdan_flow"):xml.index("<w:bookmarkEnd")]
+        if re.search(r'w:line="(?!579")\d+" w:lineRule="exact"', flow):
+            seen.add("pitch")
+        if '<w:spacing w:val="-16"/>' in flow or '<w:spacing w:val="7"/>' in flow:
+            seen.add("spacing")
+        if "<w:pageBreakBefore/>" in flow:
+            seen.add("break")
+    assert seen == {"pitch", "spacing", "break"}, seen
 
 
 @needs_office
