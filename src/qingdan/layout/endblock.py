@@ -22,7 +22,7 @@ at the foot of the last page: HERE.
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .notice import END_BLOCK_PT
 
@@ -35,16 +35,25 @@ class EndPage(enum.Enum):
     BLANK = "blank"
 
 
-def end_page(ends: Sequence[tuple[int, float] | None], duplex: bool = True) -> EndPage:
-    """Where the end block goes, given for each renderer the page the text ends on and the
-    points free at its foot (None: not known), LibreOffice's last. Where they disagree,
-    LibreOffice decides the page number, since qingdan's PDFs are its (build --pdf,
-    proof); the even page is the renderer's own doing either way."""
+End = tuple[int, float] | None  # the page the text ends on and the points free under it
+
+
+def end_page(libreoffice: End, others: Callable[[], Sequence[End]],
+             duplex: bool = True) -> EndPage:
+    """Where the end block goes, given where the text ends in LibreOffice (None: not known)
+    and, asked only when LibreOffice's leaves room at the foot of an even page, where it
+    ends under the other renderers. Where they disagree, LibreOffice decides the page
+    number, since qingdan's PDFs are its (build --pdf, proof); the even page is the
+    renderer's own doing either way."""
     if not duplex:
         return EndPage.HERE
-    if not ends or any(end is None for end in ends):
+    if libreoffice is None:
         return EndPage.NEXT
-    known = [end for end in ends if end is not None]
-    if all(page % 2 == 0 and free >= END_BLOCK_PT + ANCHOR_PT for page, free in known):
+    page, free = libreoffice
+    if page % 2:
+        return EndPage.NEXT
+    if free >= END_BLOCK_PT + ANCHOR_PT and all(
+            end is not None and end[0] % 2 == 0 and end[1] >= END_BLOCK_PT + ANCHOR_PT
+            for end in others()):
         return EndPage.HERE
-    return EndPage.NEXT if known[-1][0] % 2 else EndPage.BLANK
+    return EndPage.BLANK

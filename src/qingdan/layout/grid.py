@@ -65,6 +65,7 @@ METRICS = (
 )
 
 
+@lru_cache(maxsize=256)
 def spaced(metrics: Metrics, size: float = 16.0, spacing: float = -0.25) -> Metrics:
     """metrics for text of another size (pt) or character spacing (pt), in cells of that
     text: a full-width character is one cell (size + spacing); a half-width one keeps its

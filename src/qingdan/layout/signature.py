@@ -119,6 +119,7 @@ def visibility(pitch: int, chars: int, hole: float = 0) -> float:
     return abs(per_page) / LINES + abs(chars - LINE_CELLS) / LINE_CELLS + hole / LINES
 
 
+@lru_cache(maxsize=256)
 def cases(text: NoticeText, chars: int = LINE_CELLS,
           split: tuple[int, int] | None = None) -> tuple[Case, ...]:
     """The flow under every renderer, body lines holding chars characters, a page broken
@@ -164,11 +165,13 @@ def choose(text: NoticeText, duplex: bool = True) -> Remedy | None:
     """The least visible remedy that puts the last body line, the signature and the date
     on one page under every renderer: NONE when nothing needs changing, None when nothing
     the standard allows does it. (Remembered: the check and the renderer both ask.)"""
-    flows = {chars: cases(text, chars) for chars in CHAR_SPACING}
     titles, reserve = len(text.title_lines), reserve_for(text, duplex)
+    plain = cases(text)
+    if _fits(titles, plain, reserve):
+        return NONE  # most notices: nothing else laid out
+    flows = {chars: plain if chars == LINE_CELLS else cases(text, chars)
+             for chars in CHAR_SPACING}
     found = _uniform(titles, tuple(sorted(flows.items())), reserve)
-    if found is NONE:
-        return NONE
     for (split, agreed) in splits(text):
         layouts = [lay_out(titles, case, NONE, reserve) for case in cases(text, split=split)]
         if all(layout.together for layout in layouts):
@@ -181,19 +184,24 @@ def choose(text: NoticeText, duplex: bool = True) -> Remedy | None:
 
 
 @lru_cache(maxsize=256)
+def _fits(titles: int, flows: tuple[Case, ...], reserve: float) -> bool:
+    """Whether a flow's shape needs nothing changed (remembered: a roster's units mostly
+    share one)."""
+    return all(lay_out(titles, case, NONE, reserve).together for case in flows)
+
+
+@lru_cache(maxsize=256)
 def _uniform(titles: int, flows: tuple[tuple[int, tuple[Case, ...]], ...],
              reserve: float) -> Remedy | None:
-    """The least visible pitch and spacing for a flow's shape (NONE when it needs none):
-    the units of a roster mostly share one, whatever their names, so their pages are
-    laid out once for all of them."""
+    """The least visible pitch and spacing for a flow's shape that needs a remedy: the
+    units of a roster mostly share one, whatever their names, so their pages are laid out
+    once for all of them."""
     by_chars = dict(flows)
 
     def works(remedy: Remedy) -> list[Layout] | None:
         layouts = [lay_out(titles, case, remedy, reserve) for case in by_chars[remedy.chars]]
         return layouts if all(layout.together for layout in layouts) else None
 
-    if works(NONE):
-        return NONE
     found: list[tuple[float, int, Remedy]] = []
     uniform = sorted((visibility(pitch, chars), _order(pitch, chars), pitch, chars)
                      for chars in by_chars for pitch in range(MIN_PITCH, MAX_PITCH + 1))

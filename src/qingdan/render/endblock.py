@@ -1,10 +1,8 @@
 """The notice's end block (版记) on the last even side of a double-sided set.
 
 layout/endblock.py decides where the block goes from the page the text ends on; this
-module reads that page from the rendered body and moves the block. The text after the
-front part (each attached document after its 附件N label) is read as plain paragraphs of
-the notice template's styles (layout/paragraphs.py); a table, a picture or a text box
-there means the page cannot be predicted.
+module works that page out (the front part's layout, then the text after it, which
+aftertext.py reads as plain paragraphs) and moves the block.
 
 To put the block on an even page of its own, the text's section ends with the last
 paragraph before the block (a copy of the document's section properties in its pPr), and
@@ -16,18 +14,19 @@ footers (a footer part added to the package), so neither page is numbered.
 from __future__ import annotations
 
 import copy
+import re
 import zipfile
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
 
-from ..layout.endblock import EndPage
-from ..layout.grid import BLOCK_HEIGHT_PT, EPSILON, METRICS
+from ..layout.endblock import EndPage, end_page
+from ..layout.grid import BLOCK_HEIGHT_PT, METRICS, Metrics
 from ..layout.paragraphs import Para, pages
 from ..layout.signature import Layout
+from .aftertext import scan, style_props
 from .engine import Part
 from .flow import flow_span
 from .wordxml import PARSER, PPR_ORDER, SECT_ORDER, R, W, fragment, ppr, put, unparsed, w
@@ -37,100 +36,6 @@ BLANK_FOOTER_ID = "rIdQingdanBlankFooter"
 FOOTER_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"
 FOOTER_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
 PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
-TEXT_WIDTH_TWIPS = 11906 - 1587 - 1474  # A4 less the notice template's margins
-
-
-@dataclass(frozen=True)
-class Props:
-    """What a style or a paragraph says about its lines (None: nothing)."""
-
-    size: float | None = None  # pt
-    spacing: float | None = None  # character spacing, pt
-    line: float | None = None  # the pitch, pt, when exact
-    exact: bool | None = None
-    before: float | None = None
-    after: float | None = None
-    left: float | None = None  # indents, twips
-    right: float | None = None
-    first: float | None = None  # negative: hanging
-    keep_next: bool | None = None
-    break_before: bool | None = None
-
-    def over(self, other: Props) -> Props:
-        """These properties where set, else other's."""
-        return Props(**{name: mine if mine is not None else getattr(other, name)
-                        for name, mine in vars(self).items()})
-
-
-def _on(element: etree._Element | None) -> bool | None:
-    if element is None:
-        return None
-    return element.get(w("val"), "true") not in ("0", "false", "off")
-
-
-def _number(element: etree._Element | None, name: str, scale: float = 1.0) -> float | None:
-    if element is None or element.get(w(name)) is None:
-        return None
-    try:
-        return float(element.get(w(name), "")) * scale
-    except ValueError:
-        return None
-
-
-def read_props(pPr: etree._Element | None, rPr: etree._Element | None) -> Props:
-    """The line facts of a pPr and an rPr (of a style, the defaults or a paragraph)."""
-    found = Props()
-    if rPr is not None:
-        found = replace(found, size=_number(rPr.find(w("sz")), "val", 0.5),
-                        spacing=_number(rPr.find(w("spacing")), "val", 0.05))
-    if pPr is None:
-        return found
-    spacing, ind = pPr.find(w("spacing")), pPr.find(w("ind"))
-    if spacing is not None:
-        rule = spacing.get(w("lineRule"))
-        found = replace(found, line=_number(spacing, "line", 0.05),
-                        exact=None if spacing.get(w("line")) is None else rule == "exact",
-                        before=_number(spacing, "before", 0.05),
-                        after=_number(spacing, "after", 0.05))
-    if ind is not None:
-        hanging = _number(ind, "hanging")
-        found = replace(found, left=_number(ind, "left") or _number(ind, "start"),
-                        right=_number(ind, "right") or _number(ind, "end"),
-                        first=-hanging if hanging is not None else _number(ind, "firstLine"))
-    return replace(found, keep_next=_on(pPr.find(w("keepNext"))),
-                   break_before=_on(pPr.find(w("pageBreakBefore"))))
-
-
-@lru_cache(maxsize=32)
-def _styles(path: Path, stamp: tuple[int, int]) -> dict[str, Props]:
-    """Style id -> its resolved line facts (its bases' and the defaults' included)."""
-    try:
-        root = etree.fromstring(zipfile.ZipFile(path).read("word/styles.xml"), PARSER)
-    except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
-        return {}
-    defaults = read_props(root.find(f"{w('docDefaults')}/{w('pPrDefault')}/{w('pPr')}"),
-                          root.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}"))
-    own: dict[str, tuple[Props, str | None]] = {}
-    for style in root.iter(w("style")):
-        if style.get(w("type")) != "paragraph":
-            continue
-        based = style.find(w("basedOn"))
-        own[style.get(w("styleId"), "")] = (
-            read_props(style.find(w("pPr")), style.find(w("rPr"))),
-            based.get(w("val")) if based is not None else None)
-
-    def resolved(ident: str, depth: int = 0) -> Props:
-        props, base = own.get(ident, (Props(), None))
-        if base is None or depth > 10:
-            return props.over(defaults)
-        return props.over(resolved(base, depth + 1))
-
-    found = {ident: resolved(ident) for ident in own}
-    default = next((style.get(w("styleId"), "") for style in root.iter(w("style"))
-                    if style.get(w("type")) == "paragraph"
-                    and style.get(w("default")) in ("1", "true", "on")), None)
-    found[""] = found[default] if default in found else defaults
-    return found
 
 
 @lru_cache(maxsize=32)
@@ -165,47 +70,6 @@ def blank_footer(template: Path) -> Part:
                 FOOTER_TYPE, BLANK_FOOTER_ID, FOOTER_REL)
 
 
-def style_props(template: Path) -> dict[str, Props]:
-    stat = template.stat()
-    return _styles(template, (stat.st_mtime_ns, stat.st_size))
-
-
-def _para(p: etree._Element, styles: dict[str, Props]) -> list[Para] | None:
-    """A body paragraph as plain paragraphs (a page break inside it starts another), or
-    None when its lines cannot be predicted."""
-    props = p.find(w("pPr"))
-    style = props.find(w("pStyle")) if props is not None else None
-    base = styles.get(style.get(w("val"), "") if style is not None else "", styles.get(""))
-    if base is None or (props is not None and props.find(w("sectPr")) is not None):
-        return None
-    facts = read_props(props, None).over(base)
-    sizes, pieces, breaks = set(), [""], [False]
-    for node in p.iter():
-        if node.tag in (w("drawing"), w("pict"), w("object"), w("tab"), w("txbxContent"),
-                        w("rStyle"), w("vanish")):
-            return None
-        if node.tag == w("r"):
-            run = read_props(None, node.find(w("rPr"))).over(facts)
-            sizes.add((run.size, run.spacing))
-        elif node.tag == w("t"):
-            pieces[-1] += node.text or ""
-        elif node.tag in (w("br"), w("cr")):
-            if node.get(w("type")) == "page":
-                pieces.append("")
-                breaks.append(True)
-            else:
-                pieces[-1] += "\n"
-    size, spacing = next(iter(sizes)) if len(sizes) == 1 else (facts.size, facts.spacing)
-    if len(sizes) > 1 or size is None or not facts.exact or facts.line is None:
-        return None
-    cell = (size + (spacing or 0.0)) * 20
-    width = TEXT_WIDTH_TWIPS - (facts.left or 0) - (facts.right or 0)
-    first, rest = (width - (facts.first or 0)) / cell, width / cell
-    return [Para(piece, int(first + EPSILON) if n == 0 else int(rest + EPSILON),
-                 int(rest + EPSILON), size, spacing or 0.0, facts.line,
-                 facts.before or 0.0, facts.after or 0.0, bool(facts.keep_next),
-                 bool(facts.break_before) if n == 0 else True)
-            for n, piece in enumerate(pieces)]
 
 
 def _anchor(root: etree._Element) -> etree._Element | None:
@@ -214,87 +78,140 @@ def _anchor(root: etree._Element) -> etree._Element | None:
                  if p.find(f".//{w('txbxContent')}") is not None), None)
 
 
-def after_flow(body: str, prefix: str, styles: dict[str, Props]) -> list[Para] | None:
-    """The paragraphs between the flow and the end block, or None when they cannot be
-    predicted (or there is no flow, or no end block)."""
-    span = flow_span(body)
-    if span is None:
-        return None
-    rest = body[span[1]:]
-    rest = rest[rest.index("/>") + 2:] if "/>" in rest else rest
-    root = fragment(rest[:rest.rfind("<w:sectPr")] if "<w:sectPr" in rest else rest, prefix)
-    anchor = _anchor(root) if root is not None else None
-    if root is None or anchor is None:
-        return None
-    found: list[Para] = []
-    for element in root:
-        if element is anchor:
-            return found
-        if element.tag == w("tbl") or element.tag == w("sdt"):
-            return None
-        if element.tag == w("p"):
-            paras = _para(element, styles)
-            if paras is None:
-                return None
-            found.extend(paras)
-    return None
+def text_end(layout: Layout, rest: list[Para], metrics: Metrics) -> tuple[int, float]:
+    """Where the text ends under one renderer (layout: its front part; rest: the paragraphs
+    after it, under metrics), and the points free under it."""
+    if not rest:
+        return layout.date, layout.free
+    if rest[0].break_before:  # on a page of their own (附件N starts one)
+        count, free = pages(rest, metrics)
+        return layout.date + count, free
+    count, free = pages(rest, metrics, BLOCK_HEIGHT_PT - layout.free)
+    return layout.date + count - 1, free
 
 
-def text_ends(front: Sequence[Layout], rest: list[Para] | None) -> list[tuple[int, float] | None]:
-    """For each renderer (front: the front part laid out under each, in METRICS' order, so
-    many renderers a font model), the page the text ends on and the points free under it."""
+def where(front: Sequence[Layout], rest: list[Para] | None) -> EndPage:
+    """Where the end block goes (front: the front part laid out under each renderer, in
+    METRICS' order, so many renderers a font model, LibreOffice last)."""
     if rest is None:
-        return [None] * len(front)
-    per_model = len(front) // len(METRICS)
-    ends: list[tuple[int, float] | None] = []
-    for n, layout in enumerate(front):
-        metrics = METRICS[min(n // max(per_model, 1), len(METRICS) - 1)]
-        if not rest:
-            ends.append((layout.date, layout.free))
-            continue
-        if rest[0].break_before:
-            count, free = pages(rest, metrics)
-            ends.append((layout.date + count, free))
-        else:
-            count, free = pages(rest, metrics, BLOCK_HEIGHT_PT - layout.free)
-            ends.append((layout.date + count - 1, free))
-    return ends
+        return end_page(None, list)
+    per_model = max(len(front) // len(METRICS), 1)
+
+    def end(n: int) -> tuple[int, float]:
+        return text_end(front[n], rest, METRICS[min(n // per_model, len(METRICS) - 1)])
+
+    return end_page(end(len(front) - 1), lambda: [end(n) for n in range(len(front) - 1)])
 
 
-def place(body: str, prefix: str, where: EndPage, template: Path) -> tuple[str, list[Part]]:
-    """The body with its end block where `where` says, and the parts that needs (the
-    template's footer, blank)."""
-    if where is EndPage.HERE:
+def settle(body: str, prefix: str, template: Path,
+           where: Callable[[list[Para] | None], EndPage]) -> tuple[str, list[Part]]:
+    """The body with its end block where `where` says, given the paragraphs between the
+    flow and the block (None: not predictable), and the parts that needs (the template's
+    footer, blank). Unchanged without the flow's bookmark or an end block."""
+    span = flow_span(body)
+    end = body.rfind("<w:sectPr")
+    close = body.rfind("</w:body>")
+    if span is None or end < span[1] or close < end:
         return body, []
-    start = body.index(">", body.index("<w:body")) + 1 if "<w:body" in body else 0
-    end = body.rindex("</w:body>") if "</w:body>" in body else len(body)
+    start = body.index("/>", span[1]) + 2  # after the flow's bookmarkEnd
+    region, namespaces = body[start:end], " ".join(re.findall(r'xmlns:\w+="[^"]*"', prefix))
+    found = scan(region, style_props(template), namespaces)
+    if found is None:
+        return _settle_parsed(body, prefix, template, where, start, end)  # unusual: parse
+    chosen = where(found.paras)
+    if chosen is EndPage.HERE:
+        return body, []
+    section = body[end:close]
+    if chosen is EndPage.NEXT and found.last is not None:  # the usual: edited as text
+        last = _ending(region[found.last[0]:found.last[1]], section)
+        if last is not None:
+            region = region[:found.last[0]] + last + region[found.last[1]:]
+            return body[:start] + region + _on_even_page(section) + body[close:], []
+    return _settle_parsed(body, prefix, template, lambda _: chosen, start, end)
+
+
+def _ending(paragraph: str, section: str) -> str | None:
+    """The paragraph (its XML) with the section's properties in its pPr, so it ends the
+    text's section; None when it ends one already or is not written plainly."""
+    if "<w:sectPr" in paragraph or "<w:pPrChange" in paragraph:
+        return None
+    opened = paragraph.index(">") + 1
+    if paragraph[opened - 2] == "/":  # <w:p/>
+        return f"{paragraph[:opened - 2]}><w:pPr>{section}</w:pPr></w:p>"
+    props = re.match(r"<w:pPr(?:\s[^>]*)?(/?)>", paragraph[opened:])
+    if props is None:
+        return None if "<w:pPr" in paragraph else \
+            f"{paragraph[:opened]}<w:pPr>{section}</w:pPr>{paragraph[opened:]}"
+    if props.group(1):  # <w:pPr/>
+        return (f"{paragraph[:opened]}<w:pPr>{section}</w:pPr>"
+                f"{paragraph[opened + props.end():]}")
+    closing = paragraph.index("</w:pPr>", opened)
+    return paragraph[:closing] + section + paragraph[closing:]
+
+
+def _on_even_page(section: str) -> str:
+    """The section's properties (its XML) with the section starting on an even page."""
+    if re.search(r"<w:type\b", section):
+        return re.sub(r"<w:type\b[^>]*/>", '<w:type w:val="evenPage"/>', section, count=1)
+    later = re.search("<w:(?:" + "|".join(SECT_ORDER[SECT_ORDER.index("type") + 1:]) + r")\b",
+                      section)
+    at = later.start() if later else section.rindex("</w:sectPr>")
+    return f'{section[:at]}<w:type w:val="evenPage"/>{section[at:]}'
+
+
+def _end_section(para: etree._Element, final: etree._Element, own_line: bool = False) -> bool:
+    """Make para the last of the text's section (a copy of the final section's
+    properties in its pPr); False when it ends a section already."""
+    if ppr(para).find(w("sectPr")) is not None:
+        return False
+    if own_line:  # a paragraph of its own, an exact 1 pt line
+        put(ppr(para), "spacing", PPR_ORDER, before="0", after="0", line="20",
+            lineRule="exact")
+    change = ppr(para).find(w("pPrChange"))
+    if change is not None:
+        change.addprevious(copy.deepcopy(final))
+    else:
+        ppr(para).append(copy.deepcopy(final))
+    return True
+
+
+def _start_on_even_page(final: etree._Element, where: EndPage, template: Path) -> list[Part]:
+    """The end block's section starts on an even page; after a blank page, with the
+    template's footer blank. Returns the parts that needs."""
+    put(final, "type", SECT_ORDER, val="evenPage")
+    if where is not EndPage.BLANK:
+        return []
+    for ref in final.findall(w("footerReference")):
+        final.remove(ref)
+    for kind in ("first", "even", "default"):
+        ref = etree.Element(w("footerReference"))
+        ref.set(w("type"), kind)
+        ref.set(f"{{{R}}}id", BLANK_FOOTER_ID)
+        final.insert(0, ref)
+    return [blank_footer(template)]
+
+
+def _settle_parsed(body: str, prefix: str, template: Path,
+                   where: Callable[[list[Para] | None], EndPage], start: int,
+                   end: int) -> tuple[str, list[Part]]:
+    """settle for a body the scan does not follow (the end block not the last paragraph, a
+    picture before it): parsed whole, its pages not predicted."""
+    close = body.rfind("</w:body>")
     root = fragment(body[start:end], prefix)
-    if root is None:
+    tail = fragment(body[end:close], prefix)
+    anchor = _anchor(root) if root is not None else None
+    final = tail.find(w("sectPr")) if tail is not None else None
+    if root is None or tail is None or anchor is None or final is None:
         return body, []
-    anchor, final = _anchor(root), root.find(w("sectPr"))
-    before = anchor.getprevious() if anchor is not None else None
+    chosen = where(None)
+    if chosen is EndPage.HERE:
+        return body, []
+    before = anchor.getprevious()
     while before is not None and before.tag not in (w("p"), w("tbl")):
         before = before.getprevious()
-    if anchor is None or final is None or before is None:
-        return body, []
-    text_section = copy.deepcopy(final)
-    if before.tag == w("p") and ppr(before).find(w("sectPr")) is None:
-        ppr(before).append(text_section)  # the last child of a pPr but its change record
-    else:
+    if before is None or before.tag != w("p") or not _end_section(before, final):
         holder = etree.Element(w("p"))
-        put(ppr(holder), "spacing", PPR_ORDER, before="0", after="0", line="20",
-            lineRule="exact")
-        ppr(holder).append(text_section)
+        _end_section(holder, final, own_line=True)
         anchor.addprevious(holder)
-    put(final, "type", SECT_ORDER, val="evenPage")
-    parts: list[Part] = []
-    if where is EndPage.BLANK:
-        for ref in final.findall(w("footerReference")):
-            final.remove(ref)
-        for kind in ("first", "even", "default"):
-            ref = etree.Element(w("footerReference"))
-            ref.set(w("type"), kind)
-            ref.set(f"{{{R}}}id", BLANK_FOOTER_ID)
-            final.insert(0, ref)
-        parts.append(blank_footer(template))
-    return body[:start] + unparsed(root) + body[end:], parts
+    parts = _start_on_even_page(final, chosen, template)
+    return body[:start] + unparsed(root) + unparsed(tail) + body[close:], parts

@@ -17,13 +17,12 @@ from markupsafe import Markup
 from .. import numbering
 from ..annual import drafts
 from ..layout import signature
-from ..layout.endblock import end_page
 from ..layout.notice import NoticeText, body_units, notice_text
 from ..model import Notice
 from .draft import make_room
-from .endblock import after_flow, place, style_props, text_ends
+from .endblock import settle, where
 from .engine import CompiledTemplate, Part, Rendered, compiled
-from .flow import flow_span, set_flow
+from .flow import set_flow
 
 NOTICE_NAMES = ("通知模板可用 draft、mark、number、title_lines、recipients、body、sections"
                 "（label、heading、paragraphs、rows）、attachments（label、note、doc）、"
@@ -87,10 +86,9 @@ def render_notice(doc: Notice, attached: list[Attached], template: Path,
             xml = make_room(xml, notice.prefix, template, notice.styles)
         xml = set_flow(xml, notice.prefix, remedy, [value for _, value in body_units(text)],
                        remedy.split)
-        if duplex and flow_span(xml) is not None:  # a clerk's own layout is left as it is
+        if duplex:  # a clerk's own layout (no qingdan_flow bookmark) is left as it is
             front = signature.layouts(text, remedy, duplex)
-            rest = after_flow(xml, notice.prefix, style_props(template))
-            xml, more = place(xml, notice.prefix, end_page(text_ends(front, rest)), template)
+            xml, more = settle(xml, notice.prefix, template, lambda rest: where(front, rest))
             added.extend(more)
         return xml
 
