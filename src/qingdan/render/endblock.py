@@ -70,8 +70,6 @@ def blank_footer(template: Path) -> Part:
                 FOOTER_TYPE, BLANK_FOOTER_ID, FOOTER_REL)
 
 
-
-
 def _anchor(root: etree._Element) -> etree._Element | None:
     """The end block's paragraph: the last body paragraph that holds a text box."""
     return next((p for p in reversed(list(root.iterchildren(w("p"))))
