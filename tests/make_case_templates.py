@@ -5,7 +5,7 @@ the linked-picture case (E509).
 
 Each case gets a frozen copy of a bundled template, most of them broken on purpose in one
 way (a hidden run, Word auto numbering, a wrong line pitch, a negative indent, no page
-numbers, a page break before the signature, the end block at the top), so `qingdan proof`
+numbers, no qingdan_flow bookmark, the end block at the top), so `qingdan proof`
 has something to find whatever the bundled templates become. Review changes as code.
 """
 
@@ -59,6 +59,11 @@ AUTO_NUMBERING = [
     ("[Content_Types].xml", re.compile("</Types>"),
      '<Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-'
      'officedocument.wordprocessingml.numbering+xml"/></Types>')]
+# A clerk's own notice template: without the qingdan_flow bookmark, qingdan neither
+# adjusts the flow (the signature may stand alone) nor moves the end block (it may land
+# on an odd page).
+NO_FLOW = [literal('<w:bookmarkStart w:id="0" w:name="qingdan_flow"/>', ""),
+           literal('<w:bookmarkEnd w:id="0"/>', "")]
 VARIANTS: dict[str, list[tuple[str, str, list[Change]]]] = {
     # case -> [(template file in the case, bundled template it is made from, changes)]
     "E951-dropped-character": [("template.docx", "responsibility-list.docx",
@@ -84,7 +89,8 @@ VARIANTS: dict[str, list[tuple[str, str, list[Change]]]] = {
          'TargetMode="External"/></Relationships>')])],
     "W959-end-block-odd-page": [
         ("list.docx", "responsibility-list.docx", []),
-        ("notice.docx", "notice.docx", [])],
+        ("notice.docx", "notice.docx", NO_FLOW)],
+    "E956-signature-alone": [("notice.docx", "notice.docx", NO_FLOW)],
 }
 
 

@@ -22,6 +22,9 @@ LEFT, RIGHT = 28 * MM, (210 - 26) * MM
 TOP, BOTTOM = 37 * MM, (297 - 35) * MM
 PITCH = 28.95
 CELL = 16 - 0.25  # 3号 with -0.25 pt character spacing
+# As qingdan's own converter: the blank page a section starting on an even page may need
+# (a notice's end block on the last even side) is exported.
+PDF = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ def to_pdf(docx: Path, out_dir: Path) -> Path:
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(
             [soffice, f"-env:UserInstallation=file://{profile}", "--headless",
-             "--convert-to", "pdf", "--outdir", str(out_dir), str(docx)],
+             "--convert-to", PDF, "--outdir", str(out_dir), str(docx)],
             check=True, capture_output=True, timeout=180,
             env={**os.environ, "HOME": profile})
     pdf = out_dir / (docx.stem + ".pdf")
@@ -90,7 +93,7 @@ def to_pdfs(docxs: list[Path], out_dir: Path, processes: int = 2) -> dict[Path, 
             profile = Path(profiles) / str(i)
             running.append(subprocess.Popen(
                 [soffice, f"-env:UserInstallation=file://{profile}", "--headless",
-                 "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, chunk)],
+                 "--convert-to", PDF, "--outdir", str(out_dir), *map(str, chunk)],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 env={**os.environ, "HOME": str(profile)}))
         for process in running:

@@ -6,6 +6,7 @@ import re
 
 import docx
 import pytest
+from docx.enum.section import WD_SECTION
 from docx.oxml.ns import qn
 
 from conftest import run_cli
@@ -139,9 +140,15 @@ def test_end_block_rules_span_the_text_block(notice_docx):
 
 def test_page_numbers_continue_through_attachments(notice_docx):
     document = docx.Document(str(notice_docx))
-    assert len(document.sections) == 1
     assert document.settings.odd_and_even_pages_header_footer
-    assert document.sections[0].footer.paragraphs[0].text == "— 1 —"
+    # The example's text ends on page 9: printed on both sides, its end block goes on
+    # page 10, in a section of its own that starts on an even page, numbered on.
+    text, end = document.sections
+    assert text.start_type == WD_SECTION.NEW_PAGE and end.start_type == WD_SECTION.EVEN_PAGE
+    for section in (text, end):
+        assert section.footer.paragraphs[0].text == "— 1 —"
+        assert section.even_page_footer.paragraphs[0].text == "— 1 —"
+        assert section._sectPr.find(qn("w:pgNumType")) is None  # numbering goes on
 
 
 def test_single_attachment_without_copy_to(tmp_path):

@@ -355,6 +355,16 @@ class RosterUnit:
 
 
 @dataclass(frozen=True)
+class Printing:
+    """How the office prints (qingdan.yaml's printing): on both sides of the sheet, so the
+    版记 goes on an even page, or on one; and whether a signature that no spacing keeps
+    with the body only warns (W631) instead of failing the build (E631)."""
+
+    duplex: bool = True
+    signature_warns: bool = False
+
+
+@dataclass(frozen=True)
 class Project:
     """A project folder: its unit, its template and the documents it holds."""
 
@@ -379,6 +389,7 @@ class Project:
     # The format its sources were written for (qingdan.yaml's `format:`, 1 when it has
     # none); None when qingdan.yaml could not be read to say.
     format: int | None = 1
+    printing: Printing = Printing()
 
     def issuable(self) -> list[ResponsibilityList | Measures]:
         """The documents a notice can attach: lists and measures."""

@@ -198,7 +198,8 @@ def planned(project: Project) -> list[Planned]:
     for notice in project.notices:
         if chosen(notice.name):
             out.append(Planned("".join(t.value for t in notice.title), notice.name,
-                               partial(_issue, notice, templates["notice"]), True))
+                               partial(_issue, notice, templates["notice"],
+                                       project.printing.duplex), True))
     return out
 
 
@@ -207,10 +208,10 @@ def _alone(render: Callable[[], Rendered]) -> Callable[[dict[str, Attached]], Re
     return lambda _: render()
 
 
-def _issue(notice: Notice, template: Path, done: dict[str, Attached]) -> Rendered:
+def _issue(notice: Notice, template: Path, duplex: bool, done: dict[str, Attached]) -> Rendered:
     """A notice, embedding the documents it issues that rendered."""
     return render_notice(notice, [done[a.value] for a in notice.attachments if a.value in done],
-                         template)
+                         template, duplex=duplex)
 
 
 def render_project(project: Project) -> list[Output]:

@@ -14,7 +14,16 @@ from .annual.work import build_work
 from .diagnostics import CODES, Diagnostic, Failed, Location, did_you_mean
 from .formats import OLDEST_FORMAT, format_written, project_format
 from .load import Source, display_path, load_file, load_text
-from .model import CitedDocument, Measures, Notice, Project, ResponsibilityList, RosterUnit, Unit
+from .model import (
+    CitedDocument,
+    Measures,
+    Notice,
+    Printing,
+    Project,
+    ResponsibilityList,
+    RosterUnit,
+    Unit,
+)
 from .salvage import Unread, cut_texts, salvage
 from .sources import (
     Reader,
@@ -62,6 +71,7 @@ class Config:
     format: int | None = OLDEST_FORMAT  # the format it was written for (None: unknown)
     unread: str = ""  # what of the file is not in the config (it failed to parse, or parts
     # failed the schema): a document key registered there is unknown, not missing
+    printing: Printing = field(default_factory=Printing)
 
 
 def source_files(path: Path) -> tuple[Path, list[Path]]:
@@ -149,7 +159,7 @@ def load_project(path: Path, texts: dict[Path, str] | None = None,
                       roster=tuple(first.values()), lost=frozenset(lost),
                       year=edition_year(config.year, notices), format=config.format,
                       unread="\n".join(unread.texts), unread_ids=frozenset(unread.ids),
-                      unreadable=unread.unreadable)
+                      unreadable=unread.unreadable, printing=config.printing)
     return project, problems
 
 
@@ -194,8 +204,12 @@ def _load_config(root: Path, problems: list[Diagnostic],
                 "E204", f"diagnostics：错误 {code} 不能设为 {level}",
                 source.at(("diagnostics", code)), hint="只有 W 开头的警告可以调整或关闭"))
     year = data.get("year") if reader.ok(("year",)) else None
+    printing = {key: value for key, value in _mapping(data.get("printing")).items()
+                if reader.ok(("printing", key))}
     return Config(unit=unit, templates=_templates(root, source, reader, problems),
                   documents=documents, year=year,
+                  printing=Printing(duplex=printing.get("sides", "duplex") == "duplex",
+                                    signature_warns=printing.get("signature_alone") == "warning"),
                   settings={c: v for c, v in settings.items() if c in CODES},
                   unit_broken="unit" in data and unit is None,
                   format=project_format(source, reader, problems),

@@ -4,7 +4,11 @@ A 2号 title holds 20 characters a line. Without a word segmenter, breaks are sc
 free at the joints of a notice title (关于 | 印发 | 《…》 | 的通知), cheap at the edges
 of common officialese words, dear inside them, and forbidden before closing marks or
 after opening ones. Among the cheapest breaks the most even lines win, a shorter first
-line preferred (the trapezoid). A clerk who wants other breaks writes the title as a list.
+line preferred. The lines always make a 梯形 or a 菱形 (7.3.3: "标题排列应当使用梯形或菱
+形"): growing (正梯形), shrinking (倒梯形, as a two-line title broken after its issuing
+organ often is), or longest in the middle (菱形); never shortest in the middle (an
+hourglass), which no reading of the standard allows. A clerk who wants other breaks
+writes the title as a list.
 """
 
 from __future__ import annotations
@@ -90,11 +94,13 @@ def _balance(text: str) -> tuple[str, ...]:
 
 
 def _best(text: str, count: int) -> list[str] | None:
-    """The cheapest split of text into count lines that each fit, or None.
+    """The cheapest split of text into count lines that each fit and make a 梯形 or 菱形
+    (see shaped), or None.
 
-    Dynamic programming over (line, end of line). A line holds at most CAPACITY cells, so
-    only starts a line's width back are tried, and only ends from which the remaining
-    lines can still hold the rest: linear in the title's length for a given count."""
+    Dynamic programming over (line, end of line, width of that line, whether the lines
+    have begun to shorten). A line holds at most CAPACITY cells, so only starts a line's
+    width back are tried, and only ends from which the remaining lines can still hold the
+    rest: linear in the title's length for a given count."""
     n = len(text)
     total = cells(text)
     ideal = total / count
@@ -103,15 +109,19 @@ def _best(text: str, count: int) -> list[str] | None:
         prefix.append(prefix[-1] + _cell(char))
     costs = [penalty * 4 for penalty in penalties(text)]
     costs[0] = costs[n] = 0.0
-    previous: dict[int, float] = {0: 0.0}
-    back: list[dict[int, int]] = [{}]
+    State = tuple[int, float, bool]  # end of the line, its width, shortening already
+    previous: dict[State, float] = {(0, CAPACITY + 1.0, False): 0.0}
+    back: list[dict[State, State]] = [{}]
     for k in range(1, count + 1):
-        row: dict[int, float] = {}
-        links: dict[int, int] = {}
+        row: dict[State, float] = {}
+        links: dict[State, State] = {}
         low = total - (count - k) * CAPACITY  # the rest must fit on the lines left
         ends = [n] if k == count else range(max(bisect_left(prefix, low), 1),
                                             min(bisect_right(prefix, k * CAPACITY), n))
-        starts = sorted(previous)
+        by_start: dict[int, list[State]] = {}
+        for state in previous:
+            by_start.setdefault(state[0], []).append(state)
+        starts = sorted(by_start)
         first = 0
         for end in ends:
             while first < len(starts) and prefix[end] - prefix[starts[first]] > CAPACITY:
@@ -123,15 +133,37 @@ def _best(text: str, count: int) -> list[str] | None:
                 step = costs[end] + abs(width - ideal) ** 2 * 0.5
                 if k == 1 and count > 1:
                     step += 0.5 if width > ideal else 0  # prefer a shorter first line
-                cost = previous[start] + step
-                if end not in row or cost < row[end]:
-                    row[end], links[end] = cost, start
+                for state in by_start[start]:
+                    _, last, shortening = state
+                    if k == 1:
+                        shorter = False
+                    elif shortening and width > last:
+                        continue  # longer again after shorter: an hourglass
+                    else:
+                        shorter = shortening or width < last
+                    cost = previous[state] + step
+                    key = (end, width, shorter)
+                    if key not in row or cost < row[key]:
+                        row[key], links[key] = cost, state
         previous = row
         back.append(links)
-    if n not in previous:
+    done = [state for state in previous if state[0] == n]
+    if not done:
         return None
+    state = min(done, key=lambda s: previous[s])
     cuts = [n]
     for k in range(count, 0, -1):
-        cuts.append(back[k][cuts[-1]])
+        state = back[k][state]
+        cuts.append(state[0])
     cuts.reverse()
     return [text[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
+
+
+def shaped(widths: list[float]) -> bool:
+    """Whether lines of these widths make a 梯形 or 菱形 (GB/T 9704-2012 7.3.3): growing,
+    shrinking, or growing then shrinking; never a line shorter than one before it and one
+    after it (an hourglass)."""
+    peak = widths.index(max(widths)) if widths else 0
+    rising, falling = widths[:peak + 1], widths[peak:]
+    return (all(a <= b for a, b in zip(rising, rising[1:], strict=False))
+            and all(a >= b for a, b in zip(falling, falling[1:], strict=False)))

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from ..diagnostics import Diagnostic
-from ..layout.notice import choose_pitch, notice_text, placements
+from ..layout import signature
+from ..layout.notice import notice_text
 from ..model import Project
 
 
 def check_signature_page(resolved: Project) -> list[Diagnostic]:
-    """W631 for a notice whose signature and date would stand on a page without body text
-    under every line spacing GB/T 9704 allows qingdan to choose (7.3.5)."""
+    """E631 for a notice whose signature and date would stand on a page without body text
+    whatever line spacing, character spacing or page break GB/T 9704 lets qingdan choose
+    (7.3.5); W631 instead when qingdan.yaml says `printing: {signature_alone: warning}`."""
     titles = {d.name: "".join(t.value for t in d.title) for d in resolved.issuable()}
     broken = {d.name for d in resolved.issuable() if any(t.broken for t in d.title)}
+    duplex = resolved.printing.duplex
     found = []
     for notice in resolved.notices:
         if any(t is not None and t.broken for t in (
@@ -23,12 +26,21 @@ def check_signature_page(resolved: Project) -> list[Diagnostic]:
             text = notice_text(notice, attached)
         except ValueError:
             continue  # a date that does not exist: E603 says so
-        if choose_pitch(text) is not None:
+        if signature.choose(text, duplex) is not None:
             continue
-        page = max(p.signature for p in placements(text))
+        short = signature.shortfall(text, duplex)
+        ways = []
+        if short.cut is not None:
+            ways.append(f"删减正文或附件说明共 {short.cut} 行")
+        if short.add is not None:
+            ways.append(f"正文增加 {short.add} 行，使正文延续到署名页")
+        what = "，或".join(ways) or "删减附件说明"
+        warns = resolved.printing.signature_warns
         found.append(Diagnostic(
-            "W631", f"通知“{notice.name}”的署名和成文日期将排在第 {page} 页，与正文不在同一页，"
-                    "调整行距也不能解决", notice.signature.location,
-            hint="增加正文（使正文延续到下一页），或删减正文、附件说明，使署名与正文同页；"
-                 "GB/T 9704-2012 7.3.5 要求署名页有正文"))
+            "W631" if warns else "E631",
+            f"通知“{notice.name}”的署名和成文日期将排在第 {short.page} 页，与正文不在同一页，"
+            "调整行距、字距或分页都不能解决", notice.signature.location,
+            hint=f"{what}（GB/T 9704-2012 7.3.5：署名页须有正文，不用“此页无正文”）"
+                 + ("" if warns else "；确需照此印制时，在 qingdan.yaml 的 printing 下写 "
+                                     "signature_alone: warning")))
     return found

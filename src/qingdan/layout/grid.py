@@ -65,6 +65,25 @@ METRICS = (
 )
 
 
+@lru_cache(maxsize=256)
+def spaced(metrics: Metrics, size: float = 16.0, spacing: float = -0.25) -> Metrics:
+    """metrics for text of another size (pt) or character spacing (pt), in cells of that
+    text: a full-width character is one cell (size + spacing); a half-width one keeps its
+    advance (measured at 3号 with -0.25 pt spacing) in proportion to the size, plus the
+    spacing; the gap beside a Latin run scales with the size."""
+    if size == 16.0 and spacing == -0.25:
+        return metrics
+    cell = size + spacing
+    scale = size / 16.0
+
+    def half(cells: float) -> float:
+        return ((cells * 15.75 + 0.25) * scale + spacing) / cell
+
+    return Metrics(f"{metrics.name}（{size:g} 磅，字距 {spacing:+g} 磅）", half(metrics.half),
+                   metrics.hanging, metrics.gap * 15.75 * scale / cell,
+                   None if metrics.space is None else half(metrics.space))
+
+
 @lru_cache(maxsize=16384)  # bounded: a hostile source may hold every character there is
 def _wide(char: str) -> bool:
     return unicodedata.east_asian_width(char) in "WFA"
@@ -204,11 +223,13 @@ def _split(token: str, capacity: float, metrics: Metrics) -> tuple[str, str]:
 @dataclass(frozen=True)
 class Line:
     """One line box in a page flow: its height in points and what it belongs to.
-    keep_next: the line goes to the next page with the line after it (a heading's)."""
+    keep_next: the line goes to the next page with the line after it (a heading's);
+    break_before: the line starts a new page (a page break before its paragraph)."""
 
     height: float
     tag: str = ""
     keep_next: bool = False
+    break_before: bool = False
 
 
 def paginate(lines: Iterable[Line], used: float = 0.0, reserve: float = 0.0) -> list[int]:
@@ -228,8 +249,15 @@ def paginate(lines: Iterable[Line], used: float = 0.0, reserve: float = 0.0) -> 
 def _fill(flow: list[Line], used: float, height: float, page: int) -> list[int]:
     pages: list[int] = []
     for n, line in enumerate(flow):
-        need = line.height + (flow[n + 1].height if line.keep_next and n + 1 < len(flow) else 0)
-        if used + need > height + EPSILON and used > 0:
+        need = line.height
+        ahead = n
+        while (flow[ahead].keep_next and ahead + 1 < len(flow) and need <= height
+               and not flow[ahead + 1].break_before):
+            ahead += 1  # a chain of lines kept together, and the line after it
+            need += flow[ahead].height
+        if need > height:
+            need = line.height  # a chain longer than a page breaks where it must
+        if (line.break_before or used + need > height + EPSILON) and used > 0:
             page += 1
             used = 0.0
         used += line.height

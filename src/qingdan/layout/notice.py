@@ -1,16 +1,11 @@
-"""Where a notice's parts fall on its pages, and the line spacing that keeps the signature
-with the body (GB/T 9704-2012, 7.3.5).
+"""A notice's front part as its template lays it out: the strings, and the lines they take.
 
 The front page is the letterhead (organ mark, number and red rule, title), then the flow:
 recipients, body (and a work notice's sections: headings, paragraphs, the schedule table),
 the attachment note, the signature and the date. A draft's marker line above the organ
 mark takes its height off the space above the mark (render/draft.py), so the letterhead
-is the same height for a draft. When the body ends on
-one page and the signature would start the next, the standard asks for the line or
-character spacing to be adjusted so that the page carrying the signature also carries body
-text. `choose_pitch` tries the spacings between 24 and 20 lines a page, nearest to 22 first,
-and keeps the first under which every renderer (see grid.METRICS) puts the last body line,
-the signature and the date on one page.
+is the same height for a draft. Where these lines fall on the pages, and what is changed
+so that the signature shares its page with body text, is signature.py's.
 """
 
 from __future__ import annotations
@@ -22,7 +17,7 @@ from functools import lru_cache
 from .. import numbering
 from ..model import Notice, Section
 from ..titles import balance_title, cells
-from .grid import LINE_CELLS, METRICS, PITCH_TWIPS, Line, Metrics, line_count, paginate
+from .grid import LINE_CELLS, PITCH_TWIPS, Line, Metrics, break_lines, line_count, spaced
 
 # Heights of the letterhead in points, from the notice template's styles: the organ mark's
 # paragraph (35 mm spacing before less its own leading, an exact 42 pt line), the number's
@@ -140,122 +135,118 @@ def signature_lines(signature: str, date: str, seal: bool = False,
     return pad(max(start - 2, 0)) + signature, pad(start) + date
 
 
-def flow_tags(text: NoticeText, metrics: Metrics,
-              row_extra: float = ROW_EXTRA_PT[-1]) -> list[str | Line]:
-    """What each line of the flow holds (recipients, body, blank, note, signature, date):
-    a tag for a line at the flow's pitch, a Line for one of its own height (a table row,
-    a heading kept with the next line)."""
-    tags: list[str | Line] = []
+# Characters a body line may hold and the character spacing (twips) that gives them: 28 is
+# the standard's; 29 and 27 are the adjustment GB/T 9704-2012 7.3.5 allows, one character
+# either way (a full-width character 15.2 or 16.35 pt instead of 15.75 in the 442.25 pt
+# line, so 29 x 15.2 = 440.8 and 27 x 16.35 = 441.5 pt, with room to spare for rounding).
+CHAR_SPACING = {LINE_CELLS: -5, LINE_CELLS + 1: -16, LINE_CELLS - 1: 7}
+BODY_PT = 16
 
-    def add(tag: str, value: str, first: float, rest: float) -> None:
-        tags.extend([tag] * line_count(value, first, rest, metrics))
 
-    add("recipients", text.recipients, LINE_CELLS, LINE_CELLS)
-    for paragraph in text.body:
-        add("body", paragraph, LINE_CELLS - 2, LINE_CELLS)
+def indent_twips(chars: int) -> int:
+    """The first-line indent of two characters at the spacing that gives chars a line."""
+    return 2 * (BODY_PT * 20 + CHAR_SPACING[chars])
+
+
+@dataclass(frozen=True)
+class FlowLine:
+    """One line of the flow: what it holds (recipients, body, blank, note, signature, date),
+    its own height in points (None: the flow's pitch), whether it keeps with the next line
+    (a heading's) and whether a page break comes before it. Text aside, so that notices of
+    one shape share their layout."""
+
+    tag: str
+    height: float | None = None
+    keep_next: bool = False
+    break_before: bool = False
+
+
+def body_units(text: NoticeText) -> tuple[tuple[str, str], ...]:
+    """The body's paragraphs in order, each ("para" or "heading", its text): the body's,
+    then each section's heading and paragraphs. A page may be broken before any of them,
+    and inside a paragraph (not a heading) at the start of a line."""
+    units = [("para", paragraph) for paragraph in text.body]
     for section in text.sections:
         if section.heading:
-            add("body", section.label + section.heading, LINE_CELLS - 2, LINE_CELLS)
-            tags[-1] = Line(0.0, "body", keep_next=True)  # a heading; its height is the pitch
+            units.append(("heading", section.label + section.heading))
+        units.extend(("para", paragraph) for paragraph in section.paragraphs)
+    return tuple(units)
+
+
+@lru_cache(maxsize=16384)
+def line_starts(value: str, first: float, rest: float, metrics: Metrics) -> tuple[int, ...]:
+    """The character each of break_lines' lines begins with."""
+    starts, at = [], 0
+    for line in break_lines(value, first, rest, metrics):
+        starts.append(at)
+        at += len(line)
+    return tuple(starts)
+
+
+def flow_lines(text: NoticeText, metrics: Metrics, row_extra: float = ROW_EXTRA_PT[-1],
+               chars: int = LINE_CELLS, split: tuple[int, int] | None = None) -> list[FlowLine]:
+    """The flow's lines under one font model, body paragraphs holding chars a line; split:
+    the body unit (see body_units) and its character before which a page is broken (the
+    rest of the paragraph starts the next page flush left, as a continuation)."""
+    found: list[FlowLine] = []
+    wide = spaced(metrics, BODY_PT, CHAR_SPACING[chars] / 20)
+
+    def add(tag: str, value: str, first: float, rest: float) -> None:
+        found.extend([FlowLine(tag)] * line_count(value, first, rest, metrics))
+
+    add("recipients", text.recipients, LINE_CELLS, LINE_CELLS)
+    units = iter(range(len(body_units(text))))
+
+    def body(value: str, heading: bool = False) -> None:
+        unit = next(units)
+        at = split[1] if split is not None and split[0] == unit else None
+        if at:  # the paragraph in two: its head, then its tail on a new page
+            head = line_count(value[:at], chars - 2, chars, wide)
+            tail = line_count(value[at:], chars, chars, wide)
+            found.extend([FlowLine("body")] * head + [FlowLine("body", break_before=True)]
+                         + [FlowLine("body")] * (tail - 1))
+            return
+        count = line_count(value, chars - 2, chars, wide)
+        found.extend([FlowLine("body", break_before=at == 0)] + [FlowLine("body")] * (count - 1))
+        if heading:  # kept with the next line; its height is the pitch
+            found[-1] = FlowLine("body", None, True, found[-1].break_before)
+
+    for paragraph in text.body:
+        body(paragraph)
+    for section in text.sections:
+        if section.heading:
+            body(section.label + section.heading, heading=True)
         for paragraph in section.paragraphs:
-            add("body", paragraph, LINE_CELLS - 2, LINE_CELLS)
+            body(paragraph)
         if section.rows:
-            tags.extend(schedule_rows(section.rows, metrics, row_extra))
+            found.extend(FlowLine("body", line.height) for line in
+                         schedule_rows(section.rows, metrics, row_extra))
     if text.notes:
-        tags.append("blank")
+        found.append(FlowLine("blank"))
     for n, note in enumerate(text.notes):
         first = NOTE_INDENT - 3 if n == 0 else NOTE_INDENT
         add("note", note, LINE_CELLS - first, LINE_CELLS - NOTE_INDENT)
-    tags.extend(["blank"] * text.gap)
+    found.extend([FlowLine("blank")] * text.gap)
     add("signature", text.signature_line, LINE_CELLS, LINE_CELLS)
     add("date", text.date_line, LINE_CELLS, LINE_CELLS)
-    return tags
+    return found
 
 
-def _letterhead(titles: int, rule: float) -> list[Line]:
+def letterhead(titles: int, rule: float) -> list[Line]:
     """The letterhead's lines above the flow, for a title of that many lines."""
     blank = Line(LINE_PT, "letterhead")
     return [Line(MARK_BLOCK_PT, "letterhead"), blank, blank, Line(LINE_PT + rule, "letterhead"),
             blank, blank, *[blank] * titles, blank]
 
 
-@dataclass(frozen=True)
-class Placement:
-    """The pages of the last body line, the signature and the date under one renderer."""
-
-    body: int
-    signature: int
-    date: int
-
-    @property
-    def together(self) -> bool:
-        return self.body == self.signature == self.date
-
-
 def schedule_rows(rows: Sequence[tuple[str, ...]], metrics: Metrics,
-                  extra: float) -> list[str | Line]:
+                  extra: float) -> list[Line]:
     """The schedule table's rows (its header first) as lines of their own height."""
     cell = SCHEDULE_PT - 0.25  # the table styles' character spacing
     capacity = [(width - 2 * CELL_MARGIN_TWIPS) / 20 / cell for _, width in SCHEDULE_COLUMNS]
-    found: list[str | Line] = []
+    found: list[Line] = []
     for row in [tuple(name for name, _ in SCHEDULE_COLUMNS), *rows]:
         lines = max(line_count(value, room, room, metrics)
                     for value, room in zip(row, capacity, strict=True))
         found.append(Line(lines * SCHEDULE_LINE_TWIPS / 20 + extra, "body"))
     return found
-
-
-def place(letterhead: list[Line], tags: Sequence[str | Line], pitch_twips: int,
-          reserve: float = 0.0) -> Placement:
-    pitch = pitch_twips / 20
-    lines = letterhead + [Line(pitch, tag) if isinstance(tag, str)
-                          else Line(tag.height or pitch, tag.tag, tag.keep_next) for tag in tags]
-    pages = paginate(lines, reserve=reserve)
-
-    def last(tag: str) -> int:
-        return max((p for p, line in zip(pages, lines, strict=True) if line.tag == tag),
-                   default=0)
-
-    return Placement(last("body") or last("recipients"), last("signature"), last("date"))
-
-
-def placements(text: NoticeText, pitch_twips: int = PITCH_TWIPS) -> list[Placement]:
-    """The placement under every renderer the notice may meet."""
-    return [place(_letterhead(len(text.title_lines), rule), flow_tags(text, m, row),
-                  pitch_twips, _reserve(text)) for m in METRICS for rule, row in RENDERERS]
-
-
-def _reserve(text: NoticeText) -> float:
-    """Without attachments the end block shares the signature's page."""
-    return 0.0 if text.notes else END_BLOCK_PT
-
-
-@lru_cache(maxsize=256)
-def choose_pitch(text: NoticeText) -> int | None:
-    """The flow's line pitch in twips that keeps the signature and date with the body under
-    every renderer: PITCH_TWIPS when nothing needs changing, else the nearest pitch between
-    24 and 20 lines a page that does it, None when none does. (Remembered: the check and
-    the renderer both ask.)"""
-    rows = any(section.rows for section in text.sections)  # the only use of row_extra
-    flows: dict[tuple[Metrics, float | None], tuple[str | Line, ...]] = {}
-    cases = []
-    for m in METRICS:
-        for rule, row in RENDERERS:
-            key = (m, row if rows else None)
-            if key not in flows:
-                flows[key] = tuple(flow_tags(text, m, row))
-            cases.append((rule, flows[key]))
-    return _pitch_for(len(text.title_lines), tuple(cases), _reserve(text))
-
-
-@lru_cache(maxsize=256)
-def _pitch_for(titles: int, cases: tuple[tuple[float, tuple[str | Line, ...]], ...],
-               reserve: float) -> int | None:
-    """choose_pitch for a flow's shape: how many title lines, what each line of the flow
-    holds under each renderer. The units of a roster mostly share one shape, whatever
-    their names, so the pages are laid out once for all of them."""
-    heads = {rule: _letterhead(titles, rule) for rule, _ in cases}
-    for pitch in sorted(range(MIN_PITCH, MAX_PITCH + 1), key=lambda p: abs(p - PITCH_TWIPS)):
-        if all(place(heads[rule], tags, pitch, reserve).together for rule, tags in cases):
-            return pitch
-    return None

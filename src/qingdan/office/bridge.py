@@ -150,8 +150,14 @@ def convert(desktop, request):
             no_autospacing(document)
         if not request.get("pictures", True):
             no_pictures(document)
+        store = [prop("FilterName", request["store"])]
+        if request.get("pdf"):
+            # The blank page a section that starts on an even page may need (a notice's
+            # end block on the last even side) is a page of the set: export it.
+            store.append(prop("FilterData", uno.Any("[]com.sun.star.beans.PropertyValue",
+                                                    (prop("IsSkipEmptyPages", False),))))
         document.storeToURL(uno.systemPathToFileUrl(os.path.abspath(request["dst"])),
-                            (prop("FilterName", request["store"]),))
+                            tuple(store))
     finally:
         document.close(True)
 

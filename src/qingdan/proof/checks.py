@@ -34,6 +34,7 @@ class Printed:
     lines: list[Line]
     locator: Locator
     notice: Notice | None = None
+    duplex: bool = True  # printed on both sides: the end block belongs on an even page
     found: list[Diagnostic] = field(default_factory=list)
 
     def frame(self, page: int) -> Frame:
@@ -156,11 +157,21 @@ class _Pages:
 
     # --- lines and the text block ---
 
+    def _cell(self, line: int) -> float:
+        """The character width of a line's paragraph: 3号 at -0.25 pt, or the spacing its
+        runs set (qingdan fits 27 or 29 characters in a notice's body lines)."""
+        for j, char in enumerate(self.result.printed):
+            if char.owner == line and j in self.result.expected_of:
+                owner = self.result.expected[self.result.expected_of[j]].owner
+                return self.doc.paragraphs[owner].cell or CELL
+        return CELL
+
     def widths_and_edges(self) -> None:
         for index, line in enumerate(self.lines):
             frame = self.doc.frame(line.page)
-            columns = round(((line.x0 - frame.left) / CELL + line.cells) * 2) / 2
-            limit = int((frame.right - frame.left) / CELL * 2 + 0.2) / 2  # 28 on upright A4
+            cell = self._cell(index) if line.body else CELL
+            columns = round(((line.x0 - frame.left) / cell + line.cells) * 2) / 2
+            limit = int((frame.right - frame.left) / cell * 2 + 0.2) / 2  # 28 on upright A4
             wide = line.body and columns > limit
             if wide:
                 self._add("E953", f"第 {line.page} 页“{line.chars[:12]}……”这一行占 "
@@ -209,16 +220,25 @@ class _Pages:
     # --- page numbers ---
 
     def page_numbers(self) -> None:
+        hint = "页码用 4 号半角宋体“— 1 —”，单页居右、双页居左，各空一字，距版心下边缘 7 毫米"
         for page in range(1, self.count + 1):
             frame = self.doc.frame(page)
             shown = [ln for ln in self.doc.lines if ln.page == page and ln.page_number(frame)]
             content = next((i for i, ln in enumerate(self.lines) if ln.page == page), None)
-            if content is None:
-                continue  # a blank page carries no number
-            if page == self.count > 1 and not any(ln.page == page - 1 for ln in self.lines):
-                continue  # nor the end block's page after a blank one (GB/T 9704 7.5)
+            after_blank = page == self.count > 1 and not any(
+                ln.page == page - 1 for ln in self.lines)
+            if content is None or after_blank:
+                # A blank page carries no number, nor the end block's page after a blank
+                # one (GB/T 9704 7.5).
+                if shown and content is None:
+                    self._add("E958", f"第 {page} 页是空白页，却印有页码", self._blank_source(),
+                              "空白页和其后的版记页都不编页码（GB/T 9704-2012 7.5）")
+                elif shown and content is not None:
+                    self._add("E958", f"第 {page} 页（版记页）前是空白页，却印有页码",
+                              self._line_source(content),
+                              "空白页和其后的版记页都不编页码（GB/T 9704-2012 7.5）")
+                continue
             where = self._line_source(content)
-            hint = "页码用 4 号半角宋体“— 1 —”，单页居右、双页居左，各空一字，距版心下边缘 7 毫米"
             if not shown:
                 self._add("E958", f"第 {page} 页没有页码", where, hint)
                 continue
@@ -235,6 +255,12 @@ class _Pages:
             elif not 5 <= below <= 9:
                 self._add("E958", f"第 {page} 页的页码距版心下边缘 {below:.1f} 毫米，应为 7 毫米",
                           where, hint)
+
+    def _blank_source(self) -> Location:
+        """Where to report a blank page: the notice's end block, else the document."""
+        notice = self.doc.notice
+        source = notice and (notice.copy_to or notice.printer or notice.date)
+        return source.location if source else self.doc.locator.fallback
 
     # --- the notice: signature and end block ---
 
@@ -267,8 +293,9 @@ class _Pages:
                 return
         self._add("E956", f"发文机关署名“{notice.signature.value}”印在第 {page} 页，"
                   "该页没有正文", notice.signature.location,
-                  "署名和成文日期须与正文同页（GB/T 9704-2012 7.3.5）：调整正文的字数或行距，"
-                  "使至少一行正文移到署名所在页，不用“此页无正文”")
+                  "署名和成文日期须与正文同页（GB/T 9704-2012 7.3.5），不用“此页无正文”："
+                  "qingdan 只在通知模板的 qingdan_flow 书签内调整行距、字距和分页，自定义模板"
+                  "没有这个书签时，增删正文，使至少一行正文移到署名所在页")
 
     def end_block(self, notice: Notice) -> None:
         block = [i for i, p in enumerate(self.doc.paragraphs)
@@ -289,7 +316,9 @@ class _Pages:
         if gap > PITCH / 2:
             self._add("E957", f"版记末行距版心下边缘 {gap / MM:.1f} 毫米，应在最后一页的版心底部",
                       where, hint)
-        if self.count % 2:
+        if self.count % 2 and self.doc.duplex:
             self._add("W959", f"版记在第 {self.count} 页，是单页；双面印刷时版记应在双页"
                       "（最后一面）", where,
-                      "在版记前加一空白页（空白页和版记页都不编页码），或调整正文使末页为双页")
+                      "双面印刷时 qingdan 把版记排在双页（需要时前加空白页，两页都不编页码），"
+                      "自定义的通知模板须保留 qingdan_flow 书签；单面印刷时在 qingdan.yaml 的 "
+                      "printing 下写 sides: simplex")

@@ -24,6 +24,7 @@ class Paragraph:
     boxed: bool  # inside a text box (the notice's end block is one)
     header: bool = False  # in a table's heading row, which repeats on every page
     pitch: float | None = None  # an exact line spacing of its own, in points
+    cell: float | None = None  # a 3号 character's width of its own (size and spacing), pt
 
 
 def _own(paragraph: etree._Element) -> list[etree._Element]:
@@ -49,6 +50,25 @@ def _pitch(paragraph: etree._Element) -> float | None:
         return None
 
 
+def _cell(paragraph: etree._Element) -> float | None:
+    """The width of a full-width character where every run of the paragraph sets its own
+    character spacing (qingdan sets it to fit 27 or 29 characters in a body line)."""
+    spacings = set()
+    for run in paragraph.iterfind(f"{W}r"):
+        if run.find(f"{W}t") is None:
+            continue
+        spacing = run.find(f"{W}rPr/{W}spacing")
+        if spacing is None:
+            return None
+        spacings.add(spacing.get(f"{W}val", ""))
+    if len(spacings) != 1:
+        return None
+    try:
+        return 16 + float(spacings.pop()) * TWIP
+    except ValueError:
+        return None
+
+
 def paragraphs(data: bytes) -> list[Paragraph]:
     """Every paragraph of the document body in order, text boxes where they are anchored.
 
@@ -68,7 +88,7 @@ def paragraphs(data: bytes) -> list[Paragraph]:
         header = any(a.tag == f"{W}tr" and _on(a.find(f"{W}trPr/{W}tblHeader"))
                      for a in ancestors)
         found.append(Paragraph(text, style.get(f"{W}val", "") if style is not None else "",
-                               boxed, header, _pitch(p)))
+                               boxed, header, _pitch(p), _cell(p)))
     return found
 
 

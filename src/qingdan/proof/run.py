@@ -157,5 +157,5 @@ def _check(doc: _Document, sizes: list[tuple[float, float]], lines: list[Line],
         name=doc.name, paragraphs=docx_text.paragraphs(doc.data),
         frames=docx_text.frames(doc.data), sizes=sizes, lines=lines,
         locator=Locator(doc.model, fallback),
-        notice=model if isinstance(model, Notice) else None)
+        notice=model if isinstance(model, Notice) else None, duplex=doc.model.printing.duplex)
     return check(printed)

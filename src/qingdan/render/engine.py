@@ -249,15 +249,18 @@ class CompiledTemplate:
         return DocxTemplate.resolve_listing(None, xml)  # type: ignore[arg-type]
 
     def render(self, context: dict[str, Any], parts: Sequence[Part] = (),
-               body_filter: Callable[[str], str] | None = None, hint: str = "") -> Rendered:
+               body_filter: Callable[[str], str] | None = None, hint: str = "",
+               late_parts: Callable[[], Sequence[Part]] | None = None) -> Rendered:
         """Render one document from plain data, adding parts its body refers to (pictures);
         raises Failed on a template error (hint: the names a template of this kind may
         use, for E502). body_filter, if given, rewrites the rendered body before it is
-        packed."""
+        packed; late_parts then gives the parts that rewrite refers to."""
         rendered = {name: self._render_part(name, context, hint) for name in self.templates}
         body = rendered[BODY_PART]
         if body_filter is not None:
             body = body_filter(body)
+        if late_parts is not None:
+            parts = [*parts, *late_parts()]
         rendered[BODY_PART] = self.prefix + body + self.suffix
         declared = with_parts(self.package, parts) if parts else {}
         return Rendered(self._pack(rendered, declared, parts), inner_body(body))

@@ -18,8 +18,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from .. import numbering
+from ..layout import signature
 from ..layout.grid import PITCH_TWIPS
-from ..layout.notice import choose_pitch, notice_text
+from ..layout.notice import notice_text
 from ..model import Measures, Notice, Project, ResponsibilityList, Unit
 from ..scoring.text import number
 from .docx import has_indicators, list_view, measures_context, sheet_rows, sheet_title
@@ -89,12 +90,13 @@ def sheet_html(doc: Measures, unit: Unit) -> HtmlDocument:
         total=number(total)), landscape=wide)
 
 
-def notice_html(doc: Notice, attached: list[HtmlDocument]) -> HtmlDocument:
+def notice_html(doc: Notice, attached: list[HtmlDocument], duplex: bool = True) -> HtmlDocument:
     """A notice: letterhead, number and red rule, title, body, attachment note, signature,
     each attached document on a new page after its 附件N label, and the end block. The
-    strings and the flow's line pitch are layout.notice's, as the .docx has them."""
+    strings and the flow's line pitch are layout's, as the .docx has them (its character
+    spacing and page break, which only a paginated view could show, are not)."""
     text = notice_text(doc, [a.title for a in attached])
-    pitch = choose_pitch(text)
+    pitch = (signature.choose(text, duplex) or signature.NONE).pitch
     single = len(attached) == 1
     attachments = [{"label": "附件" if single else f"附件{n}", "note": note, "doc": a.markup}
                    for n, (a, note) in enumerate(zip(attached, text.notes, strict=True), 1)]
@@ -105,7 +107,7 @@ def notice_html(doc: Notice, attached: list[HtmlDocument]) -> HtmlDocument:
         number=doc.number.value if doc.number else "", title_lines=list(text.title_lines),
         recipients=text.recipients, body=list(text.body), attachments=attachments,
         gap=text.gap, signature_line=text.signature_line, date_line=text.date_line,
-        pitch=f"{pitch / 20:g}" if pitch not in (None, PITCH_TWIPS) else "",
+        pitch=f"{pitch / 20:g}" if pitch != PITCH_TWIPS else "",
         copy_to=full_stop(doc.copy_to.value) if doc.copy_to else "",
         printer=doc.printer.value if doc.printer else doc.signature.value,
         print_date=numbering.date(doc.print_date.value) if doc.print_date else date))
@@ -134,5 +136,6 @@ def project_html(project: Project) -> list[tuple[str, str, HtmlDocument]]:
     for notice in project.notices:
         if keep(notice.name):
             attached = [issued[a.value] for a in notice.attachments if a.value in issued]
-            out.append((notice.name, "", notice_html(notice, attached)))
+            out.append((notice.name, "", notice_html(notice, attached,
+                                                      project.printing.duplex)))
     return out
