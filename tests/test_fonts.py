@@ -132,6 +132,17 @@ def test_proof_names_every_face_to_install(tmp_path):
     assert "仿宋_GB2312" in dict(found)
     assert "正式印发前请在本机安装仿宋_GB2312" in result.stderr
 
+    # A project that accepts the open faces is told the same substitutions, as notes.
+    config = project / "qingdan.yaml"
+    config.write_text(config.read_text("utf-8") + "printing:\n  fonts: open\n", "utf-8")
+    accepted = run_cli("proof", ".", cwd=project)
+    assert accepted.exit_code == 0, accepted.output
+    assert "W960" not in accepted.stderr
+    noted = re.findall(r"^字体“([^”]+)”没有安装，PDF 中以“([^”]+)”代替.*printing: \{fonts: open\}",
+                       accepted.stderr, re.M)
+    assert sorted(noted) == sorted(found)
+    assert "0 个警告" in accepted.stdout
+
 
 def test_the_profile_never_offers_another_regions_face():
     for entry in fonts.PROFILE:

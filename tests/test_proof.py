@@ -63,7 +63,8 @@ def duplex_project(root: Path, sides: str | None) -> Path:
     project = root / (sides or "duplex")
     shutil.copytree(CASES / "W959-end-block-odd-page", project)
     config = (project / "qingdan.yaml").read_text("utf-8")
-    config = config.split("templates:")[0] + (f"printing:\n  sides: {sides}\n" if sides else "")
+    config = (config.split("templates:")[0] + "printing:\n  fonts: open\n"
+              + (f"  sides: {sides}\n" if sides else ""))
     (project / "qingdan.yaml").write_text(config, "utf-8")
     return project
 

@@ -358,10 +358,13 @@ class RosterUnit:
 class Printing:
     """How the office prints (qingdan.yaml's printing): on both sides of the sheet, so the
     版记 goes on an even page, or on one; and whether a signature that no spacing keeps
-    with the body only warns (W631) instead of failing the build (E631)."""
+    with the body only warns (W631) instead of failing the build (E631); and whether the
+    open faces of the font profile are accepted in the PDFs (proof then notes each
+    substitution instead of warning, W960)."""
 
     duplex: bool = True
     signature_warns: bool = False
+    open_fonts: bool = False
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,9 @@ def proof(path: str | None, strict: bool, fmt: str) -> None:
         progress.close()
     _report(result.found, fmt)
     if fmt == "text":
+        for note in result.notes:
+            click.echo(f"{note}（qingdan.yaml 写明 printing: {{fonts: open}}，接受开源替代字体）",
+                       err=True)
         click.echo(f"校对通过：{result.documents} 份文档，共 {result.pages} 页，"
                    f"{len(result.found)} 个警告。")
     sys.exit(EXIT_OK)

@@ -28,8 +28,11 @@ def _requested(docx: bytes) -> set[str]:
     return fonts.docx_fonts(parts)
 
 
-def substitutions(documents: Iterable[tuple[bytes, Path]], where: Location) -> list[Diagnostic]:
-    """W960 for every face the documents name that their PDFs print in another face."""
+def substitutions(documents: Iterable[tuple[bytes, Path]], where: Location,
+                  accepted: bool = False) -> tuple[list[Diagnostic], list[str]]:
+    """W960 for every face the documents name that their PDFs print in another face; when
+    the project accepts the open faces (printing: {fonts: open}), a note for each instead.
+    A face no document named is a warning either way."""
     seen: dict[tuple[str, str], int] = {}
     strangers: dict[str, int] = {}
     for docx, pdf in documents:
@@ -43,12 +46,15 @@ def substitutions(documents: Iterable[tuple[bytes, Path]], where: Location) -> l
                 seen[key] = seen.get(key, 0) + 1
             if not faces and not fonts.face(family):
                 strangers[family] = strangers.get(family, 0) + 1
-    found = [Diagnostic("W960", f"文档所用的字体“{face}”没有安装，PDF 中以“{family}”代替"
-                                f"（{count} 份 PDF）", where, HINT.format(face=face))
+    notes = [f"字体“{face}”没有安装，PDF 中以“{family}”代替（{count} 份 PDF）"
              for (face, family), count in sorted(seen.items())]
+    found = [] if accepted else [
+        Diagnostic("W960", f"文档所用的{note}", where,
+                   HINT.format(face=face))
+        for note, (face, _) in zip(notes, sorted(seen), strict=True)]
     found += [Diagnostic("W960", f"PDF 中用了文档没有指定的字体“{family}”（{count} 份 PDF）",
                          where, "文档中有些字不在所用字体（或其替代字体）之中，多为特殊符号，"
                          "LibreOffice 改用了别的字体：核对这些字在 PDF 中的样子；替代字体没有"
                          "装全时执行 bash scripts/install-fonts.sh")
               for family, count in sorted(strangers.items())]
-    return found
+    return found, notes if accepted else []

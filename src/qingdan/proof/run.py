@@ -10,7 +10,7 @@ import os
 import subprocess
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ class ProofResult:
     found: list[Diagnostic]
     documents: int
     pages: int
+    notes: list[str] = field(default_factory=list)  # what the project accepts, said once
 
 
 @dataclass
@@ -103,7 +104,9 @@ def run_proof(path: Path, strict: bool = False,
                     model.location if model is not None else where,
                     f"用 LibreOffice 打开同名 .docx 查看；转换较慢时可用环境变量 "
                     f"{pdf.ENV_TIMEOUT} 放宽每份文档的时限（秒）"))
-        found += substitutions(((d.data, d.pdf) for d in done), where)
+        faces, notes = substitutions(((d.data, d.pdf) for d in done), where,
+                                     accepted=prepared.project.printing.open_fonts)
+        found += faces
         workers = max(1, min(os.cpu_count() or 1, len(done)))
         with ThreadPoolExecutor(workers) as pool:
             read = list(pool.map(lambda d: _read(d, pdftotext), done))
@@ -121,7 +124,7 @@ def run_proof(path: Path, strict: bool = False,
     found = apply_settings(found, prepared.project.settings)
     if errors(found) or (strict and found):
         raise Failed(found)
-    return ProofResult(found, len(documents), pages)
+    return ProofResult(found, len(documents), pages, notes)
 
 
 def _read(doc: _Document, pdftotext: str) -> tuple[list[tuple[float, float]], list[Line]] | str:
