@@ -361,24 +361,3 @@ def diff_list_sets(old_docs: tuple[Document, ...], new_docs: tuple[Document, ...
         pairs[name] = (prior, doc)
     return ProjectDiff(lists=diffs, added_lists=[n for n in after if n not in before],
                        removed_lists=[n for n in before if n not in after], pairs=pairs)
-
-
-def to_json(result: ProjectDiff) -> dict[str, object]:
-    """The diff as plain data for other tools."""
-    def entry(e: Entry | None) -> dict[str, object] | None:
-        if e is None:
-            return None
-        return {"id": e.id, "role": e.role, "role_name": e.role_name, "number": e.number,
-                "text": e.text}
-
-    def one(d: ListDiff) -> dict[str, object]:
-        return {"name": d.name, "old_title": d.old_title, "new_title": d.new_title,
-                "counts": d.counts(),
-                "changes": [{"kinds": list(c.kinds), "old": entry(c.old), "new": entry(c.new),
-                             "segments": [[s.kind, s.text] for s in c.segments],
-                             "note": c.describe()} for c in d.changes]}
-
-    return {"lists": [one(d) for d in result.lists], "added_lists": result.added_lists,
-            "removed_lists": result.removed_lists,
-            "units": [{"unit": u.unit, "status": u.status,
-                       "lists": [one(d) for d in u.lists]} for u in result.units]}

@@ -133,7 +133,8 @@ def impacts(base: list[ListDiff], unit_diffs: dict[str, list[ListDiff]], own: st
         ident, where = _key(change)
         key = (document, ident)
         if key not in rows:
-            rows[key] = Impact(document, ident, where, change.type_names)
+            rows[key] = Impact(document, ident, names.get(f"{document}:{ident}", where),
+                               change.type_names)
             old_ids[key] = change.old.id if change.old else ident
         return rows[key]
 
