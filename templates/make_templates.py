@@ -380,7 +380,7 @@ def comparison() -> bytes:
     landscape(t)
     t.title_block()
     t.styled("flush", "{{ legend }}", FANGSONG)
-    columns = [("序号", 800), ("原条文", 4200), ("修订后条文", 4200), ("修改类型", 1300),
+    columns = [("序号", 800), ("原条文", 4100), ("修订后条文", 4100), ("修改类型", 1500),
                ("修订说明", 2256)]
     rows = [[name for name, _ in columns], ["{%tr for r in rows %}"],
             ["{{ r.no }}", "{{r r.old }}", "{{r r.new }}", "{{ r.types }}", "{{ r.note }}"],
@@ -399,7 +399,7 @@ def comparison() -> bytes:
                ("{{ c.name }}", "{{ c.count }}"))
     t.styled("h1", "二、影响范围", HEITI)
     t.body("{%p if impacts %}")
-    reach = [("序号", 700), ("条目", 2000), ("修改类型", 1500), ("涉及单位", 3000),
+    reach = [("序号", 800), ("条目", 1900), ("修改类型", 1500), ("涉及单位", 3000),
              ("引用它的指标和条文", 3056), ("不再适用的单位调整", 2500)]
     grid_table(t, reach, [[name for name, _ in reach], ["{%tr for r in impacts %}"],
                           ["{{ r.no }}", "{{ r.where }}", "{{ r.types }}", "{{ r.units }}",

@@ -105,6 +105,7 @@ class Reading:
     """What the rules find in one text."""
 
     classes: Counter[str] = field(default_factory=Counter)  # strong, weak: how many
+    modals: Counter[str] = field(default_factory=Counter)  # the words themselves
     bodies: Counter[str] = field(default_factory=Counter)
     burdens: Counter[str] = field(default_factory=Counter)
     frequencies: list[tuple[str, float]] = field(default_factory=list)  # (每年至少两次, 2.0)
@@ -142,6 +143,7 @@ def read(text: str) -> Reading:
         start = end - len(word) + 1
         if kind in ("strong", "weak"):
             found.classes[kind] += 1
+            found.modals[word] += 1
         elif kind == "body":
             found.bodies[word] += 1
         elif kind == "burden":
@@ -208,7 +210,9 @@ def _both_sides(before: Reading, after: Reading) -> list[Tag]:
     if strong or weak:
         net = strong - weak
         direction = "weaker" if net < 0 else "stronger" if net > 0 else "changed"
-        tags.append(Tag("obligation", direction))
+        was = _listed(before.modals - after.modals) or "无"
+        now = _listed(after.modals - before.modals) or "无"
+        tags.append(Tag("obligation", direction, f"{was}改为{now}"))
     gained = list((after.bodies - before.bodies).keys())
     lost = list((before.bodies - after.bodies).keys())
     if gained or lost:

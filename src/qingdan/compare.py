@@ -96,7 +96,9 @@ def compare(old: Path, new: Path) -> ProjectDiff:
         unit_docs[unit.unit.name] = {d.name: d for d in new_docs}
     result.units += [UnitDiff(u.unit.name, "removed") for u in old_units.values()]
     result.templates = after.project.templates
-    result.stale_overlays = stale_overlays(before.project.roster, after.project)
+    result.stale_overlays = stale_overlays(before.project.roster, after.project, names)
+    result.unit_names = ([after.project.unit.name] if after.project.unit and new_base else [])
+    result.unit_names += [u.unit.name for u in after.project.roster]
     own = after.project.unit.name if after.project.unit and new_base else None
     result.impacts = impacts(result.lists, unit_diffs, own,
                              Version(old_project, old_resolve, {}),

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .changetypes import Tag, compare_texts, masked, one_side, ordered
+from .changetypes import NAMES, Tag, compare_texts, masked, one_side, ordered
 from .entries import (
     Entry,
     Resolver,
@@ -92,7 +92,8 @@ class Change:
             return "删除条目。"
         if "moved" in self.kinds:
             parts.append(f"由“{self.old.role_name}”移至“{self.new.role_name}”")  # type: ignore[union-attr]
-        details = [t.detail for t in self.types if t.detail and t.type != "scope"]
+        details = [t.detail for t in self.types
+                   if t.detail and not (t.type == "scope" and "moved" in self.kinds)]
         if "reworded" in self.kinds and not details:
             parts.append("修改文字")
         parts += details
@@ -133,13 +134,15 @@ class ListDiff:
         return table
 
     def type_counts(self) -> dict[str, int]:
-        """How many changes carry each 修改类型, in the order of the types."""
+        """How many changes carry each 修改类型, in the order of the types (then the kinds
+        of changes that are only structural)."""
         table: dict[str, int] = {}
         for change in self.changes:
             if change.visible:
                 for name in change.type_names:
                     table[name] = table.get(name, 0) + 1
-        return table
+        rank = {name: n for n, name in enumerate([*NAMES.values(), *KIND_NAMES.values()])}
+        return dict(sorted(table.items(), key=lambda pair: rank.get(pair[0], len(rank))))
 
     @property
     def changed(self) -> bool:
@@ -337,6 +340,7 @@ class ProjectDiff:
     templates: dict[str, Path] = field(default_factory=dict)  # the new version's
     impacts: list[Any] = field(default_factory=list)  # impact.Impact, one per changed entry
     stale_overlays: list[Any] = field(default_factory=list)  # impact.StaleOverlay
+    unit_names: list[str] = field(default_factory=list)  # every unit the new version builds for
 
 
 Document = ResponsibilityList | Measures

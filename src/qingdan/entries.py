@@ -43,6 +43,7 @@ class Entry:
     uses: frozenset[str] = frozenset()  # scoring values its text prints: grades, weight:x
     values: tuple[str, ...] = ()  # those values as printed, masked before the text rules
     location: Location | None = field(default=None, compare=False)
+    name: str = ""  # how a reader knows an entry that has no label (a scoring rule)
 
     @property
     def label(self) -> str:
@@ -55,7 +56,9 @@ class Entry:
 
     @property
     def where(self) -> str:
-        """How a reader finds it: 主体责任 4., 二、考核内容和分值 （五）."""
+        """How a reader finds it: 主体责任 4., 二、考核内容和分值 （五）, 评分规则：总分."""
+        if self.name:
+            return self.name
         return f"{self.role_name} {self.label}".strip() if self.label else self.role_name
 
 
@@ -169,22 +172,25 @@ def scoring_entries(doc: Measures) -> list[Entry]:
     out += [Entry(f"scoring:weight:{c.id}", "scoring", SCORING, 0,
                   f"综合成绩构成：{c.name.value}占{number(c.weight)}%",
                   uses=frozenset({f"weight:{c.id}"}), values=(f"{number(c.weight)}%",),
+                  name=f"{SCORING}：{c.name.value}权重",
                   location=c.weight_location)
             for c in scoring.components]
     if scoring.formula is not None:
         out.append(Entry("scoring:formula", "scoring", SCORING, 0,
                          f"计算公式：{scoring.formula.value}", uses=frozenset({"formula"}),
-                         values=(scoring.formula.value,), location=scoring.formula.location))
+                         values=(scoring.formula.value,), name=f"{SCORING}：计算公式",
+                         location=scoring.formula.location))
     if scoring.bands:
         grades = scoring_text.grades(scoring)
         out.append(Entry("scoring:grades", "scoring", SCORING, 0, f"考核等次：{grades}",
-                         uses=frozenset({"grades"}), values=(grades,),
+                         uses=frozenset({"grades"}), values=(grades,), name=f"{SCORING}：考核等次",
                          location=scoring.bands[0].location))
     for veto in scoring.vetoes:
         effect = scoring_text.veto_effect(veto, scoring)
         out.append(Entry(f"scoring:veto:{veto.id}", "scoring", SCORING, 0,
                          f"一票否决：{veto.condition.value}的，{effect}",
-                         uses=frozenset({"vetoes"}), values=(effect,), location=veto.location))
+                         uses=frozenset({"vetoes"}), values=(effect,), location=veto.location,
+                         name=f"{SCORING}：一票否决"))
     return out
 
 
@@ -209,6 +215,6 @@ def reader_names(docs: tuple[ResponsibilityList | Measures, ...]) -> dict[str, s
         for entry in measures_entries(doc):
             if entry.id in headings:
                 names[f"{doc.name}:{entry.id}"] = entry.label + headings[entry.id]
-            elif not entry.id.startswith("scoring:"):
+            else:
                 names[f"{doc.name}:{entry.id}"] = entry.where
     return names

@@ -18,7 +18,9 @@ from .entries import Entry, Resolver, entries, measures_entries, uses_of
 from .model import Measures, Project, ResponsibilityList, RosterUnit
 from .units import OP_NAMES, unit_project
 
-STALE = ("E811", "E812", "E813", "E301")  # an overlay the new base no longer takes
+# An overlay the new base no longer takes, by the code units.unit_project reports it with.
+STALE = {"E811": "所指条目已不在新版本中", "E812": "与新版本的文字相同，不再起作用",
+         "E813": "所指角色或文件已不在新版本中", "E301": "新增条目的编号在新版本中已有"}
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class StaleOverlay:
     target: str  # the id the overlay names
     op: str  # 替换, 删除, 新增, 移动
     reason: str
+    where: str = ""  # how readers knew the target in the old version: 副书记 1.
 
 
 @dataclass
@@ -102,7 +105,8 @@ def _title(doc: ResponsibilityList | Measures) -> str:
     return doc.name if "{" in title else title
 
 
-def stale_overlays(old_roster: tuple[RosterUnit, ...], new_base: Project) -> list[StaleOverlay]:
+def stale_overlays(old_roster: tuple[RosterUnit, ...], new_base: Project,
+                   names: dict[str, str]) -> list[StaleOverlay]:
     """Last year's overlays replayed on this year's base: those it refuses."""
     found: list[StaleOverlay] = []
     for unit in old_roster:
@@ -114,8 +118,10 @@ def stale_overlays(old_roster: tuple[RosterUnit, ...], new_base: Project) -> lis
                 for op in ops:
                     spots = [t.location for t in (op.target, op.after, op.to) if t is not None]
                     if problem.location in spots:
-                        found.append(StaleOverlay(unit.unit.name, document, op.target.value,
-                                                  OP_NAMES[op.op], problem.message))
+                        target = op.target.value
+                        found.append(StaleOverlay(
+                            unit.unit.name, document, target, OP_NAMES[op.op],
+                            STALE[problem.code], names.get(f"{document}:{target}", "")))
     return found
 
 

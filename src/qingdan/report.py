@@ -95,9 +95,9 @@ def list_diff_text(diff: ListDiff, color: bool) -> list[str]:
         lines.append(f"  修改类型：{types}")
     for change in diff.changes:
         kinds = "、".join(KIND_NAMES[k] for k in change.kinds)
-        where = (f"{change.old.role_name} {change.old.label}" if change.old else "")
-        if change.new:
-            where += (" → " if where else "") + f"{change.new.role_name} {change.new.label}"
+        where = change.old.where if change.old else ""
+        if change.new and change.new.where != where:
+            where += (" → " if where else "") + change.new.where
         ident = change.new.id if change.new else change.old.id  # type: ignore[union-attr]
         named = f"　{'、'.join(t.name for t in change.types)}" if change.types else ""
         lines.append(f"  [{kinds}] {ident}（{where}）{named}")
@@ -123,8 +123,8 @@ def impact_text(result: ProjectDiff) -> list[str]:
             lines.append(f"      引用它的指标和条文：{'；'.join(found.cited_by)}")
     if result.stale_overlays:
         lines.append("不再适用的单位调整（上一版本名册中的调整，用于新版本的基础清单时）：")
-        lines += [f"  {s.unit}：{s.document} {s.op}“{s.target}”：{s.reason}"
-                  for s in result.stale_overlays]
+        lines += [f"  {s.unit}：{s.document} {s.op}“{s.where or s.target}”（{s.target}）："
+                  f"{s.reason}" for s in result.stale_overlays]
     return lines
 
 

@@ -86,17 +86,20 @@ def comparison_rows(diff: ListDiff) -> list[Row]:
     return rows
 
 
-def impact_rows(impacts: Sequence[Any], only: set[str] | None = None) -> list[ImpactRow]:
+def impact_rows(impacts: Sequence[Any], only: set[str] | None = None,
+                every: Sequence[str] = ()) -> list[ImpactRow]:
     """The impact list (impact.Impact) as table rows; only: the units to name (a unit's
-    own table names that unit alone)."""
+    own table names that unit alone); every: all the units, named together when all are."""
     rows = []
     for n, found in enumerate(impacts, 1):
         units = [u for u in found.units if only is None or u in only]
         kept = [u for u in found.kept if only is None or u in only]
         shown = "、".join(units) or "无"
+        if only is None and len(every) > 1 and set(units) == set(every):
+            shown = f"全部{len(every)}个单位"
         if kept:
             shown += f"（{'、'.join(kept)}以本单位调整后的文字为准，不受影响）"
-        overlays = "；".join(f"{s.unit}：{s.op}“{s.target}”，{s.reason}" for s in found.overlays
+        overlays = "；".join(f"{s.unit}的“{s.op}”调整：{s.reason}" for s in found.overlays
                              if only is None or s.unit in only)
         rows.append(ImpactRow(str(n), found.where, "、".join(found.types), shown,
                               "；".join(found.cited_by) or "无", overlays or "无"))
@@ -109,7 +112,7 @@ class Summary:
 
     impacts: Sequence[Any] = ()
     units: set[str] | None = None  # the units to name; None: all
-    stale: Sequence[Any] = field(default_factory=tuple)
+    every: Sequence[str] = field(default_factory=tuple)  # all the units of the new version
 
 
 def render_comparison(diff: ListDiff, template: Path, summary: Summary | None = None) -> Rendered:
@@ -122,7 +125,7 @@ def render_comparison(diff: ListDiff, template: Path, summary: Summary | None = 
                "summary_title": SUMMARY_TITLE,
                "type_rows": [{"name": name, "count": str(count)}
                              for name, count in diff.type_counts().items()],
-               "impacts": impact_rows(summary.impacts, summary.units)}
+               "impacts": impact_rows(summary.impacts, summary.units, summary.every)}
     return compiled(template).render(context, hint=COMPARISON_NAMES)
 
 
