@@ -138,5 +138,5 @@ def _summary(result, each, unit: str | None):
 
     changed = {(c.new or c.old).id for c in each.changes}
     found = [i for i in result.impacts if i.document == each.name and i.entry in changed
-             and (unit is None or unit in i.units or unit in i.kept)]
+             and (unit is None or unit in i.units)]
     return Summary(found, None if unit is None else {unit}, result.unit_names)

@@ -86,14 +86,23 @@ def verify(data: bytes, old: Sequence[Expected], new: Sequence[Expected], title:
             continue
         at = next((i for i, (a, b) in enumerate(zip(got, want, strict=False)) if a != b.text),
                   min(len(got), len(want)))
-        expected = want[at].text if at < len(want) else "（无）"
-        actual = got[at] if at < len(got) else "（无）"
+        expected, actual = _around(want[at].text if at < len(want) else "（无）",
+                                   got[at] if at < len(got) else "（无）")
         where = want[min(at, len(want) - 1)].location if want else Location("")
         raise Failed([Diagnostic(
             "E671", f"《{title}》（修订稿）“全部{'接受' if accept else '拒绝'}修订”后与{side}不同："
-                    f"第 {at + 1} 段应为“{_cut(expected)}”，实为“{_cut(actual)}”", where,
+                    f"第 {at + 1} 段应为“{expected}”，实为“{actual}”", where,
             hint="这是 qingdan 的缺陷，修订稿没有写出；请把两个版本一并报告给维护者")])
 
 
-def _cut(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[:limit] + "……"
+def _around(expected: str, actual: str, before: int = 8, after: int = 16) -> tuple[str, str]:
+    """Both texts around the first character where they differ, cut with ……."""
+    same = next((i for i, (a, b) in enumerate(zip(expected, actual, strict=False)) if a != b),
+                min(len(expected), len(actual)))
+    start = max(0, same - before)
+
+    def cut(text: str) -> str:
+        end = same + after
+        return ("……" if start else "") + text[start:end] + ("……" if end < len(text) else "")
+
+    return cut(expected), cut(actual)
