@@ -188,7 +188,10 @@ def _model_tags(old: Entry, new: Entry, kinds: list[str], setting: Setting) -> l
 
 def _scoring_detail(old: Entry, new: Entry, names: set[str] | frozenset[str]) -> str:
     if old.id.startswith("scoring:"):
-        return f"{old.text}改为{new.text.partition('：')[2]}"
+        what = old.where.partition("：")[2]
+        if names & BANDS or not (old.values and new.values):
+            return f"{what}调整"
+        return f"{what}由{old.values[0]}改为{new.values[0]}"
     words = {"grades": "等次区间", "vetoes": "一票否决", "formula": "计算公式", "total": "总分"}
     shown = sorted(words.get(n, "权重" if n.startswith("weight:") else "分值") for n in names)
     return f"所写的{'、'.join(dict.fromkeys(shown))}随评分规则改变"
