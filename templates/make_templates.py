@@ -25,6 +25,7 @@ from docx_kit import (  # noqa: E402
     KAITI,
     MARK_PT,
     PPR_ORDER,
+    TITLE_PT,
     XIAOBIAOSONG,
     Builder,
     child,
@@ -271,15 +272,41 @@ def scoring_sheet(wide: bool) -> bytes:
 
 def comparison() -> bytes:
     """修订对照表: landscape, one row per changed item; the old and new text cells take
-    run-level content ({{r …}}) so deletions can be struck through and additions marked."""
+    run-level content ({{r …}}) so deletions can be struck through and additions marked.
+    Then, on a page of its own, the counts by 修改类型 and the impact list."""
     t = Builder()
     landscape(t)
     t.title_block()
     t.styled("flush", "{{ legend }}", FANGSONG)
-    columns = [("序号", 900), ("原条文", 4700), ("修订后条文", 4700), ("修订说明", 2456)]
+    columns = [("序号", 800), ("原条文", 4100), ("修订后条文", 4100), ("修改类型", 1500),
+               ("修订说明", 2256)]
     rows = [[name for name, _ in columns], ["{%tr for r in rows %}"],
-            ["{{ r.no }}", "{{r r.old }}", "{{r r.new }}", "{{ r.note }}"], ["{%tr endfor %}"]]
-    grid_table(t, columns, rows, ("{{ r.no }}",))
+            ["{{ r.no }}", "{{r r.old }}", "{{r r.new }}", "{{ r.types }}", "{{ r.note }}"],
+            ["{%tr endfor %}"]]
+    grid_table(t, columns, rows, ("{{ r.no }}", "{{ r.types }}"))
+    t.body("{%p if type_rows %}")
+    heading = t.styled("title", "{{ summary_title }}", XIAOBIAOSONG, TITLE_PT)
+    ppr = heading._p.get_or_add_pPr()
+    child(ppr, "w:pageBreakBefore")
+    reorder(ppr, PPR_ORDER)
+    t.body("")
+    t.styled("h1", "一、修改类型统计", HEITI)
+    counts = [("修改类型", 3000), ("处数", 1500)]
+    grid_table(t, counts, [[name for name, _ in counts], ["{%tr for c in type_rows %}"],
+                           ["{{ c.name }}", "{{ c.count }}"], ["{%tr endfor %}"]],
+               ("{{ c.name }}", "{{ c.count }}"))
+    t.styled("h1", "二、影响范围", HEITI)
+    t.body("{%p if impacts %}")
+    reach = [("序号", 800), ("条目", 1900), ("修改类型", 1500), ("涉及单位", 3000),
+             ("引用它的指标和条文", 3056), ("不再适用的单位调整", 2500)]
+    grid_table(t, reach, [[name for name, _ in reach], ["{%tr for r in impacts %}"],
+                          ["{{ r.no }}", "{{ r.where }}", "{{ r.types }}", "{{ r.units }}",
+                           "{{ r.cited }}", "{{ r.overlays }}"], ["{%tr endfor %}"]],
+               ("{{ r.no }}", "{{ r.types }}"))
+    t.body("{%p else %}")
+    t.body("本文件只有序号变化，不涉及职责和指标的实质修改。")
+    t.body("{%p endif %}")
+    t.body("{%p endif %}")
     return t.save()
 
 

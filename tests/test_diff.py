@@ -81,17 +81,18 @@ def test_comparison_table_rows_in_order(outputs):
     texts = [p.text for p in document.paragraphs if p.text]
     assert texts[:2] == [f"《{TITLE}》", "修订对照表"]
     assert texts[2].startswith("说明：")
-    [table] = document.tables
+    table = document.tables[0]  # then the summary page's two tables
     rows = [[c.text for c in row.cells] for row in table.rows]
-    assert rows[0] == ["序号", "原条文", "修订后条文", "修订说明"]
+    assert rows[0] == ["序号", "原条文", "修订后条文", "修改类型", "修订说明"]
     # The id-only change (qita -> qita-shixiang, same text, same place) reads as before.
     assert [r[0] for r in rows[1:]] == [str(i) for i in range(1, 9)]
-    assert rows[1][3] == "按上级新要求，专题研究改为每半年至少一次。"  # the source's note
+    assert rows[1][4] == "按上级新要求，专题研究改为每半年至少一次。"  # the source's note
+    assert rows[1][3] == "时限频次" and rows[4][3] == "范围调整" and rows[7][3] == "序号变化"
     assert rows[2][1] == "（新增）" and rows[2][2].startswith("4.建立意识形态领域情况")
     assert rows[3][2] == "（删除）" and rows[3][1].startswith("4.加强宣传思想文化队伍建设")
-    assert rows[4][3] == "由“书记”移至“主体责任”。"
+    assert rows[4][4] == "由“书记”移至“主体责任”。"
     assert rows[6][1].startswith("3.经常性") and rows[6][2].startswith("2.经常性")
-    assert rows[7][3] == "序号由4调整为3。"
+    assert rows[7][4] == "序号由4调整为3。"
     # Readers know items by their text and number: no source id, no ASCII spacing.
     for row in rows:
         for cell in row:

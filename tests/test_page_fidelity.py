@@ -91,16 +91,17 @@ def corpus(tmp_path_factory) -> dict[Path, Path]:
 
 def pdf_text(pdf: Path, doc: Path) -> Counter[str]:
     """The characters the PDF prints, without page numbers and the table header rows that
-    repeat on each page after the first."""
+    repeat on each page after the first page that shows them."""
     pages, found = lines(pdf)
     kept = [ln for ln in found if not PAGE_NUMBER.match(ln.text.replace(" ", ""))]
     printed = Counter(c for ln in kept for c in ln.text if not c.isspace())
     for header in header_rows(doc):
         cells = [c for c in header if c]
-        for page in range(2, pages + 1):
-            texts = {ln.text.replace(" ", "") for ln in kept if ln.page == page}
-            if all(c in texts for c in cells):
-                printed -= Counter("".join(cells))
+        showing = [page for page in range(1, pages + 1)
+                   if all(c in {ln.text.replace(" ", "") for ln in kept if ln.page == page}
+                          for c in cells)]
+        for _ in showing[1:]:  # a table may start on any page: its first header is text
+            printed -= Counter("".join(cells))
     return printed
 
 

@@ -90,14 +90,41 @@ def list_diff_text(diff: ListDiff, color: bool) -> list[str]:
     for role, row in diff.counts().items():
         counts = "，".join(f"{KIND_NAMES[k]} {n}" for k, n in row.items() if n)
         lines.append(f"  {role}：{counts}")
+    types = "，".join(f"{name} {n}" for name, n in diff.type_counts().items())
+    if types:
+        lines.append(f"  修改类型：{types}")
     for change in diff.changes:
         kinds = "、".join(KIND_NAMES[k] for k in change.kinds)
-        where = (f"{change.old.role_name} {change.old.label}" if change.old else "")
-        if change.new:
-            where += (" → " if where else "") + f"{change.new.role_name} {change.new.label}"
+        where = change.old.where if change.old else ""
+        if change.new and change.new.where != where:
+            where += (" → " if where else "") + change.new.where
         ident = change.new.id if change.new else change.old.id  # type: ignore[union-attr]
-        lines.append(f"  [{kinds}] {ident}（{where}）")
+        named = f"　{'、'.join(t.name for t in change.types)}" if change.types else ""
+        lines.append(f"  [{kinds}] {ident}（{where}）{named}")
         lines.append(f"      {_styled(change.segments, color)}")
+        details = [t.detail for t in change.types if t.detail]
+        if details:
+            lines.append(f"      说明：{'；'.join(details)}")
+    return lines
+
+
+def impact_text(result: ProjectDiff) -> list[str]:
+    """The impact list: each changed duty or indicator, the units it reaches, who cites it,
+    and last year's overlays that no longer apply."""
+    if not result.impacts and not result.stale_overlays:
+        return []
+    lines = ["", "影响范围："]
+    for found in result.impacts:
+        lines.append(f"  {found.document} {found.where}（{'、'.join(found.types)}）")
+        lines.append(f"      涉及单位：{'、'.join(found.units) or '无'}")
+        if found.kept:
+            lines.append(f"      以本单位调整后的文字为准、不受影响：{'、'.join(found.kept)}")
+        if found.cited_by:
+            lines.append(f"      引用它的指标和条文：{'；'.join(found.cited_by)}")
+    if result.stale_overlays:
+        lines.append("不再适用的单位调整（上一版本名册中的调整，用于新版本的基础清单时）：")
+        lines += [f"  {s.unit}：{s.document} {s.op}“{s.where or s.target}”（{s.target}）："
+                  f"{s.reason}" for s in result.stale_overlays]
     return lines
 
 
@@ -123,4 +150,5 @@ def diff_text(result: ProjectDiff, color: bool) -> str:
             lines.append(f"【{unit.unit}】")
             for diff in unit.lists:
                 lines += list_diff_text(diff, color)
+    lines += impact_text(result)
     return "\n".join(lines) if lines else "两个版本的清单相同。"

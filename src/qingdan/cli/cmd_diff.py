@@ -66,7 +66,7 @@ def diff(old: str | None, new: str | None, project_path: str | None, fmt: str, t
         _fail(failed, "text", False)
         return
     if fmt == "json":
-        from ..diff import to_json
+        from ..diffdata import to_json
 
         click.echo(json.dumps(to_json(result), ensure_ascii=False, indent=2))
     else:
@@ -108,11 +108,11 @@ def _write_revisions(result, out_dir: Path, table: bool, redline: bool, author: 
     from ..writer import inside, safe_filename
 
     templates = result.templates
-    jobs = [("", result.lists, result.pairs)]
-    jobs += [(safe_filename(u.unit), u.lists, result.unit_pairs.get(u.unit, {}))
+    jobs = [("", None, result.lists, result.pairs)]
+    jobs += [(safe_filename(u.unit), u.unit, u.lists, result.unit_pairs.get(u.unit, {}))
              for u in result.units if u.status == "changed"]
     documents: list[tuple[Path, bytes]] = []
-    for folder, diffs, pairs in jobs:
+    for folder, unit, diffs, pairs in jobs:
         base = out_dir / folder if folder else out_dir
         for each in diffs:
             if not each.changed:
@@ -120,7 +120,8 @@ def _write_revisions(result, out_dir: Path, table: bool, redline: bool, author: 
             old_doc, new_doc = pairs[each.name]
             if table:
                 path = inside(base, safe_filename(f"《{each.new_title}》修订对照表") + ".docx")
-                documents.append((path, render_comparison(each, templates["comparison"]).data))
+                documents.append((path, render_comparison(
+                    each, templates["comparison"], _summary(result, each, unit)).data))
             if redline:
                 path = inside(base, safe_filename(f"{each.new_title}（修订稿）") + ".docx")
                 documents.append((path, render_redline(old_doc, new_doc, each, templates[each.kind],
@@ -128,3 +129,14 @@ def _write_revisions(result, out_dir: Path, table: bool, redline: bool, author: 
     if documents:
         write_all(out_dir, documents)
     return [path for path, _ in documents]
+
+
+def _summary(result, each, unit: str | None):
+    """The summary page of one document's table: the impacts of its changes, naming every
+    unit (the base documents' table) or only the unit whose table it is."""
+    from ..render.compare import Summary
+
+    changed = {(c.new or c.old).id for c in each.changes}
+    found = [i for i in result.impacts if i.document == each.name and i.entry in changed
+             and (unit is None or unit in i.units)]
+    return Summary(found, None if unit is None else {unit}, result.unit_names)

@@ -8,21 +8,28 @@ document's text, rejecting every revision the old one's.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
+from ..diagnostics import Location
 from ..diff import ListDiff, Segment, char_diff
 from ..model import Measures, ResponsibilityList
 from ..titles import balance_title
 from .docx import list_view, measures_blocks
 from .engine import CompiledTemplate, Rendered, compiled
+from .revisions import Expected, verify
 
 FANGSONG, HEITI, KAITI, XIAOBIAOSONG = "仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体"
 TABLE_PT, BODY_PT = 14, 16
-COMPARISON_NAMES = "对照表模板可用 title、title_lines、legend、rows（no、old、new、note）"
+COMPARISON_NAMES = ("对照表模板可用 title、title_lines、legend、rows（no、old、new、types、note）、"
+                    "summary_title、type_rows（name、count）、impacts（no、where、types、units、"
+                    "cited、overlays）")
+SUMMARY_TITLE = "修改类型和影响范围"
 LEGEND = "说明：原条文中加删除线的文字为删去的内容，修订后条文中加粗并加下划线的文字为新增的内容。"
 
 
@@ -51,6 +58,19 @@ class Row:
     old: Markup
     new: Markup
     note: str
+    types: str = ""
+
+
+@dataclass(frozen=True)
+class ImpactRow:
+    """A row of the summary page's impact table."""
+
+    no: str
+    where: str
+    types: str
+    units: str
+    cited: str
+    overlays: str
 
 
 def comparison_rows(diff: ListDiff) -> list[Row]:
@@ -62,15 +82,50 @@ def comparison_rows(diff: ListDiff) -> list[Row]:
         label_segments = char_diff(old_label, new_label)
         old = _cell(label_segments + segments, "delete", "delete", "（新增）")
         new = _cell(label_segments + segments, "insert", "insert", "（删除）")
-        rows.append(Row(str(n), old, new, change.describe()))
+        rows.append(Row(str(n), old, new, change.describe(), "、".join(change.type_names)))
     return rows
 
 
-def render_comparison(diff: ListDiff, template: Path) -> Rendered:
-    """修订对照表: 序号 | 原条文 | 修订后条文 | 修订说明, one row per changed item."""
+def impact_rows(impacts: Sequence[Any], only: set[str] | None = None,
+                every: Sequence[str] = ()) -> list[ImpactRow]:
+    """The impact list (impact.Impact) as table rows; only: the units to name (a unit's
+    own table names that unit alone); every: all the units, named together when all are."""
+    rows = []
+    for n, found in enumerate(impacts, 1):
+        units = [u for u in found.units if only is None or u in only]
+        kept = [u for u in found.kept if only is None or u in only]
+        shown = "、".join(units) or "无"
+        if only is None and len(every) > 1 and set(units) == set(every):
+            shown = f"全部{len(every)}个单位"
+        if kept:
+            shown += f"（{'、'.join(kept)}以本单位调整后的文字为准，不受影响）"
+        overlays = "；".join(f"{s.unit}的“{s.op}”调整：{s.reason}" for s in found.overlays
+                             if only is None or s.unit in only)
+        rows.append(ImpactRow(str(n), found.where, "、".join(found.types), shown,
+                              "；".join(found.cited_by) or "无", overlays or "无"))
+    return rows
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the summary page shows for one document: counts by type and the impacts."""
+
+    impacts: Sequence[Any] = ()
+    units: set[str] | None = None  # the units to name; None: all
+    every: Sequence[str] = field(default_factory=tuple)  # all the units of the new version
+
+
+def render_comparison(diff: ListDiff, template: Path, summary: Summary | None = None) -> Rendered:
+    """修订对照表: 序号 | 原条文 | 修订后条文 | 修改类型 | 修订说明, one row per changed item,
+    then a page of counts by 修改类型 and the impact list."""
+    summary = summary or Summary()
     title = f"《{diff.new_title}》修订对照表"
     context = {"title": title, "title_lines": [f"《{diff.new_title}》", "修订对照表"]
-               if len(title) > 20 else [title], "legend": LEGEND, "rows": comparison_rows(diff)}
+               if len(title) > 20 else [title], "legend": LEGEND, "rows": comparison_rows(diff),
+               "summary_title": SUMMARY_TITLE,
+               "type_rows": [{"name": name, "count": str(count)}
+                             for name, count in diff.type_counts().items()],
+               "impacts": impact_rows(summary.impacts, summary.units, summary.every)}
     return compiled(template).render(context, hint=COMPARISON_NAMES)
 
 
@@ -86,26 +141,33 @@ class Para:
     flush: bool = False
     label: str = ""  # a label run in a face of its own (第一条 in 黑体), before the text
     label_face: str = ""
+    location: Location | None = field(default=None, compare=False)  # the source entry
 
 
 def paragraphs_of(doc: ResponsibilityList, rename: dict[str, str] | None = None) -> list[Para]:
     """The list's paragraphs in order; rename maps old item ids onto their new ids."""
     rename = rename or {}
     view = list_view(doc)
-    out = [Para(("title", str(i)), "公文标题", XIAOBIAOSONG, 22, line)
+    top = doc.title[0].location if doc.title else doc.location
+    roles = {r.id: r.location for r in doc.roles}
+    items = {i.id: i.text.location for i in doc.items()}
+    out = [Para(("title", str(i)), "公文标题", XIAOBIAOSONG, 22, line, location=top)
            for i, line in enumerate(view.title_lines)]
     if view.recipients:
         out.append(Para(("recipients", ""), "Normal", FANGSONG, BODY_PT, view.recipients,
-                        flush=True))
-    out += [Para(("preamble", str(i)), "Normal", FANGSONG, BODY_PT, line)
+                        flush=True, location=doc.recipients.location if doc.recipients
+                        else top))
+    preamble = doc.preamble.location if doc.preamble else top
+    out += [Para(("preamble", str(i)), "Normal", FANGSONG, BODY_PT, line, location=preamble)
             for i, line in enumerate(view.preamble)]
     for role in view.roles:
         out.append(Para(("heading", role.id), "一级标题", HEITI, BODY_PT,
-                        role.label + role.heading))
+                        role.label + role.heading, location=roles[role.id]))
         if role.lead:
-            out.append(Para(("lead", role.id), "Normal", FANGSONG, BODY_PT, role.lead))
+            out.append(Para(("lead", role.id), "Normal", FANGSONG, BODY_PT, role.lead,
+                            location=roles[role.id]))
         out += [Para(("item", rename.get(item.id, item.id)), "Normal", FANGSONG, BODY_PT,
-                     item.label + item.text) for item in role.items]
+                     item.label + item.text, location=items.get(item.id)) for item in role.items]
     return out
 
 
@@ -184,23 +246,29 @@ def measures_paragraphs(doc: Measures, rename: dict[str, str] | None = None) -> 
     """A measures document's paragraphs as its template renders them: the title block, the
     preamble, then each block keyed by its node (rename maps old ids onto new ones)."""
     rename = rename or {}
-    out = [Para(("title", str(i)), "公文标题", XIAOBIAOSONG, 22, line)
+    top = doc.title[0].location if doc.title else doc.location
+    out = [Para(("title", str(i)), "公文标题", XIAOBIAOSONG, 22, line, location=top)
            for i, line in enumerate(balance_title([t.value for t in doc.title]))]
     preamble = doc.preamble.paragraphs() if doc.preamble else []
-    out += [Para(("preamble", str(i)), "Normal", FANGSONG, BODY_PT, line)
+    at = doc.preamble.location if doc.preamble else top
+    out += [Para(("preamble", str(i)), "Normal", FANGSONG, BODY_PT, line, location=at)
             for i, line in enumerate(preamble)]
     styles = {"chapter": ("章标题", HEITI), "h1": ("一级标题", HEITI), "h2": ("二级标题", KAITI)}
+    nodes = {n.id: n.location for n in doc.nodes() if n.id}
     for block in measures_blocks(doc):
         node, _, part = block.key.partition(":")
         key = ("node", f"{rename.get(node, node)}:{part}")
+        where = nodes.get(node, doc.location)
         if block.kind in styles:
             style, face = styles[block.kind]
-            out.append(Para(key, style, face, BODY_PT, block.label + block.text))
+            out.append(Para(key, style, face, BODY_PT, block.label + block.text, location=where))
         elif block.kind in ("lead-hei", "lead-kai"):
             out.append(Para(key, "Normal", FANGSONG, BODY_PT, block.text, label=block.label,
-                            label_face=HEITI if block.kind == "lead-hei" else KAITI))
+                            label_face=HEITI if block.kind == "lead-hei" else KAITI,
+                            location=where))
         else:
-            out.append(Para(key, "Normal", FANGSONG, BODY_PT, block.label + block.text))
+            out.append(Para(key, "Normal", FANGSONG, BODY_PT, block.label + block.text,
+                            location=where))
     return out
 
 
@@ -216,4 +284,11 @@ def render_redline(old: ResponsibilityList | Measures, new: ResponsibilityList |
         assert isinstance(old, ResponsibilityList) and isinstance(new, ResponsibilityList)
         before, after = paragraphs_of(old, rename), paragraphs_of(new)
     body = redline_body(before, after, compiled_template, author, date)
-    return compiled_template.with_body(body, {"title": diff.new_title})
+    data = compiled_template.with_body(body, {"title": diff.new_title})
+    verify(data, expected(before, old), expected(after, new), diff.new_title)
+    return data
+
+
+def expected(paras: list[Para], doc: ResponsibilityList | Measures) -> list[Expected]:
+    """The paragraphs' texts as the model gives them, each located at its source entry."""
+    return [Expected(p.label + p.text, p.location or doc.location) for p in paras]
