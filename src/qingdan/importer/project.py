@@ -12,7 +12,6 @@ from typing import Any
 
 from ..checks.docnumber import NUMBER
 from ..checks.text import HARD_REFERENCE, hard_coded_phrases
-from ..compile import CJK_SPACE
 from ..diagnostics import Diagnostic, Failed, Location, errors
 from ..load import display_path, load_text
 from ..pipeline import unique_name
@@ -24,7 +23,14 @@ from .ids import Ids
 from .read import read_file
 from .report import Report
 
+# Spaces next to non-ASCII text, as compile.CJK_SPACE finds them, but tried only from the
+# start of a run of spaces: that pattern tries a run followed by ASCII from each of its
+# spaces in turn (quadratic in the run).
+CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+|(?<!\s)\s+(?=[^\x00-\x7f])")
+CITED = re.compile(r"cite\('([^']+)'\)")
 CITATION = re.compile(r"《(?P<title>[^《》]{2,80})》[（(](?P<number>[^（）()]{4,30})[）)]")
+ORGAN = re.compile(r"(?:根据|按照|依据|落实)([\u4e00-\u9fff]{4,30}?"
+                   r"(?:办公室|办公厅|委员会|委|部|局|厅|政府))$")
 PARTY = re.compile(r"^中共(?P<name>.+?)(?P<body>党?委员会|总支部委员会|支部委员会|党组|党工委)$")
 BODIES = {"委员会": "党委", "党委员会": "党委", "总支部委员会": "党总支", "支部委员会": "党支部",
           "党组": "党组", "党工委": "党工委"}
@@ -96,7 +102,8 @@ def _named(docs: list[Doc]) -> list[tuple[str, Doc]]:
         for each in [doc, *doc.attachments]:
             flat.append((unique_name(safe_filename(each.title), taken), each))
         if doc.kind == "notice":
-            _attach(doc, [n for n, d in flat if any(d is a for a in doc.attachments)])
+            issued = {id(a) for a in doc.attachments}
+            _attach(doc, [n for n, d in flat if id(d) in issued])
     return flat
 
 
@@ -158,9 +165,9 @@ def _register(docs: list[Doc]) -> dict[str, dict[str, str]]:
             if pair not in keys:
                 keys[pair] = ids.make(match.group("title"), 6, "wenjian")
                 entry = {"title": pair[0], "number": number}
-                organ = re.search(r"(?:根据|按照|依据|落实)([\u4e00-\u9fff]{4,30}?"
-                                  r"(?:办公室|办公厅|委员会|委|部|局|厅|政府))$",
-                                  text[: match.start()])
+                # Only the 40 characters before the citation: the longest organ fits, and
+                # the text before a thousand citations is not searched a thousand times.
+                organ = ORGAN.search(text[max(0, match.start() - 40): match.start()])
                 if organ:
                     entry = {"organ": organ.group(1), **entry}
                 registry[keys[pair]] = entry
@@ -171,7 +178,7 @@ def _register(docs: list[Doc]) -> dict[str, dict[str, str]]:
     for doc in docs:
         doc.data = _strings(doc.data, change)
         if doc.kind == "list" and "cite(" in doc.data.get("preamble", ""):
-            cited = re.findall(r"cite\('([^']+)'\)", doc.data["preamble"])
+            cited = CITED.findall(doc.data["preamble"])
             data = {}
             for key, value in doc.data.items():
                 if key == "preamble":
