@@ -51,8 +51,9 @@ def word_file(paragraphs: list[str], members: dict[str, str | bytes] | None = No
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
-            if data is not None:
-                archive.writestr(name, data)
+            if data is not None:  # a lone surrogate stays as the bytes a bad writer leaves
+                archive.writestr(name, data if isinstance(data, bytes)
+                                 else data.encode("utf-8", "surrogatepass"))
     return buffer.getvalue()
 
 

@@ -342,3 +342,38 @@ def test_web_page_paragraphs_keep_their_source_lines(tmp_path: Path):
     assert [(p.text, p.where) for p in paras[:4]] == [
         ("第一段", "第5行"), ("第二段", "第6行"), (" 第三段", "第6行"), ("第四段", "第10行")]
     assert (paras[-1].text, paras[-1].where) == ("末段", "第70011行")
+
+
+def test_a_source_too_large_for_qingdan_is_refused_before_anything_is_written(
+        tmp_path: Path, monkeypatch):
+    from qingdan.importer import project
+
+    monkeypatch.setattr(project, "MAX_SOURCE_BYTES", 2000)  # 8 MB in use: 200,000 lines
+    source = tmp_path / "办法.txt"
+    source.write_text("\n".join(["某某实施办法", "一、总则",
+                                 *(f"落实第{i}项工作要求。" for i in range(200))]), "utf-8")
+    result = run_cli("import", str(source), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "办法.txt:1:1: error[E433]: 导入后的源文件“某某实施办法.yaml”过大（超过 0 MB）" \
+        in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_formula_like_names_are_imported_as_the_text_they_are(tmp_path: Path):
+    name = '=HYPERLINK("http://x.cn","点")'  # short enough to be read as the signature
+    source = tmp_path / "通知.txt"
+    source.write_text("\n".join([
+        "某某文件", "清委发〔2024〕3号", "关于印发《责任清单》的通知", "各党支部：",
+        "现将《责任清单》印发给你们。", name, "2024年3月1日", "附件", "@SUM(A1)责任清单",
+        "一、主体责任清单", "1.=cmd|' /C calc'!A0", "2.+1+1"]), "utf-8")
+    out = tmp_path / "out"
+    assert run_cli("import", str(source), "-o", str(out)).exit_code == 0
+    docs = {p.stem: yaml.safe_load(p.read_text("utf-8")) for p in out.glob("*.yaml")}
+    assert docs["qingdan"]["unit"]["name"] == name
+    notice = docs["关于印发《责任清单》的通知"]
+    assert notice["signature"] == name
+    listed = docs["@SUM(A1）责任清单"]  # the ) before Chinese full-width, as `qingdan fmt` does
+    assert listed["title"] == "@SUM(A1）责任清单"
+    assert [i["text"] for i in listed["roles"]["committee"]["items"]] == [
+        "=cmd|' /C calc'!A0", "+1+1"]
+    assert run_cli("check", str(out)).exit_code in (0, 1)  # a diagnostic at most

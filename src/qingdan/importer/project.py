@@ -13,7 +13,7 @@ from typing import Any
 from ..checks.docnumber import NUMBER
 from ..checks.text import HARD_REFERENCE, hard_coded_phrases
 from ..diagnostics import Diagnostic, Failed, Location, errors
-from ..load import display_path, load_text
+from ..load import MAX_SOURCE_BYTES, display_path, load_text
 from ..pipeline import unique_name
 from ..project import CONFIG_NAME
 from ..writer import inside, safe_filename, write_atomic
@@ -116,9 +116,26 @@ def _sources(flat: list[tuple[str, Doc]], config: dict[str, Any]) -> dict[str, s
         header = [f"由 qingdan import 从 {doc.source} 起导入。",
                   "标有“导入：”的注释说明了导入时的处理，核对后可删去。"]
         texts[f"{name}.yaml"] = dump(doc.data, doc.comments, header)
+    starts = {CONFIG_NAME: ""} | {f"{name}.yaml": doc.source for name, doc in flat}
     for name, text in texts.items():
-        load_text(text, Path(name), name)  # YAML that does not load back is an importer bug
+        if len(text.encode("utf-8")) > MAX_SOURCE_BYTES:
+            raise _too_large(name, starts[name], f"超过 {MAX_SOURCE_BYTES // 2**20} MB")
+        try:
+            load_text(text, Path(name), name)  # YAML that does not load back: an importer bug
+        except Failed as failed:
+            if any(d.code == "E105" for d in failed.diagnostics):
+                raise _too_large(name, starts[name], "键和值过多") from None
+            raise
     return texts
+
+
+def _too_large(name: str, start: str, why: str) -> Failed:
+    """The project would hold a source qingdan refuses to load (E105): refused here, where
+    the user can still split the document, rather than written and refused by check."""
+    display = start.rsplit(" ", 1)[0] if start else name
+    return Failed([Diagnostic("E433", f"导入后的源文件“{name}”过大（{why}），qingdan 无法读取",
+                              Location(display),
+                              hint="把原文按章或按部分拆成几个文件，分别导入")])
 
 
 def _attach(doc: Doc, names: list[str]) -> None:
@@ -232,6 +249,11 @@ def _with_refs(flat: list[tuple[str, Doc]], config: dict[str, Any],
         for name, text in texts.items():
             (folder / name).write_text(text, "utf-8")
         prepared = prepare(folder)
+        for problem in prepared.found:
+            if problem.code == "E105":  # past a limit only the file's reader counts
+                name = Path(problem.location.path).name
+                raise _too_large(name, next((d.source for n, d in flat if f"{n}.yaml" == name),
+                                            ""), "键和值过多")
         changed = False
         for measures in prepared.project.measures:
             phrases = hard_coded_phrases(measures, prepared.index)
