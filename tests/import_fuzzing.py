@@ -326,13 +326,19 @@ class Hang(BaseException):
     handler inside qingdan can mistake it for a user's error)."""
 
 
+FIRED: list[bool] = []  # set by the alarm: a Hang raised where Python ignores it (a gc
+# callback prints "Exception ignored" and goes on) still counts as running past the limit
+
+
 def _alarm(signum: int, frame: Any) -> None:
+    FIRED.append(True)
     raise Hang()
 
 
 def _invoke(args: list[str], limit: float) -> tuple[int | None, str | None]:
     """(exit code or None past the limit, a traceback if one escaped) of one command."""
     previous = signal.signal(signal.SIGALRM, _alarm)
+    FIRED.clear()
     signal.setitimer(signal.ITIMER_REAL, limit)
     try:
         result = CliRunner().invoke(main, args, catch_exceptions=True)
@@ -341,6 +347,8 @@ def _invoke(args: list[str], limit: float) -> tuple[int | None, str | None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    if FIRED:
+        return None, None
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         if isinstance(result.exception, Hang):
             return None, None
