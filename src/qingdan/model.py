@@ -7,6 +7,8 @@ into a model of the same shape whose text is final.
 from __future__ import annotations
 
 import dataclasses
+import functools
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -56,6 +58,22 @@ ROLE_NAMES = {"committee": "主体责任", "secretary": "书记", "deputy": "副
               "members": "其他班子成员"}
 
 
+def _line_starts(raw: str) -> tuple[int, ...]:
+    """Where each line of raw begins: 0, then every index just after a line break."""
+    starts = [0]
+    at = raw.find("\n")
+    while at >= 0:
+        starts.append(at + 1)
+        at = raw.find("\n", at + 1)
+    return tuple(starts)
+
+
+# Built once per text, however many places in it are located: a check that reports a
+# thousand hits in one long text looks each up by bisection instead of counting lines
+# from the start again (issue 23: 60,000 numbered lines took 18 s).
+line_starts = functools.lru_cache(maxsize=256)(_line_starts)
+
+
 @dataclass(frozen=True)
 class Text:
     """A piece of source text and where it was written, so later errors can point at it."""
@@ -82,12 +100,12 @@ class Text:
         """The location of the character at index in raw (the value's start if unknown)."""
         if index < 0 or not self.raw:
             return self.location
-        before = self.raw[:index]
-        newlines = before.count("\n")
-        if newlines == 0:
+        starts = line_starts(self.raw)
+        line = bisect_right(starts, index) - 1
+        if line == 0:
             return dataclasses.replace(self.location, column=self.location.column + index)
-        return dataclasses.replace(self.location, line=self.location.line + newlines,
-                                   column=index - before.rfind("\n"))
+        return dataclasses.replace(self.location, line=self.location.line + line,
+                                   column=index - starts[line] + 1)
 
     def paragraphs(self) -> list[str]:
         """The text split into paragraphs, one per non-empty line."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from ..checks.text import HALF_TO_FULL, HALF_WIDTH, TYPO, TYPOS
+from ..checks.text import CJK, HALF_TO_FULL, HALF_WIDTH, TYPO, TYPOS
 from .labels import parse_label
 from .notice import NUMBER_LINE
 from .read import Para
@@ -22,8 +22,8 @@ FURNITURE = [
     (re.compile(r"此处内容需要权限查看|需要登录|会员可见|VIP"), "网页的权限提示"),
     (re.compile(r"分享到|【?打印(本页|此页)?】?\s*【?关闭(窗口|本页)?】?|^打印$|^关闭$|扫一扫"),
      "网页的分享、打印链接"),
-    (re.compile(r"字号[:：]?\s*[【\[]?\s*大\s*中\s*小|【字体[:：]"), "网页的字号选择"),
-    (re.compile(r"当前位置|您的位置|^首页\s*[>›»]|[>›»].*[>›»]\s*正文"), "网页的导航路径"),
+    (re.compile(r"字号[:：]?\s*(?:[【\[]\s*)?大\s*中\s*小|【字体[:：]"), "网页的字号选择"),
+    (re.compile(r"当前位置|您的位置|^首页\s*[>›»]|^[^>›»]*[>›»].*[>›»]\s*正文"), "网页的导航路径"),
     (re.compile(r"上一篇[:：]|下一篇[:：]|推荐访问[:：]|相关(文章|推荐|阅读)[:：]?$"),
      "网页的相关链接"),
     (re.compile(r"版权声明|我要投稿|本站|小编|供大家参考|免责声明"), "网站的版权和编辑说明"),
@@ -35,6 +35,10 @@ PIECE = re.compile(r"^(?P<title>.{2,60}?)\s*篇\s*(?P<n>[0-9一二三四五六�
 PLAIN_STYLES = ("", "Normal", "正文", "Body Text", "Plain Text")
 SENTENCE_END = "。；！？：…”’）》」』"
 LABEL_ONLY = re.compile(r"^[一二三四五六七八九十]+$")
+CJK_CHAR = re.compile(CJK)
+STANDALONE_ENDS = ("办公室", "委员会", "党委", "党组", "党工委", "政府", "管委会", "文件")
+TITLE_ENDS = ("清单", "办法", "细则", "意见", "方案", "通知", "规定", "决定", "通报")
+DATE_END = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日$")
 
 
 def normalise(text: str, report: Report) -> str:
@@ -43,12 +47,35 @@ def normalise(text: str, report: Report) -> str:
     leave it after enough runs)."""
     text = SPACE.sub(" ", text).strip()
     text = text.replace("﹪", "%").replace("％", "%")
-    while True:
-        fixed, count = HALF_WIDTH.subn(lambda m: HALF_TO_FULL[m.group(0)], text)
-        report.punctuation += count
-        if not count:
-            return fixed
-        text = fixed
+    fixed, count = full_width(text)
+    report.punctuation += count
+    return fixed
+
+
+def full_width(text: str) -> tuple[str, int]:
+    """text with its half-width marks made full-width where HALF_WIDTH finds them, again
+    and again until none is left, and how many were changed; in one pass over the marks.
+
+    A mark made full-width is Chinese text for its neighbours, so `甲,,,,` takes four
+    rounds of HALF_WIDTH (one per mark: quadratic in a line of commas). Here each changed
+    mark puts only its two neighbours back on the list to look at."""
+    todo = [m.start() for m in HALF_WIDTH.finditer(text)]
+    if not todo:
+        return text, 0
+    chars = list(text)
+    count = 0
+    while todo:
+        i = todo.pop()
+        mark = chars[i]
+        if mark not in HALF_TO_FULL:
+            continue
+        before = i > 0 and CJK_CHAR.match(chars[i - 1]) is not None
+        after = i + 1 < len(chars) and CJK_CHAR.match(chars[i + 1]) is not None
+        if before and after or (before or after) and mark != ".":
+            chars[i] = HALF_TO_FULL[mark]
+            count += 1
+            todo += [j for j in (i - 1, i + 1) if 0 <= j < len(chars)]
+    return "".join(chars), count
 
 
 def furniture(text: str) -> str | None:
@@ -91,36 +118,57 @@ def _join_broken(paras: list[Para], display: str, report: Report) -> list[Para]:
     """A paragraph that stops mid-sentence (no closing mark, a long line) and a next one
     that starts without a label were one paragraph before the copy broke it."""
     out: list[Para] = []
+    pieces: list[str] = []  # the texts joined into out[-1], joined once at the end
+    length = 0
     for para in paras:
-        prev = out[-1] if out else None
-        if (prev is not None and prev.style in PLAIN_STYLES and para.style in PLAIN_STYLES
-                and len(prev.text) >= 15 and prev.text[-1] not in SENTENCE_END
-                and not _stands_alone(prev.text) and not _stands_alone(para.text)
-                and "\u4e00" <= para.text[0] <= "\u9fff" and "\u4e00" <= prev.text[-1] <= "\u9fff"
+        prev = _ends(pieces, length)
+        if (out and out[-1].style in PLAIN_STYLES and para.style in PLAIN_STYLES
+                and length >= 15 and prev[-1] not in SENTENCE_END
+                and not _stands_alone(prev) and not _stands_alone(para.text)
+                and "\u4e00" <= para.text[0] <= "\u9fff" and "\u4e00" <= prev[-1] <= "\u9fff"
                 and parse_label(para.text) is None):
-            report.add(f"{display} {prev.where}—{para.where}", prev.text[-6:] + para.text[:6],
+            report.add(f"{display} {out[-1].where}—{para.where}", prev[-6:] + para.text[:6],
                        "两行合为一段：原文在句子中间断行")
-            out[-1] = dataclasses.replace(prev, text=prev.text + para.text)
+            pieces.append(para.text)
+            length += len(para.text)
             continue
+        if len(pieces) > 1:
+            out[-1] = dataclasses.replace(out[-1], text="".join(pieces))
         out.append(para)
+        pieces, length = [para.text], len(para.text)
+    if len(pieces) > 1:
+        out[-1] = dataclasses.replace(out[-1], text="".join(pieces))
     return out
+
+
+def _ends(pieces: list[str], length: int) -> str:
+    """The joined text, or, when it is long, its first and last 100 characters: all that
+    _stands_alone and the join look at, so a thousand joined lines cost no more than one."""
+    if length <= 200:
+        return "".join(pieces)
+    return pieces[0][:100] + "".join(pieces[-100:])[-100:]
 
 
 def _stands_alone(text: str) -> bool:
     """Lines that are never half a sentence: a title with its document type, a date, a
     document number, an organ's name, the start of a notice's title."""
-    return bool(PIECE.match(text) or re.search(r"\d{4}年\d{1,2}月\d{1,2}日$", text)
+    return bool(piece(text) or DATE_END.search(text[-12:])
                 or NUMBER_LINE.match(text) or text.startswith("关于")
-                or re.search(r"(办公室|委员会|党委|党组|党工委|政府|管委会|文件)$", text)
-                or re.search(r"(清单|办法|细则|意见|方案|通知|规定|决定|通报)$", text)
-                and len(text) <= 40 and not text.startswith("关于印发"))
+                or text.endswith(STANDALONE_ENDS)
+                or text.endswith(TITLE_ENDS) and len(text) <= 40
+                and not text.startswith("关于印发"))
+
+
+def piece(text: str) -> re.Match[str] | None:
+    """某某考核办法 篇3, when text is one (a line longer than any such heading is not)."""
+    return PIECE.match(text) if len(text) <= 80 else None
 
 
 def split_pieces(paras: list[Para], display: str, report: Report) -> list[tuple[str, list[Para]]]:
     """A page of several documents (标题 篇1, 标题 篇2 …) -> (title, paragraphs) for each;
     what comes before the first is the page's own heading, reported and left out. A file
     without such markers is one piece with no given title."""
-    marks = [i for i, p in enumerate(paras) if PIECE.match(p.text)]
+    marks = [i for i, p in enumerate(paras) if piece(p.text)]
     if len(marks) < 2:
         return [("", paras)]
     for para in paras[: marks[0]]:
@@ -128,7 +176,7 @@ def split_pieces(paras: list[Para], display: str, report: Report) -> list[tuple[
     pieces = []
     for n, start in enumerate(marks):
         end = marks[n + 1] if n + 1 < len(marks) else len(paras)
-        match = PIECE.match(paras[start].text)
+        match = piece(paras[start].text)
         assert match is not None
         report.add(f"{display} {paras[start].where}", paras[start].text,
                    f"合集中的第 {match.group('n')} 篇，作为一份文件导入，"

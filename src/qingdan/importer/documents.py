@@ -91,35 +91,44 @@ def split_documents(paras: list[Para]) -> list[list[Para]]:
 def document(paras: list[Para], given: str, display: str, report: Report) -> Doc | None:
     """A list or measures document from its paragraphs; given: its title when the page
     named it (篇N), else it is the first line when that reads as a title."""
-    paras = list(paras)
     if not paras:
         return None
     start = f"{display} {paras[0].where}"
     title: list[str] = []
     if given:
         title.append(given)
-    while paras and _title_like(paras[0]) and (not title or paras[0].style == "公文标题"):
-        title.append(paras.pop(0).text)
+    # The head and tail are taken off by moving these two indices, not by popping the
+    # list's first item: a file of 100,000 organ names would be quadratic.
+    first, end = 0, len(paras)
+    while first < end and _title_like(paras[first]) and (
+            not title or paras[first].style == "公文标题"):
+        title.append(paras[first].text)
+        first += 1
     if title and len(title) > 1 and all(p for p in title) and not given:
         title = ["".join(title)]
-    while paras and SUBTITLE.match(paras[0].text):
-        title.append(paras.pop(0).text)
+    while first < end and SUBTITLE.match(paras[first].text):
+        title.append(paras[first].text)
+        first += 1
     comments: Comments = {}
     front: list[str] = []
     signature = ""
-    while paras and (ORGAN.match(paras[0].text) or UNDATED.match(paras[0].text)):
-        if ORGAN.match(paras[0].text):
-            signature = signature or paras[0].text
-        front.append(paras.pop(0).text)
+    while first < end and (ORGAN.match(paras[first].text) or UNDATED.match(paras[first].text)):
+        if ORGAN.match(paras[first].text):
+            signature = signature or paras[first].text
+        front.append(paras[first].text)
+        first += 1
     recipients = None
-    if paras and paras[0].text.endswith("：") and parse_label(paras[0].text) is None \
-            and len(paras[0].text) <= 80:
-        recipients = paras.pop(0).text
-    closing: list[str] = []
-    last = paras[-1].where if paras else ""
-    while len(paras) > 1 and (ORGAN.match(paras[-1].text) or UNDATED.match(paras[-1].text)):
-        closing.insert(0, paras.pop().text)
-        signature = signature or (closing[0] if ORGAN.match(closing[0]) else "")
+    if first < end and paras[first].text.endswith("：") and \
+            parse_label(paras[first].text) is None and len(paras[first].text) <= 80:
+        recipients = paras[first].text
+        first += 1
+    last = paras[end - 1].where if first < end else ""
+    while end - first > 1 and (ORGAN.match(paras[end - 1].text)
+                               or UNDATED.match(paras[end - 1].text)):
+        end -= 1
+    closing = [p.text for p in paras[end:]]
+    signature = signature or next((t for t in reversed(closing) if ORGAN.match(t)), "")
+    paras = paras[first:end]
     if not title:
         title = [_made_title(paras)]
         comments[("title",)] = ["导入：原文没有标题，按内容取了这个标题，请改为正式标题"]

@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from .. import numbering
-from .read import MAX_PART, Para, failed
+from .read import MAX_PART, Para, failed, unpacked
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 HEADER_CELLS = {"序号", "编号", "内容", "责任内容", "责任事项", "工作内容", "责任主体", "备注",
                 "主要内容", "职责", "具体内容", "工作职责", "项目", "考核内容", "分值"}
 HEADING_FACES = ("黑体", "楷体", "方正小标宋", "小标宋", "SimHei", "KaiTi")
+LEVELS = range(9)  # Word's list levels, w:ilvl 0 to 8; any other is ignored
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                          huge_tree=False, remove_comments=True)
 
@@ -30,20 +31,17 @@ def _xml(archive: zipfile.ZipFile, name: str, display: str) -> etree._Element | 
     if info.file_size > MAX_PART:
         raise failed("E433", f"{name} 解压后过大（{info.file_size // (1024 * 1024)} MB）",
                      display, "一份公文的正文不会这样大；请确认文件来源")
+    data = unpacked(archive, name, display)
+    if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data[:4096]:
+        raise failed("E431", f"{name} 含有 DTD 或实体声明，拒绝读取", display,
+                     "Word 生成的文件不含这些内容；请确认文件来源")
     try:
-        data = archive.read(name)
-        if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data[:4096]:
-            raise failed("E431", f"{name} 含有 DTD 或实体声明，拒绝读取", display,
-                         "Word 生成的文件不含这些内容；请确认文件来源")
         return etree.fromstring(data, PARSER)
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or 1
         raise failed("E431", f"{name} 第 {line} 行不是有效的 XML：{exc.msg}", display,
                      "文件已损坏或含有无效字符；在 Word 或 WPS 中打开后另存为 .docx",
                      line) from None
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError) as exc:
-        raise failed("E431", f"{name} 无法解压：{exc}", display,
-                     "文件已损坏；在 Word 或 WPS 中打开后另存为 .docx") from None
 
 
 @dataclass
@@ -77,6 +75,14 @@ class Numbering:
         return "" if levels[ilvl].fmt in ("bullet", "none") else out
 
 
+def _number(value: str | None, default: int) -> int:
+    """A count or level from an attribute: plain digits, at most nine; else the default
+    (a damaged file may hold "x", "²" or a thousand digits there)."""
+    if value is None or not value.isascii() or not value.isdigit() or len(value) > 9:
+        return default
+    return int(value)
+
+
 def _format(value: int, fmt: str) -> str:
     if fmt.startswith("chinese") or fmt in ("ideographDigital", "japaneseCounting",
                                             "taiwaneseCounting"):
@@ -99,13 +105,15 @@ def _numbering(root: etree._Element | None) -> Numbering:
         for lvl in node.iter(f"{W}lvl"):
             level = Level()
             start, fmt, text = (lvl.find(f"{W}{n}") for n in ("start", "numFmt", "lvlText"))
-            if start is not None and (start.get(f"{W}val") or "").isdigit():
-                level.start = int(start.get(f"{W}val") or 1)
+            if start is not None:
+                level.start = _number(start.get(f"{W}val"), 1)
             if fmt is not None:
                 level.fmt = fmt.get(f"{W}val") or "decimal"
             if text is not None:
                 level.text = text.get(f"{W}val") or ""
-            levels[int(lvl.get(f"{W}ilvl") or 0)] = level
+            ilvl = _number(lvl.get(f"{W}ilvl"), 0)
+            if ilvl in LEVELS:
+                levels[ilvl] = level
         abstract[node.get(f"{W}abstractNumId") or ""] = levels
     for num in root.iter(f"{W}num"):
         ref = num.find(f"{W}abstractNumId")
@@ -113,10 +121,9 @@ def _numbering(root: etree._Element | None) -> Numbering:
             levels = dict(abstract.get(ref.get(f"{W}val") or "", {}))
             for override in num.iter(f"{W}lvlOverride"):
                 start = override.find(f"{W}startOverride")
-                ilvl = int(override.get(f"{W}ilvl") or 0)
+                ilvl = _number(override.get(f"{W}ilvl"), 0)
                 if start is not None and ilvl in levels:
-                    value = start.get(f"{W}val") or "1"
-                    levels[ilvl] = Level(int(value) if value.isdigit() else 1,
+                    levels[ilvl] = Level(_number(start.get(f"{W}val"), 1),
                                          levels[ilvl].fmt, levels[ilvl].text)
             found.levels[num.get(f"{W}numId") or ""] = levels
     return found
@@ -141,8 +148,8 @@ def _styles(root: etree._Element | None) -> Styles:
             num_id = num.find(f"{W}numId")
             ilvl = num.find(f"{W}ilvl")
             if num_id is not None:
-                styles.numbered[sid] = (num_id.get(f"{W}val") or "",
-                                        int(ilvl.get(f"{W}val") or 0) if ilvl is not None else 0)
+                level = ilvl.get(f"{W}val") if ilvl is not None else None
+                styles.numbered[sid] = (num_id.get(f"{W}val") or "", _number(level, 0))
     return styles
 
 
@@ -197,7 +204,7 @@ class _Reader:
             if num is not None and num.find(f"{W}numId") is not None:
                 ilvl = num.find(f"{W}ilvl")
                 numbered = (num.find(f"{W}numId").get(f"{W}val") or "",  # type: ignore[union-attr]
-                            int(ilvl.get(f"{W}val") or 0) if ilvl is not None else 0)
+                            _number(ilvl.get(f"{W}val") if ilvl is not None else None, 0))
             elif style_id in self.styles.numbered:
                 numbered = self.styles.numbered[style_id]
             if numbered is not None:

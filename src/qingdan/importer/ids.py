@@ -39,14 +39,19 @@ class Ids:
 
     def __init__(self) -> None:
         self.taken: set[str] = set()
+        # The last suffix given to each base: the next id for it is looked for from there,
+        # not from -2 again (10,000 items of the same words would be quadratic).
+        self.suffix: dict[str, int] = {}
 
     def make(self, text: str, size: int = 4, fallback: str = "tiao") -> str:
         base = words(text, size) or fallback
         if not base[0].isalnum():
             base = fallback
-        candidate, n = base, 1
+        n = self.suffix.get(base, 1)
+        candidate = base if n == 1 else f"{base}-{n}"
         while candidate in self.taken:
             n += 1
             candidate = f"{base}-{n}"
+        self.suffix[base] = n
         self.taken.add(candidate)
         return candidate

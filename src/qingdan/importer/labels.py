@@ -6,13 +6,15 @@ import re
 from dataclasses import dataclass
 
 CN = "[一二三四五六七八九十百零〇两]+"
+# The text after a label is (.*): the spaces before it are stripped from the group, not
+# matched by a [\s　]* beside it, which would backtrack against .* over a run of spaces.
 PATTERNS = [
-    ("chapter", re.compile(rf"^第({CN})章[\s　]*(.*)$")),
-    ("article", re.compile(rf"^第({CN})条(?![款项目件])[\s　]*(.*)$")),
-    ("h1", re.compile(rf"^({CN})[、，．.][\s　]*(.*)$")),
-    ("h2", re.compile(rf"^[（(]({CN})[）)][\s　]*(.*)$")),
-    ("h3", re.compile(r"^(\d{1,3})(?:[.．](?!\d)|、)[\s　]*(.*)$")),
-    ("h4", re.compile(r"^[（(](\d{1,3})[）)][\s　]*(.*)$")),
+    ("chapter", re.compile(rf"^第({CN})章(.*)$")),
+    ("article", re.compile(rf"^第({CN})条(?![款项目件])(.*)$")),
+    ("h1", re.compile(rf"^({CN})[、，．.](.*)$")),
+    ("h2", re.compile(rf"^[（(]({CN})[）)](.*)$")),
+    ("h3", re.compile(r"^(\d{1,3})(?:[.．](?!\d)|、)(.*)$")),
+    ("h4", re.compile(r"^[（(](\d{1,3})[）)](.*)$")),
 ]
 DEPTH = {"h1": 1, "h2": 2, "h3": 3, "h4": 4}
 VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,

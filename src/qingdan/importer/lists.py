@@ -35,12 +35,22 @@ def is_list(title: str, paras: list[Para]) -> bool:
 
 
 @dataclass
+class Entry:
+    """One item of a role: its paragraphs (joined once, when the YAML is made), where it
+    starts, and its notes."""
+
+    parts: list[str]
+    where: str
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Role:
     key: str
     heading: str
     where: str
     lead: list[str] = field(default_factory=list)
-    items: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (text, where, notes)
+    items: list[Entry] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -68,7 +78,7 @@ def build(paras: list[Para], display: str, report: Report) -> tuple[list[str], l
                 roles[-1].notes.append(f"导入：原文序号为“{label.raw}”，qingdan 按顺序编号")
             continue
         if label is not None and label.kind == "h3" and roles:
-            roles[-1].items.append((label.rest, where, []))
+            roles[-1].items.append(Entry([label.rest], where))
             continue
         if not roles:
             preamble.append(para.text)
@@ -77,9 +87,9 @@ def build(paras: list[Para], display: str, report: Report) -> tuple[list[str], l
             if len(roles[-1].lead) > 1:
                 report.add(where, para.text, "本节导语有多段，合为一段")
         else:
-            text, item_where, notes = roles[-1].items[-1]
-            roles[-1].items[-1] = (text + para.text, item_where, notes)
-            notes.append(f"导入：原文在本条之后另起一段“{para.text[:12]}……”，清单条目只有一段，已并入本条")
+            entry = roles[-1].items[-1]
+            entry.parts.append(para.text)
+            entry.notes.append(f"导入：原文在本条之后另起一段“{para.text[:12]}……”，清单条目只有一段，已并入本条")
             report.add(where, para.text, "不编号的段落，并入上一条（清单条目只有一段）")
     return preamble, roles
 
@@ -94,10 +104,11 @@ def roles_data(roles: list[Role]) -> tuple[dict[str, Any], dict[tuple[Any, ...],
         if role.lead:
             entry["lead"] = "".join(role.lead)
         entry["items"] = []
-        for n, (text, _where, notes) in enumerate(role.items):
+        for n, item in enumerate(role.items):
+            text = "".join(item.parts)
             entry["items"].append({"id": ids.make(text), "text": text})
-            if notes:
-                comments[("roles", role.key, "items", n)] = notes
+            if item.notes:
+                comments[("roles", role.key, "items", n)] = item.notes
         data[role.key] = entry
         if role.notes:
             comments[("roles", role.key)] = role.notes

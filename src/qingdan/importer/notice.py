@@ -14,9 +14,9 @@ from .report import Report
 
 NUMBER_LINE = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,16}[〔\[［(（【]\d{4}[〕\]］)）】]第?\d+号$")
 DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
-PRINTED = re.compile(r"^(?P<printer>.+?)\s*(?P<date>\d{4}年\d{1,2}月\d{1,2}日)印发$")
+PRINTED = re.compile(r"^(?P<printer>.+?)(?P<date>\d{4}年\d{1,2}月\d{1,2}日)印发$")
 TITLE_END = ("通知", "通报", "决定", "意见", "批复", "函", "报告", "请示", "公告", "通告")
-ATTACHMENT_NOTE = re.compile(r"^附件[:：]\s*(?:1[.．、]\s*)?(?P<title>.+)$")
+ATTACHMENT_NOTE = re.compile(r"^附件[:：]\s*(?:1[.．、]\s*)?(?P<title>\S.*)$")
 ATTACHMENT_LABEL = re.compile(r"^附件\s*\d*$")
 
 
@@ -109,8 +109,9 @@ _NAMES = {"mark": "发文机关标志", "signature": "署名", "date": "成文�
 
 def end_block(paras: list[Para], parts: NoticeParts) -> list[Para]:
     """Take 抄送 and 印发 lines off the end of the file."""
-    while paras:
-        text = paras[-1].text
+    end = len(paras)
+    while end:
+        text = paras[end - 1].text
         printed = PRINTED.match(text)
         if printed:
             parts.data["printer"] = printed.group("printer").strip()
@@ -121,14 +122,15 @@ def end_block(paras: list[Para], parts: NoticeParts) -> list[Para]:
             parts.data["copy_to"] = text[3:].strip().rstrip("。")
         else:
             break
-        paras = paras[:-1]
-    return paras
+        end -= 1
+    return paras[:end]
 
 
 def split_attachments(paras: list[Para], parts: NoticeParts) -> None:
     """The issued documents: each starts at its 附件N label or at its title."""
+    listed = set(parts.listed)
     starts = [n for n, p in enumerate(paras)
-              if ATTACHMENT_LABEL.match(p.text) or p.text in parts.listed]
+              if ATTACHMENT_LABEL.match(p.text) or p.text in listed]
     cuts: list[int] = []
     for n in starts:
         if cuts and n == cuts[-1] + 1 and ATTACHMENT_LABEL.match(paras[cuts[-1]].text):

@@ -13,10 +13,9 @@ from typing import Any
 
 from ..checks.docnumber import NUMBER
 from ..checks.text import HARD_REFERENCE, hard_coded_phrases
-from ..compile import CJK_SPACE
 from ..diagnostics import Diagnostic, Failed, Location, errors
 from ..formats import CURRENT_FORMAT
-from ..load import display_path, load_text
+from ..load import MAX_SOURCE_BYTES, display_path, load_text
 from ..office import scratch
 from ..pipeline import unique_name
 from ..project import CONFIG_NAME
@@ -28,7 +27,14 @@ from .ids import Ids
 from .read import read_file
 from .report import Report
 
+# Spaces next to non-ASCII text, as compile.CJK_SPACE finds them, but tried only from the
+# start of a run of spaces: that pattern tries a run followed by ASCII from each of its
+# spaces in turn (quadratic in the run).
+CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+|(?<!\s)\s+(?=[^\x00-\x7f])")
+CITED = re.compile(r"cite\('([^']+)'\)")
 CITATION = re.compile(r"《(?P<title>[^《》]{2,80})》[（(](?P<number>[^（）()]{4,30})[）)]")
+ORGAN = re.compile(r"(?:根据|按照|依据|落实)([\u4e00-\u9fff]{4,30}?"
+                   r"(?:办公室|办公厅|委员会|委|部|局|厅|政府))$")
 PARTY = re.compile(r"^中共(?P<name>.+?)(?P<body>党?委员会|总支部委员会|支部委员会|党组|党工委)$")
 BODIES = {"委员会": "党委", "党委员会": "党委", "总支部委员会": "党总支", "支部委员会": "党支部",
           "党组": "党组", "党工委": "党工委"}
@@ -117,7 +123,8 @@ def _named(docs: list[Doc]) -> list[tuple[str, Doc]]:
         for each in [doc, *doc.attachments]:
             flat.append((unique_name(safe_filename(each.title), taken), each))
         if doc.kind == "notice":
-            _attach(doc, [n for n, d in flat if any(d is a for a in doc.attachments)])
+            issued = {id(a) for a in doc.attachments}
+            _attach(doc, [n for n, d in flat if id(d) in issued])
     return flat
 
 
@@ -130,9 +137,26 @@ def _sources(flat: list[tuple[str, Doc]], config: dict[str, Any]) -> dict[str, s
         header = [f"由 qingdan import 从 {doc.source} 起导入。",
                   "标有“导入：”的注释说明了导入时的处理，核对后可删去。"]
         texts[f"{name}.yaml"] = dump(doc.data, doc.comments, header)
+    starts = {CONFIG_NAME: ""} | {f"{name}.yaml": doc.source for name, doc in flat}
     for name, text in texts.items():
-        load_text(text, Path(name), name)  # YAML that does not load back is an importer bug
+        if len(text.encode("utf-8")) > MAX_SOURCE_BYTES:
+            raise _too_large(name, starts[name], f"超过 {MAX_SOURCE_BYTES // 2**20} MB")
+        try:
+            load_text(text, Path(name), name)  # YAML that does not load back: an importer bug
+        except Failed as failed:
+            if any(d.code == "E105" for d in failed.diagnostics):
+                raise _too_large(name, starts[name], "键和值过多") from None
+            raise
     return texts
+
+
+def _too_large(name: str, start: str, why: str) -> Failed:
+    """The project would hold a source qingdan refuses to load (E105): refused here, where
+    the user can still split the document, rather than written and refused by check."""
+    display = start.rsplit(" ", 1)[0] if start else name
+    return Failed([Diagnostic("E433", f"导入后的源文件“{name}”过大（{why}），qingdan 无法读取",
+                              Location(display),
+                              hint="把原文按章或按部分拆成几个文件，分别导入")])
 
 
 def _attach(doc: Doc, names: list[str]) -> None:
@@ -179,9 +203,9 @@ def _register(docs: list[Doc]) -> dict[str, dict[str, str]]:
             if pair not in keys:
                 keys[pair] = ids.make(match.group("title"), 6, "wenjian")
                 entry = {"title": pair[0], "number": number}
-                organ = re.search(r"(?:根据|按照|依据|落实)([\u4e00-\u9fff]{4,30}?"
-                                  r"(?:办公室|办公厅|委员会|委|部|局|厅|政府))$",
-                                  text[: match.start()])
+                # Only the 40 characters before the citation: the longest organ fits, and
+                # the text before a thousand citations is not searched a thousand times.
+                organ = ORGAN.search(text[max(0, match.start() - 40): match.start()])
                 if organ:
                     entry = {"organ": organ.group(1), **entry}
                 registry[keys[pair]] = entry
@@ -192,7 +216,7 @@ def _register(docs: list[Doc]) -> dict[str, dict[str, str]]:
     for doc in docs:
         doc.data = _strings(doc.data, change)
         if doc.kind == "list" and "cite(" in doc.data.get("preamble", ""):
-            cited = re.findall(r"cite\('([^']+)'\)", doc.data["preamble"])
+            cited = CITED.findall(doc.data["preamble"])
             data = {}
             for key, value in doc.data.items():
                 if key == "preamble":
@@ -245,6 +269,11 @@ def _with_refs(flat: list[tuple[str, Doc]], config: dict[str, Any],
         for name, text in texts.items():
             (folder / name).write_text(text, "utf-8")
         prepared = prepare(folder)
+        for problem in prepared.found:
+            if problem.code == "E105":  # past a limit only the file's reader counts
+                name = Path(problem.location.path).name
+                raise _too_large(name, next((d.source for n, d in flat if f"{n}.yaml" == name),
+                                            ""), "键和值过多")
         changed = False
         for measures in prepared.project.measures:
             phrases = hard_coded_phrases(measures, prepared.index)

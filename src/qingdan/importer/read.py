@@ -7,10 +7,12 @@ entities, DTDs or network, and every failure is a located diagnostic (E431-E435)
 
 from __future__ import annotations
 
-import html.parser
 import io
+import lzma
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +29,15 @@ TEXT_SUFFIXES = (".txt", ".text", ".md")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 WORD_SUFFIXES = (".docx", ".docm", ".dotx")
 CONVERTED_SUFFIXES = (".doc", ".wps", ".wpt", ".dot", ".rtf", ".odt")
+
+# What zipfile and the decompressors raise on damaged bytes: a corrupt deflate stream
+# (zlib.error), a bad CRC or a broken header (BadZipFile), a truncated member (EOFError),
+# a compression method zipfile lacks (NotImplementedError), a damaged bzip2 or lzma stream
+# (OSError, LZMAError), an encrypted member (RuntimeError), a short header (struct.error).
+DAMAGED = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, ValueError,
+           NotImplementedError, RuntimeError, struct.error)
+REPAIR = ("文件已损坏（可能没有下载或复制完整）；在 Word 或 WPS 中打开后另存为 .docx，"
+          "或重新索取原文件")
 
 # Characters no document text should hold: C0 controls other than tab and line breaks.
 CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffe\uffff]")
@@ -81,6 +92,8 @@ def read_file(path: Path, display: str, soffice: str | None = None,
         return read_docx(data, display)
     text = decode(data, display)
     if suffix in HTML_SUFFIXES or (suffix in TEXT_SUFFIXES and _looks_like_html(text)):
+        from .webpage import read_html
+
         return read_html(text, display)
     return read_text(text, display)
 
@@ -104,10 +117,10 @@ def decode(data: bytes, display: str) -> str:
     else:
         raise failed("E435", "无法识别文件的文字编码（不是 UTF-8，也不是 GBK）", display,
                      "在记事本或 WPS 中打开，另存为“UTF-8”编码后再导入")
-    return _controls(text, display)
+    return controls(text, display)
 
 
-def _controls(text: str, display: str) -> str:
+def controls(text: str, display: str) -> str:
     """Page and column breaks become line breaks; any other control character is refused
     at its line, since no document holds one and YAML cannot carry it."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n")
@@ -126,10 +139,10 @@ def read_text(text: str, display: str) -> list[Para]:
     """One paragraph per non-empty line."""
     paras = [Para(line, f"第{n}行") for n, line in enumerate(text.split("\n"), 1)
              if line.strip()]
-    return _bounded(paras, display)
+    return bounded(paras, display)
 
 
-def _bounded(paras: list[Para], display: str) -> list[Para]:
+def bounded(paras: list[Para], display: str) -> list[Para]:
     if len(paras) > MAX_PARAGRAPHS:
         raise failed("E433", f"段落过多（{len(paras)} 段，上限 {MAX_PARAGRAPHS}）", display,
                      "一份公文不会有这样多段；请确认选对了文件")
@@ -141,65 +154,15 @@ def _looks_like_html(text: str) -> bool:
     return "<html" in head or "<!doctype html" in head or "<body" in head
 
 
-BLOCKS = {"p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
-          "section", "article", "table", "ul", "ol", "dd", "dt", "blockquote", "pre", "title"}
-SKIPPED = {"script", "style", "nav", "header", "footer", "noscript", "iframe", "head", "form",
-           "select", "button", "svg"}
-
-
-class _Html(html.parser.HTMLParser):
-    """Text of an HTML page, a line break at every block element, scripts and menus left out."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.lines: list[int] = []
-        self.skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in SKIPPED:
-            self.skip += 1
-        elif tag in BLOCKS:
-            self._break()
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in SKIPPED:
-            self.skip = max(0, self.skip - 1)
-        elif tag in BLOCKS:
-            self._break()
-
-    def handle_data(self, data: str) -> None:
-        if not self.skip:
-            if not self.parts or self.parts[-1] == "\n":
-                self.lines.append(self.getpos()[0])
-            self.parts.append(data.replace("\n", " "))
-
-    def _break(self) -> None:
-        if self.parts and self.parts[-1] != "\n":
-            self.parts.append("\n")
-
-
-def read_html(text: str, display: str) -> list[Para]:
-    """Paragraphs of a saved web page, each located at its line in the page source."""
-    parser = _Html()
-    try:
-        parser.feed(text)
-        parser.close()
-    except (AssertionError, ValueError) as exc:  # html.parser gives up on very odd markup
-        raise failed("E431", f"网页无法解析：{exc}", display, "在浏览器中打开，复制正文另存为 .txt "
-                     "后再导入") from None
-    chunks = "".join(parser.parts).split("\n")
-    paras = [Para(chunk.replace("\xa0", " "), f"第{line}行")
-             for chunk, line in zip(chunks, parser.lines, strict=False) if chunk.strip()]
-    return _bounded([Para(_controls(p.text, display), p.where) for p in paras], display)
-
-
 def open_docx(data: bytes, display: str) -> zipfile.ZipFile:
     """The .docx as a zip, refused when it is not one or would inflate past the limits."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except DAMAGED:
+        if data.startswith(b"PK\x03\x04"):  # a zip's first member, but no readable directory
+            raise failed("E431", "Word 文件不完整或已损坏（找不到压缩包的目录）", display,
+                         REPAIR) from None
         raise failed("E431", "不是有效的 Word 文件（.docx 应是 zip 压缩包）", display,
                      "在 Word 或 WPS 中打开后另存为 .docx；"
                      "旧的 .doc 文件请保留 .doc 扩展名") from None
@@ -215,8 +178,26 @@ def open_docx(data: bytes, display: str) -> zipfile.ZipFile:
     return archive
 
 
+def unpacked(archive: zipfile.ZipFile, name: str, display: str) -> bytes:
+    """The bytes of one member, any damage to them a located diagnostic (E431)."""
+    try:
+        return archive.read(name)
+    except DAMAGED as exc:
+        if isinstance(exc, zipfile.BadZipFile) and "CRC" in str(exc):
+            why = "校验和不符，内容已损坏"
+        elif isinstance(exc, NotImplementedError):
+            why = "使用了不支持的压缩方式"
+        elif isinstance(exc, RuntimeError):
+            why = "已加密"
+        elif isinstance(exc, EOFError):
+            why = "不完整"
+        else:
+            why = "压缩数据已损坏，无法解压"
+        raise failed("E431", f"Word 文件中的 {name} {why}", display, REPAIR) from None
+
+
 def read_docx(data: bytes, display: str) -> list[Para]:
     from .docx import paragraphs
 
     archive = open_docx(data, display)
-    return _bounded(paragraphs(archive, display), display)
+    return bounded(paragraphs(archive, display), display)

@@ -19,14 +19,26 @@ from ..scoring import text as scoring_text
 from .ids import Ids
 from .tree import Node
 
-NUMBER = r"(\d+(?:\.\d+)?)"
+# Every pattern here runs on untrusted text, so none may backtrack over a run of it: a
+# number starts only where a run of digits starts (searching `\d+分` through 100,000
+# digits otherwise tries every one of them as a start, each to the end of the run), and
+# the formula is found by a scan, not a pattern (issue 23). Unbounded repeats are all
+# followed by something they cannot match; see tests/test_import_robust.py.
+NUMBER = r"(?<!\d)(\d+(?:\.\d+)?)"
 WEIGHT = re.compile(rf"(?P<name>[\u4e00-\u9fff“”]{{2,10}}?)(?:得分|成绩|分数)?(?:占|按)"
                     rf"[\u4e00-\u9fff]{{0,12}}?(?:综合|总)[\u4e00-\u9fff]{{0,6}}?的?"
                     rf"(?P<weight>{NUMBER})%")
-FORMULA = re.compile(r"[^，。；：:]*?[=＝][^，。；]*?×[^，。；]*%")
+CLAUSE_END = re.compile(r"[，。；]")
 TERM = re.compile(rf"(?P<name>[\u4e00-\u9fff]{{2,10}}?)(?:得分|成绩)?[×xX*]{NUMBER}%")
 GRADE_NAME = re.compile(r"“([^”]{1,6})”|(?:为|评定为|评为|定为)([\u4e00-\u9fff]{2,3})")
 DASH = r"[—–\-－~～至到]"
+RANGE = re.compile(rf"{NUMBER}{DASH}{NUMBER}分")  # 80—89分
+AT_LEAST = re.compile(rf"{NUMBER}分(?:以上|及以上)")
+UNDER = re.compile(rf"(?:不满|不足|低于|未满){NUMBER}分")
+BELOW_AFTER = re.compile(rf"{NUMBER}分以下")
+ABOVE = re.compile(rf"(?:超过|高于){NUMBER}分")
+AT_MOST = re.compile(rf"{NUMBER}分(?:以下|及以下)")
+QUOTED = re.compile(r"“([^“”]+)”")
 
 
 @dataclass
@@ -68,17 +80,23 @@ def find(nodes: list[Node], preamble: list[str]) -> Found:
     everything = "".join(preamble) + "".join(n.texts[i] for n, i in places)
     if "百分制" in everything:
         found.total = 100
+    named: set[str] = set()
     for node, i in places:
-        for match in WEIGHT.finditer(node.texts[i]):
+        text = node.texts[i]
+        pieces, done = [], 0
+        for match in WEIGHT.finditer(text):
             name = _clean_name(match.group("name"))
-            if not name or any(c["name"] == name for c in found.components):
+            if not name or name in named:
                 continue
             key = ids.make(name)
+            named.add(name)
             found.components.append({"id": key, "name": name,
                                      "weight": _num(match.group("weight"))})
             start, end = match.span("weight")
-            text = node.texts[i]
-            node.texts[i] = text[:start] + f"{{{{ weight('{key}') }}}}" + text[end + 1:]
+            pieces += [text[done:start], f"{{{{ weight('{key}') }}}}"]
+            done = end + 1  # the % too: weight() prints it
+        if pieces:
+            node.texts[i] = "".join(pieces) + text[done:]
     _formula(found, places, ids)
     _grades(found, places)
     if found.components or found.grades:
@@ -100,30 +118,54 @@ def _num(text: str) -> float | int:
     return int(value) if value.is_integer() else value
 
 
+def formulas(text: str) -> list[tuple[int, int]]:
+    """Spans of the statements of a formula in text (…=…×…%), in one pass.
+
+    What the pattern [^，。；：:]*?[=＝][^，。；]*?×[^，。；]*% would find, without its
+    backtracking: within a clause (up to ，。；) a formula starts where the part holding
+    the clause's first = starts (after a colon, or at the clause's start), needs a ×
+    after that = and a % after the ×, and ends at the clause's last %."""
+    spans = []
+    start = 0
+    for end_mark in [*CLAUSE_END.finditer(text), None]:
+        end = end_mark.start() if end_mark else len(text)
+        percent = text.rfind("%", start, end)
+        equals = min((at for at in (text.find("=", start, end), text.find("＝", start, end))
+                      if at >= 0), default=-1)
+        if percent >= 0 and 0 <= equals < percent:
+            times = text.find("×", equals + 1, percent)
+            if times >= 0:
+                colon = max(text.rfind("：", start, equals), text.rfind(":", start, equals))
+                spans.append((colon + 1 if colon >= 0 else start, percent + 1))
+        start = end + 1
+    return spans
+
+
 def _formula(found: Found, places: list[tuple[Node, int]], ids: Ids) -> None:
     names = {c["name"] for c in found.components}
-    best: tuple[int, Node, int, re.Match[str]] | None = None
+    best: tuple[float, Node, int, tuple[int, int]] | None = None
     for node, i in places:
-        for match in FORMULA.finditer(node.texts[i]):
-            rhs = re.split(r"[=＝]", match.group(0))[-1]
+        for span in formulas(node.texts[i]):
+            statement = node.texts[i][span[0]:span[1]]
+            rhs = re.split(r"[=＝]", statement)[-1]
             terms = [t.group("name") for t in TERM.finditer(rhs)]
             score = sum(1 for t in terms if any(n in t for n in names)) * 2 + (
-                "综合" in match.group(0)) + len(terms) / 10
+                "综合" in statement) + len(terms) / 10
             if len(terms) >= 2 and (best is None or score > best[0]):
-                best = (score, node, i, match)  # type: ignore[assignment]
+                best = (score, node, i, span)
     if best is None:
         return
-    _, node, i, match = best
-    formula = match.group(0).strip()
+    _, node, i, (start, end) = best
+    text = node.texts[i]
+    formula = text[start:end].strip()
     found.formula = formula
     for term in TERM.finditer(re.split(r"[=＝]", formula)[-1]):
         name = _clean_name(term.group("name"))
         if not any(c["name"] in term.group(0) for c in found.components):
             found.components.append({"id": ids.make(name), "name": name,
                                      "weight": _num(term.group(2))})
-    text = node.texts[i]
-    node.texts[i] = text[:match.start()] + match.group(0).replace(formula, "{{ formula }}") + \
-        text[match.end():]
+    node.texts[i] = text[:start] + text[start:end].replace(formula, "{{ formula }}") + \
+        text[end:]
 
 
 def _bands(clause: str) -> dict[str, Any] | None:
@@ -133,19 +175,19 @@ def _bands(clause: str) -> dict[str, Any] | None:
         return None
     name = name_match.group(1) or name_match.group(2)
     band: dict[str, Any] = {"name": name}
-    if m := re.search(rf"{NUMBER}{DASH}{NUMBER}分", clause):
+    if m := RANGE.search(clause):
         band["min"], band["max"] = _num(m.group(1)), _num(m.group(2))
-    elif m := re.search(rf"{NUMBER}分(?:以上|及以上)", clause):
+    elif m := AT_LEAST.search(clause):
         band["min"] = _num(m.group(1))
-        if m2 := re.search(rf"(?:不满|不足|低于|未满){NUMBER}分", clause[m.end():]):
+        if m2 := UNDER.search(clause, m.end()):
             band["below"] = _num(m2.group(1))
-        elif m2 := re.search(rf"{NUMBER}分以下", clause[m.end():]):
+        elif m2 := BELOW_AFTER.search(clause, m.end()):
             band["max"] = _num(m2.group(1))
-    elif m := re.search(rf"(?:超过|高于){NUMBER}分", clause):
+    elif m := ABOVE.search(clause):
         band["above"] = _num(m.group(1))
-    elif m := re.search(rf"(?:不满|不足|低于|未满){NUMBER}分", clause):
+    elif m := UNDER.search(clause):
         band["below"] = _num(m.group(1))
-    elif m := re.search(rf"{NUMBER}分(?:以下|及以下)", clause):
+    elif m := AT_MOST.search(clause):
         band["max"] = _num(m.group(1))
     else:
         return None
@@ -182,7 +224,7 @@ def _vetoes(found: Found, places: list[tuple[Node, int]], ids: Ids) -> None:
             veto: dict[str, Any] = {"id": ids.make(match.group("cond")),
                                     "condition": match.group("cond")}
             if match.group("grades"):
-                barred = re.findall(r"“([^”]+)”", match.group("grades"))
+                barred = QUOTED.findall(match.group("grades"))
                 below = [n for n in names if n not in barred]
                 if not below or barred[-1] not in names[:-1]:
                     continue

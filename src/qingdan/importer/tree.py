@@ -62,15 +62,16 @@ def _split_run_together(paras: list[Para], scheme: str) -> list[Para]:
         label = parse_label(para.text)
         if label is not None and label.kind == "article":
             expected = label.number + 1
-        text = para.text
+        text, done = para.text, 0  # text[done:] is what is left to cut, without copying
         while True:
             mark = f"第{numbering.chinese(expected)}条" if expected < 10000 else ""
-            cut = text.find(mark, 1) if mark else -1
-            if cut <= 0 or text[cut - 1] not in "。）；":
+            cut = text.find(mark, done + 1) if mark else -1
+            if cut <= done or text[cut - 1] not in "。）；":
                 break
-            out.append(Para(text[:cut], para.where, para.style))
-            text = text[cut:]
+            out.append(Para(text[done:cut], para.where, para.style))
+            done = cut
             expected += 1
+        text = text[done:]
         out.append(Para(text, para.where, para.style, para.box, para.lead))
     return out
 
