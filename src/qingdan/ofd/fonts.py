@@ -102,7 +102,8 @@ def _type1(font: Font, text: dict[int, str], name: str) -> bytes:
     boxes = [sfnt.bounds(o) for _, o, _ in glyphs]
     box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
            max(b[3] for b in boxes))
-    return sfnt.cff_font(font.base, name, glyphs, _mapping(text, glyph_of), box)
+    return sfnt.cff_font(font.base, name, glyphs, _mapping(text, glyph_of), box,
+                         (round(font.ascent), round(font.descent)))
 
 
 def _clear_identity(clear: bytes) -> str:
@@ -126,7 +127,8 @@ def _remember(key: tuple[str, str, str], value: tuple[type1.Outline, bytes]) -> 
 def _truetype(font: Font, text: dict[int, str], name: str) -> bytes:
     tables = sfnt.read_tables(font.program)
     glyph_of = _truetype_glyphs(tables.get("cmap", b""), text)
-    return sfnt.with_unicode_cmap(font.program, font.base, name, _mapping(text, glyph_of))
+    return sfnt.with_unicode_cmap(font.program, font.base, name, _mapping(text, glyph_of),
+                                  (font.ascent / 1000, font.descent / 1000))
 
 
 def _truetype_glyphs(cmap: bytes, text: dict[int, str]) -> dict[int, int]:

@@ -164,19 +164,22 @@ class _Writer:
     def _text(self, page: Page, run: Glyphs) -> str:
         x0, _, _, y1 = page.box
         text_of = self.font_text[run.font]
+        widths = self.doc.fonts[run.font].widths
         chars: list[str] = []
         xs: list[float] = []
+        right = 0.0
         baseline = (y1 - run.origins[0][1]) * MM
+        size = run.size * MM
         for code, (x, _) in zip(run.codes, run.origins, strict=True):
             for char in text_of.get(code, ""):
                 chars.append(char)
                 xs.append((x - x0) * MM)
+                right = max(right, xs[-1] + widths.get(code, 0) / 1000 * size * run.hscale)
         if not chars or not "".join(chars).strip():
             return ""
-        size = run.size * MM
         left = min(xs)
         top = baseline - size * 1.1
-        width = max(xs) - left + size * 1.2
+        width = max(right - left, 0.01)  # to the last glyph's advance: readers measure lines
         color = "" if run.color == (0, 0, 0) else \
             f'<ofd:FillColor Value="{run.color[0]} {run.color[1]} {run.color[2]}"/>'
         hscale = "" if abs(run.hscale - 1) < 1e-3 else f' HScale="{n(run.hscale)}"'

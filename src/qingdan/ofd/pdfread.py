@@ -49,6 +49,8 @@ class Font:
     widths: dict[int, float]  # code -> advance in thousandths of the em
     unicode: dict[int, str]  # code -> the text it stands for
     glyph_names: dict[int, str]  # code -> glyph name (Type 1: its Encoding)
+    ascent: float = 880.0  # FontDescriptor's, in thousandths of the em
+    descent: float = -120.0
     bold: bool = False
     italic: bool = False
     serif: bool = False
@@ -178,8 +180,17 @@ def _font(obj: pikepdf.Object) -> Font:
     lengths = (int(stream.get("/Length1", 0)), int(stream.get("/Length2", 0)))
     return Font(_key(obj, "f"), base, "TrueType" if subtype == "/TrueType" else "Type1",
                 stream.read_bytes(), lengths, widths, unicode, names,
+                *_metrics(descriptor),
                 bold="Bold" in base or float(descriptor.get("/FontWeight", 400)) >= 600,
                 italic=bool(flags & 64), serif=bool(flags & 2))
+
+
+def _metrics(descriptor: pikepdf.Object) -> tuple[float, float]:
+    """Ascent and descent; LibreOffice writes 0 for both, where readers of the PDF
+    (poppler) take 0.95 and -0.35 of the em, as the lines proof measures do."""
+    ascent = float(descriptor.get("/Ascent", 0))
+    descent = float(descriptor.get("/Descent", 0))
+    return (ascent, descent) if ascent or descent else (950.0, -350.0)
 
 
 def _color(operands: list[Any]) -> Color:

@@ -228,13 +228,15 @@ def _hhea(ascent: int, descent: int, widths: list[int], lsbs: list[int],
 
 
 def cff_font(family: str, ps_name: str, glyphs: list[tuple[str, Outline, bytes]],
-             unicodes: dict[int, int], box: tuple[int, int, int, int]) -> bytes:
+             unicodes: dict[int, int], box: tuple[int, int, int, int],
+             metrics: tuple[int, int]) -> bytes:
     """An OpenType/CFF font: glyphs are (name, outline, charstring), .notdef first;
-    unicodes maps a character to its glyph's index."""
+    unicodes maps a character to its glyph's index; metrics are the ascent and descent
+    (the PDF's FontDescriptor's, which readers of the PDF used for line boxes)."""
     boxes = [bounds(o) for _, o, _ in glyphs]
     widths = [int(round(o.width)) for _, o, _ in glyphs]
     lsbs = [b[0] for b in boxes]
-    ascent, descent = max(box[3], 880), min(box[1], -120)
+    ascent, descent = metrics
     chars = sorted(unicodes) or [32]
     cjk = any(0x3000 <= c <= 0x9FFF for c in chars)
     tables = {
@@ -261,19 +263,22 @@ def read_tables(data: bytes) -> dict[str, bytes]:
     return tables
 
 
-def with_unicode_cmap(data: bytes, family: str, ps_name: str, unicodes: dict[int, int]) -> bytes:
-    """A TrueType font with its cmap replaced by unicodes (character -> glyph index), and
-    the name, OS/2 and post tables a subset may lack added."""
+def with_unicode_cmap(data: bytes, family: str, ps_name: str, unicodes: dict[int, int],
+                      metrics: tuple[float, float]) -> bytes:
+    """A TrueType font with its cmap replaced by unicodes (character -> glyph index), its
+    ascent and descent (fractions of the em) those given, and the name, OS/2 and post
+    tables a subset may lack added."""
     tables = read_tables(data)
     for needed in ("glyf", "loca", "head", "hhea", "hmtx", "maxp"):
         if needed not in tables:
             raise ValueError(f"TrueType font without {needed}")
     head = tables["head"]
     upm = struct.unpack(">H", head[18:20])[0]
-    ascent, descent = struct.unpack(">hh", tables["hhea"][4:8])
+    ascent, descent = round(metrics[0] * upm), round(metrics[1] * upm)
     head = head[:20] + struct.pack(">qq", _FIXED_TIME, _FIXED_TIME) + head[36:]
     kept = {tag: tables[tag] for tag in ("cvt ", "fpgm", "prep", "glyf", "loca", "hhea",
                                          "hmtx", "maxp", "gasp") if tag in tables}
+    kept["hhea"] = kept["hhea"][:4] + struct.pack(">hh", ascent, descent) + kept["hhea"][8:]
     kept["head"] = head
     kept["cmap"] = _cmap(unicodes)
     kept["name"] = _name(family, ps_name)
