@@ -85,9 +85,8 @@ def test_our_reader_finds_every_character_of_the_docx(built, built_2025):
 
 def _easyofd_lines(path: Path) -> tuple[list[tuple[float, float]], list[Line]]:
     """The pages as easyofd reads them: every text object's text at its Boundary."""
-    from loguru import logger
-
     from easyofd.ofd import OFD
+    from loguru import logger
 
     logger.remove()
     reader = OFD()

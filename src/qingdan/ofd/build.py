@@ -12,6 +12,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import multiprocessing
+import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostic, Failed, Location
 from ..incremental import recorded_documents
+from ..interrupts import quiet_worker
 from ..load import display_path
 from ..render import pdf
 from ..staging import Staging
@@ -94,16 +97,17 @@ def build_ofds(out_dir: Path, office: pdf.Office, where: Location, pdfs_beside: 
         described = _described(todo, data, pdfs)
         made: dict[Path, bytes] = {}
         found: list[Diagnostic] = []
-        for docx in todo:
-            try:
-                made[docx] = make_ofd(data[docx], pdfs[docx], described[docx])
-            except Unsupported as error:
-                found.append(Diagnostic("E461", f"无法转换为 OFD：{error}",
+        jobs = [(data[d], pdfs[d], described[d]) for d in todo]
+        for docx, (code, value) in zip(todo, _converted(jobs), strict=True):
+            if code == "ok":
+                made[docx] = value
+            elif code == "E461":
+                found.append(Diagnostic("E461", f"无法转换为 OFD：{value}",
                                         Location(display_path(docx)),
                                         "OFD 输出支持文字、线条、图片；模板中的旋转文字、渐变等"
                                         "请改为普通文字或图片"))
-            except ValueError as error:
-                found.append(Diagnostic("E462", f"生成的 OFD 不符合 GB/T 33190 的结构：{error}",
+            else:
+                found.append(Diagnostic("E462", f"生成的 OFD 不符合 GB/T 33190 的结构：{value}",
                                         Location(display_path(docx)),
                                         "这是 qingdan 的缺陷，请报告并附上这份文档"))
             if progress:
@@ -122,6 +126,27 @@ def build_ofds(out_dir: Path, office: pdf.Office, where: Location, pdfs_beside: 
         staging.commit()
     return OfdResult([(d.with_suffix(".ofd"), staged.get(d) is not None) for d in documents],
                      len(todo))
+
+
+def _one(job: tuple[bytes, bytes, Described]) -> tuple[str, Any]:
+    """One document's OFD, or why not: ("ok", bytes), ("E461", message), ("E462", ...)."""
+    try:
+        return "ok", make_ofd(*job)
+    except Unsupported as error:
+        return "E461", str(error)
+    except ValueError as error:
+        return "E462", str(error)
+
+
+def _converted(jobs: list[tuple[bytes, bytes, Described]]) -> list[tuple[str, Any]]:
+    """Every job's result, in order: on every core when there are several documents (the
+    OFD step should cost a fraction of the PDF conversion it follows)."""
+    workers = min(os.cpu_count() or 1, len(jobs) // 4)
+    if workers < 2:
+        return [_one(job) for job in jobs]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=quiet_worker, initargs=(os.getpid(),)) as pool:
+        return pool.map(_one, jobs, chunksize=1)
 
 
 def _pdfs(todo: list[Path], office: pdf.Office, where: Location, beside: bool,

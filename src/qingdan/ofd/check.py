@@ -56,8 +56,8 @@ def validate(data: bytes) -> list[str]:
         if schema is None:
             problems.append(f"{name}：根元素 {root.tag} 不是 OFD 的部件")
         elif not schema.validate(root):
-            error = schema.error_log.last_error
-            problems.append(f"{name}:{error.line}：{error.message}")
+            last = schema.error_log.last_error
+            problems.append(f"{name}:{last.line}：{last.message}")
     if "OFD.xml" not in names:
         return problems + ["缺少入口文件 OFD.xml"]
     for target in _references(package):
@@ -107,7 +107,8 @@ def _deltas(text: str | None) -> list[float]:
     return values
 
 
-def _metrics(package: zipfile.ZipFile, base: str, doc: etree._Element) -> dict[str, tuple[float, float]]:
+def _metrics(package: zipfile.ZipFile, base: str,
+             doc: etree._Element) -> dict[str, tuple[float, float]]:
     """Each font's ascent and descent (fractions of the em, descent negative)."""
     found = {}
     for res in doc.iter(_Q + "PublicRes"):

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from . import sfnt, type1
 from .pdfread import Font, Unsupported
 
-_CACHE: OrderedDict[tuple[str, str, str], tuple[type1.Outline, bytes]] = OrderedDict()
+_Glyph = tuple[type1.Outline, bytes, tuple[int, int, int, int]]  # outline, charstring, box
+_CACHE: OrderedDict[tuple[str, str, str], _Glyph] = OrderedDict()
 _CACHE_SIZE = 20000
 
 
@@ -77,32 +78,33 @@ def _type1(font: Font, text: dict[int, str], name: str) -> bytes:
     encoding.update(font.glyph_names)
     identity = f"{font.base}|{_clear_identity(clear)}"
     wanted = sorted({encoding[c] for c in text if c in encoding} - {".notdef"})
-    if any((identity, g, "") not in _CACHE for g in wanted):
-        parsed = type1.read(font.program, length1, length2)
+    missing = {g for g in wanted if (identity, g, "") not in _CACHE}
+    if missing:
+        parsed = type1.read(font.program, length1, length2, missing)
         scale = parsed.matrix[0] * 1000 if parsed.matrix else 1.0
         if parsed.matrix and (abs(parsed.matrix[1]) > 1e-9 or abs(parsed.matrix[2]) > 1e-9):
             raise Unsupported(f"字体“{font.base}”的 FontMatrix 不受支持")
-        for glyph in wanted:
+        for glyph in sorted(missing):
             outline = parsed.glyphs.get(glyph)
             if outline is None:
                 raise Unsupported(f"字体“{font.base}”缺少字形 {glyph}")
             if scale != 1.0:
                 outline = _scaled(outline, scale)
-            _remember((identity, glyph, ""), (outline, sfnt.charstring(outline)))
+            _remember((identity, glyph, ""),
+                      (outline, sfnt.charstring(outline), sfnt.bounds(outline)))
     notdef = type1.Outline(500)
     glyphs: list[tuple[str, type1.Outline, bytes]] = [(".notdef", notdef, sfnt.charstring(notdef))]
+    boxes = [(0, 0, 0, 0)]
     index: dict[str, int] = {}
     for glyph in wanted:
-        outline, program = _CACHE[(identity, glyph, "")]
+        outline, program, box = _CACHE[(identity, glyph, "")]
         _CACHE.move_to_end((identity, glyph, ""))
         index[glyph] = len(glyphs)
         glyphs.append((glyph, outline, program))
+        boxes.append(box)
     glyph_of = {code: index[encoding[code]] for code in text
                 if code in encoding and encoding[code] in index}
-    boxes = [sfnt.bounds(o) for _, o, _ in glyphs]
-    box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
-           max(b[3] for b in boxes))
-    return sfnt.cff_font(font.base, name, glyphs, _mapping(text, glyph_of), box,
+    return sfnt.cff_font(font.base, name, glyphs, _mapping(text, glyph_of), boxes,
                          (round(font.ascent), round(font.descent)))
 
 
@@ -118,7 +120,7 @@ def _scaled(outline: type1.Outline, scale: float) -> type1.Outline:
         [(s[0], *(v * scale for v in s[1:])) for s in contour] for contour in outline.contours])
 
 
-def _remember(key: tuple[str, str, str], value: tuple[type1.Outline, bytes]) -> None:
+def _remember(key: tuple[str, str, str], value: _Glyph) -> None:
     _CACHE[key] = value
     if len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)

@@ -8,6 +8,7 @@ tests read every font made here back with fontTools.
 
 from __future__ import annotations
 
+import math
 import struct
 from collections.abc import Iterable
 
@@ -20,6 +21,9 @@ _FIXED_TIME = 0  # head's created/modified: no date in a byte-stable file
 # --- numbers in CFF charstrings and DICTs ---
 
 def _t2_number(value: float) -> bytes:
+    if -107 <= value <= 107 and value == int(value):
+        return _SMALL[int(value) + 107]
+    value = round(value, 2)
     if value != int(value):
         fixed = int(round(value * 65536)) & 0xFFFFFFFF
         return b"\xff" + fixed.to_bytes(4, "big")
@@ -35,6 +39,9 @@ def _t2_number(value: float) -> bytes:
     return b"\x1c" + struct.pack(">h", max(-32768, min(32767, v)))
 
 
+_SMALL = [bytes([v + 139]) for v in range(-107, 108)]
+
+
 def _dict_int(v: int, wide: bool = False) -> bytes:
     if wide:
         return b"\x1d" + struct.pack(">i", v)
@@ -43,32 +50,32 @@ def _dict_int(v: int, wide: bool = False) -> bytes:
     return b"\x1d" + struct.pack(">i", v)
 
 
-def charstring(outline: Outline, scale: float = 1.0) -> bytes:
+def charstring(outline: Outline) -> bytes:
     """A Type 2 charstring for an outline: width, then rmoveto/rlineto/rrcurveto."""
-    out = [_t2_number(round(outline.width * scale, 2))]
+    number = _t2_number
+    out = [number(outline.width)]
     x = y = 0.0
     for contour in outline.contours:
         for segment in contour:
-            kind = segment[0]
-            points = [round(v * scale, 2) for v in segment[1:]]
-            deltas = []
-            for i in range(0, len(points), 2):
-                deltas += [points[i] - x, points[i + 1] - y]
-                x, y = points[i], points[i + 1]
-            out += [_t2_number(round(d, 2)) for d in deltas]
-            out.append({"M": b"\x15", "L": b"\x05", "C": b"\x08"}[kind])
+            for i in range(1, len(segment), 2):
+                out.append(number(segment[i] - x))
+                out.append(number(segment[i + 1] - y))
+                x, y = segment[i], segment[i + 1]
+            out.append(_OPERATORS[segment[0]])
     out.append(b"\x0e")
     return b"".join(out)
 
 
-def bounds(outline: Outline, scale: float = 1.0) -> tuple[int, int, int, int]:
+_OPERATORS = {"M": b"\x15", "L": b"\x05", "C": b"\x08"}
+
+
+def bounds(outline: Outline) -> tuple[int, int, int, int]:
     """The glyph's box from its points (control points included: a safe bound)."""
     xs = [v for c in outline.contours for s in c for v in s[1::2]]
     ys = [v for c in outline.contours for s in c for v in s[2::2]]
     if not xs:
         return (0, 0, 0, 0)
-    return (int(min(xs) * scale), int(min(ys) * scale), int(-(-max(xs) * scale // 1)),
-            int(-(-max(ys) * scale // 1)))
+    return (math.floor(min(xs)), math.floor(min(ys)), math.ceil(max(xs)), math.ceil(max(ys)))
 
 
 def _index(items: list[bytes]) -> bytes:
@@ -228,12 +235,14 @@ def _hhea(ascent: int, descent: int, widths: list[int], lsbs: list[int],
 
 
 def cff_font(family: str, ps_name: str, glyphs: list[tuple[str, Outline, bytes]],
-             unicodes: dict[int, int], box: tuple[int, int, int, int],
+             unicodes: dict[int, int], boxes: list[tuple[int, int, int, int]],
              metrics: tuple[int, int]) -> bytes:
     """An OpenType/CFF font: glyphs are (name, outline, charstring), .notdef first;
-    unicodes maps a character to its glyph's index; metrics are the ascent and descent
-    (the PDF's FontDescriptor's, which readers of the PDF used for line boxes)."""
-    boxes = [bounds(o) for _, o, _ in glyphs]
+    unicodes maps a character to its glyph's index; boxes are the glyphs' bounds;
+    metrics are the ascent and descent (the PDF's FontDescriptor's, which readers of the
+    PDF used for line boxes)."""
+    box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+           max(b[3] for b in boxes))
     widths = [int(round(o.width)) for _, o, _ in glyphs]
     lsbs = [b[0] for b in boxes]
     ascent, descent = metrics
@@ -276,8 +285,8 @@ def with_unicode_cmap(data: bytes, family: str, ps_name: str, unicodes: dict[int
     upm = struct.unpack(">H", head[18:20])[0]
     ascent, descent = round(metrics[0] * upm), round(metrics[1] * upm)
     head = head[:20] + struct.pack(">qq", _FIXED_TIME, _FIXED_TIME) + head[36:]
-    kept = {tag: tables[tag] for tag in ("cvt ", "fpgm", "prep", "glyf", "loca", "hhea",
-                                         "hmtx", "maxp", "gasp") if tag in tables}
+    copied = ("cvt ", "fpgm", "prep", "glyf", "loca", "hhea", "hmtx", "maxp", "gasp")
+    kept: dict[str, bytes] = {tag: tables[tag] for tag in copied if tag in tables}
     kept["hhea"] = kept["hhea"][:4] + struct.pack(">hh", ascent, descent) + kept["hhea"][8:]
     kept["head"] = head
     kept["cmap"] = _cmap(unicodes)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -32,7 +33,7 @@ class Outline:
     """
 
     width: float
-    contours: list[list[tuple[float, ...]]] = field(default_factory=list)
+    contours: list[list[tuple[Any, ...]]] = field(default_factory=list)
 
 
 @dataclass
@@ -52,29 +53,31 @@ def decrypt(data: bytes, key: int, starts: list[int] | None = None) -> bytes:
     log2(n) vectorised steps)."""
     if not data:
         return b""
-    cipher = np.frombuffer(data, dtype=np.uint8).astype(np.uint64)
-    mul = np.full(len(cipher), _C1, dtype=np.uint64)
+    cipher = np.frombuffer(data, dtype=np.uint8).astype(np.uint32)
+    mul = np.full(len(cipher), _C1, dtype=np.uint32)
     add = (cipher * _C1 + _C2) & 0xFFFF
     for start in starts or []:
         if 0 < start < len(cipher):  # the map into start gives the key whatever came before
             mul[start - 1], add[start - 1] = 0, key
     shift = 1
+    scratch = np.empty(len(cipher), dtype=np.uint32)
     while shift < len(cipher):  # Hillis-Steele: f[i] = f[i] o f[i - shift]
-        new_mul = mul.copy()
-        new_add = add.copy()
-        new_mul[shift:] = (mul[shift:] * mul[:-shift]) & 0xFFFF
-        new_add[shift:] = (mul[shift:] * add[:-shift] + add[shift:]) & 0xFFFF
-        mul, add = new_mul, new_add
+        # products of two 16-bit values plus one fit in 32 bits
+        np.multiply(mul[shift:], add[:-shift], out=scratch[shift:])
+        scratch[shift:] += add[shift:]
+        add[shift:] = scratch[shift:] & 0xFFFF
+        np.multiply(mul[shift:], mul[:-shift], out=scratch[shift:])
+        mul[shift:] = scratch[shift:] & 0xFFFF
         shift *= 2
-    keys = np.empty(len(cipher), dtype=np.uint64)
+    keys = np.empty(len(cipher), dtype=np.uint32)
     keys[0] = key
     keys[1:] = (mul[:-1] * key + add[:-1]) & 0xFFFF
     return ((cipher ^ (keys >> 8)) & 0xFF).astype(np.uint8).tobytes()
 
 
-def _binary_sections(private: bytes, marker: bytes, count_before: bool) -> list[tuple[bytes, int, int]]:
+def _binary_sections(private: bytes, marker: bytes) -> list[tuple[bytes, int, int]]:
     """Every `name-or-index length RD <bytes>` entry after marker: (key, start, length)."""
-    found = []
+    found: list[tuple[bytes, int, int]] = []
     position = private.find(marker)
     if position < 0:
         return found
@@ -89,13 +92,13 @@ def _binary_sections(private: bytes, marker: bytes, count_before: bool) -> list[
         key = match.group(1)
         found.append((key, start, length))
         pos = start + length
-        if count_before and key.startswith(b"/"):
-            break  # the Subrs end where the CharStrings begin
     return found
 
 
-def read(program: bytes, length1: int, length2: int) -> Type1Font:
-    """The Type 1 font in a PDF's FontFile stream (cleartext, then binary eexec part)."""
+def read(program: bytes, length1: int, length2: int,
+         wanted: set[str] | None = None) -> Type1Font:
+    """The Type 1 font in a PDF's FontFile stream (cleartext, then binary eexec part):
+    the glyphs named in wanted, or all."""
     clear = program[:length1]
     if not clear.startswith(b"%!"):
         raise Type1Error("not a Type 1 font")
@@ -112,10 +115,12 @@ def read(program: bytes, length1: int, length2: int) -> Type1Font:
     if len_iv < 0:
         raise Type1Error("unencrypted charstrings are not supported")
     subr_entries = _subrs(private)
-    char_entries = [(k, s, n) for k, s, n in _binary_sections(private, b"/CharStrings", False)
+    char_entries = [(k, s, n) for k, s, n in _binary_sections(private, b"/CharStrings")
                     if k.startswith(b"/")]
     if not char_entries:
         raise Type1Error("no CharStrings")
+    if wanted is not None:
+        char_entries = [e for e in char_entries if e[0][1:].decode("latin-1") in wanted]
     entries = subr_entries + char_entries
     joined = b"".join(private[s:s + n] for _, s, n in entries)
     starts, offset = [], 0
@@ -171,7 +176,7 @@ class _Interpreter:
         self.ps: list[float] = []  # the PostScript stack othersubrs leave for `pop`
         self.x = self.y = 0.0
         self.flex: list[tuple[float, float]] | None = None
-        self.contour: list[tuple[float, ...]] = []
+        self.contour: list[tuple[Any, ...]] = []
         self.done = False
         self._exec(code, 0)
         self._close()
