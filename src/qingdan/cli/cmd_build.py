@@ -50,19 +50,22 @@ def check(path: str | None, strict: bool, final: bool, fmt: str) -> None:
               type=click.Path(file_okay=False, path_type=Path), help="输出文件夹")
 @click.option("--pdf", "make_pdf", is_flag=True,
               help="同时在每份 Word 文档旁生成 PDF（用 LibreOffice 转换）")
+@click.option("--ofd", "make_ofd", is_flag=True,
+              help="同时在每份 Word 文档旁生成 OFD 版式文件（GB/T 33190，页面与 PDF 相同）")
 @strict_option
 @final_option
 @format_option
-def build(path: str | None, out_dir: Path, make_pdf: bool, strict: bool, final: bool,
-          fmt: str) -> None:
+def build(path: str | None, out_dir: Path, make_pdf: bool, make_ofd: bool, strict: bool,
+          final: bool, fmt: str) -> None:
     """检查并生成 Word 文档；有任何错误时不改动输出文件夹。
 
     有单位名册时，每个单位的文档生成在“输出文件夹/单位名称/”下；输入没有变化的单位不会
     重新生成。
     加 --pdf 时再用 LibreOffice 把每份文档转换为同名 PDF，文档没有变化的不再转换。
+    加 --ofd 时再生成同名 OFD 版式文件（与 PDF 同样的页面，文字可检索），同样只重做有变化的。
     成文日期或发文字号写“待定”的通知按草稿生成（留空、左上角标注“草稿”），加 --final 时则视为错误。
     """
-    office = _office(path, fmt, strict) if make_pdf else None
+    office = _office(path, fmt, strict) if make_pdf or make_ofd else None
     try:
         result = _run(path, out_dir, fmt, strict, final)
     except OSError as exc:
@@ -72,14 +75,23 @@ def build(path: str | None, out_dir: Path, make_pdf: bool, strict: bool, final: 
         _list(result.written, "文档")
         if result.skipped:
             click.echo(f"{result.skipped} 个单位的输入没有变化，沿用上次生成的文档。")
-    if office is not None:
+    if office is not None and make_pdf:
         try:
             pdfs = _pdfs(path, out_dir, office, fmt)
         except OSError as exc:
             _unwritable(out_dir, exc)
         if fmt == "text":
             _list(pdfs.written, "PDF")
-    else:
+    if office is not None and make_ofd:
+        from .cmd_ofd import ofds
+
+        try:
+            written = ofds(path, out_dir, office, fmt, make_pdf)
+        except OSError as exc:
+            _unwritable(out_dir, exc)
+        if fmt == "text":
+            _list(written, "OFD")
+    if office is None:
         leave_quickly()
     sys.exit(EXIT_OK)
 

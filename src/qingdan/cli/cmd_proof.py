@@ -12,21 +12,25 @@ from . import _Progress, _project_path, _report, format_option, main, path_argum
 
 @main.command()
 @path_argument
+@click.option("--ofd", "with_ofd", is_flag=True,
+              help="同时把每份文档转换为 OFD，按同样的规则检查 OFD 的页面")
 @strict_option
 @format_option
-def proof(path: str | None, strict: bool, fmt: str) -> None:
+def proof(path: str | None, with_ofd: bool, strict: bool, fmt: str) -> None:
     """校对页面：把 build 将生成的文档用 LibreOffice 排成 PDF，逐页检查。
 
     检查每个字都印在页面上（没有丢字、多字），每页不超过 22 行、每行不超过 28 个字，
     文字不超出版心，发文机关署名与正文同页，版记在最后一页的版心底部，页码齐全且单页居右、
     双页居左。问题报告到产生该文字的源文件位置，并注明页码。不写任何文件。
+    加 --ofd 时还检查 OFD：包结构符合 GB/T 33190 的模式，页面逐字、逐行按同样的规则检查。
     """
     from ..proof.run import run_proof
+    from .cmd_ofd import proof_pages
 
     progress = _Progress("排版校对")
     try:
         result = run_proof(_project_path(path), strict=strict, progress=progress.step,
-                           on_plan=progress.start)
+                           on_plan=progress.start, ofd=proof_pages if with_ofd else None)
     except Failed as failed:
         progress.close()
         _report(failed.diagnostics, fmt)

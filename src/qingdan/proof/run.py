@@ -10,7 +10,7 @@ import os
 import subprocess
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -78,9 +78,12 @@ def _model(project: Project, source: str) -> Any:
 
 def run_proof(path: Path, strict: bool = False,
               progress: Callable[[int], None] | None = None,
-              on_plan: Callable[[int], None] | None = None) -> ProofResult:
+              on_plan: Callable[[int], None] | None = None,
+              ofd: Callable[[bytes, bytes], tuple[str, Any]] | None = None) -> ProofResult:
     """Check the printed pages of every document build would write; raises Failed with
-    every problem (and the sources' own, as check reports them) when any is an error."""
+    every problem (and the sources' own, as check reports them) when any is an error.
+    With ofd (docx, PDF bytes -> ("ok", (sizes, lines)) or (code, message)), each
+    document's OFD pages are checked the same way."""
     where = config_location(path)
     office = pdf.require_office(where)
     pdftotext = require_pdftotext(where)
@@ -110,6 +113,8 @@ def run_proof(path: Path, strict: bool = False,
         workers = max(1, min(os.cpu_count() or 1, len(done)))
         with ThreadPoolExecutor(workers) as pool:
             read = list(pool.map(lambda d: _read(d, pdftotext), done))
+        if ofd is not None:
+            found += _ofd_pages(done, ofd, where)
     pages = 0
     for doc, pages_read in zip(done, read, strict=True):
         if isinstance(pages_read, str):
@@ -125,6 +130,24 @@ def run_proof(path: Path, strict: bool = False,
     if errors(found) or (strict and found):
         raise Failed(found)
     return ProofResult(found, len(documents), pages, notes)
+
+
+def _ofd_pages(done: list[_Document], ofd: Callable[[bytes, bytes], tuple[str, Any]],
+               where: Location) -> list[Diagnostic]:
+    """Each document's OFD checked as its PDF is (proof --ofd)."""
+    found: list[Diagnostic] = []
+    for doc in done:
+        name = doc.name.removesuffix(".pdf") + ".ofd"
+        code, value = ofd(doc.data, doc.pdf.read_bytes())
+        if code != "ok":
+            model = _model(doc.model, doc.source)
+            found.append(Diagnostic(code, f"{value}（{name}）",
+                                    model.location if model is not None else where,
+                                    "OFD 由 PDF 的页面转换而来；请报告这份文档"))
+            continue
+        sizes, lines = value
+        found += _check(replace(doc, name=name), sizes, [Line(*line) for line in lines], where)
+    return found
 
 
 def _read(doc: _Document, pdftotext: str) -> tuple[list[tuple[float, float]], list[Line]] | str:
