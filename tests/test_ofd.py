@@ -5,8 +5,10 @@ against the GB/T 33190 schemas, byte-stable and incremental."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -216,11 +218,17 @@ def test_every_font_is_embedded_and_maps_every_character_drawn(built):
 
 
 @needs_office
-def test_proof_checks_the_ofd_pages(built):
-    result = run_cli("proof", str(EXAMPLE), "--ofd", "--format", "json")
-    assert ".ofd" in result.stdout  # the end block's warning, found on the OFD's pages too
-    assert "E951" not in result.stdout and "E952" not in result.stdout
-    assert "E461" not in result.stdout and "E462" not in result.stdout
+def test_proof_checks_the_ofd_pages(built, tmp_path):
+    """The example's OFDs pass as its PDFs do; a page problem (the W959 case's end block
+    on an odd page, with its own notice template) is found on the OFD's pages too."""
+    clean = run_cli("proof", str(EXAMPLE), "--ofd", "--format", "json")
+    assert clean.exit_code == 0 and json.loads(clean.stdout) == [], clean.stdout
+    case = tmp_path / "case"
+    shutil.copytree(REPO / "tests" / "cases" / "W959-end-block-odd-page", case)
+    result = run_cli("proof", str(case), "--ofd", "--format", "json")
+    found = [(d["code"], d["message"].rsplit("（", 1)[-1]) for d in json.loads(result.stdout)]
+    assert ("W959", "关于印发两份责任清单的通知.ofd）") in found, found
+    assert ("W959", "关于印发两份责任清单的通知.pdf）") in found, found
 
 
 def test_the_results_chart_is_an_image_where_the_pdf_has_it(tmp_path):
