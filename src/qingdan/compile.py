@@ -31,12 +31,15 @@ from .model import (
 from .placeholders import ENV, render_text  # noqa: F401 - ENV for the tests and callers
 from .refs import Index, RefError
 from .scoring import text as scoring_text
+from .substitution import template_spans
 
 T = TypeVar("T")
 
 # Whitespace next to a Chinese character or full-width mark: YAML's folded (>) style turns
 # line breaks into spaces, which Chinese text must not keep. Spaces between Latin words stay.
-CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
+# The second branch starts only where a run of spaces starts: tried from each space of a
+# run followed by ASCII, it was quadratic in the run.
+CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+|(?<!\s)\s+(?=[^\x00-\x7f])")
 
 
 def one_paragraph(value: str) -> str:
@@ -305,10 +308,7 @@ def _mentions(value: str, name: str) -> bool:
     if name not in value:
         return False
     word = re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)")
-    return any(word.search(m.group(0)) for m in PLACEHOLDERS.finditer(value))
-
-
-PLACEHOLDERS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+    return any(word.search(value, start, end) for start, end in template_spans(value, ("{{", "{%")))
 
 
 def issued_titles(notice: Notice, titles: dict[str, str]) -> str:

@@ -76,3 +76,39 @@ def dotted(node: nodes.Node) -> list[str] | None:
     if isinstance(node, nodes.Name) and node.ctx == "load":
         return [node.name, *reversed(parts)]
     return None
+
+
+CLOSERS = {"{{": "}}", "{%": "%}", "{#": "#}"}
+
+
+def template_spans(text: str, openers: tuple[str, ...] = ("{{", "{%", "{#")
+                   ) -> list[tuple[int, int]]:
+    """Where text holds template marks ({{ … }}, {% … %}, {# … #}, those of openers), as
+    the leftmost non-lazy reading of `\\{\\{.*?\\}\\}|…` finds them, in linear time: that
+    pattern searched from every opener of a text that never closes it was quadratic."""
+    spans: list[tuple[int, int]] = []
+    never = set()  # openers whose closer is not in the rest of the text
+    i = text.find("{")
+    while i != -1:
+        mark = text[i:i + 2]
+        if mark in openers and mark not in never:
+            end = text.find(CLOSERS[mark], i + 2)
+            if end != -1:
+                spans.append((i, end + 2))
+                i = text.find("{", end + 2)
+                continue
+            never.add(mark)
+        i = text.find("{", i + 1)
+    return spans
+
+
+def blank_templates(text: str, fill: str = "\x00",
+                    openers: tuple[str, ...] = ("{{", "{%", "{#")) -> str:
+    """text with every template mark replaced by fill, character for character (so
+    offsets stay true), or removed when fill is empty."""
+    pieces, last = [], 0
+    for start, end in template_spans(text, openers):
+        pieces += [text[last:start], fill * (end - start)]
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)

@@ -27,12 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from ..checks.docnumber import NUMBER
-from ..checks.text import JINJA
 from ..diagnostics import Diagnostic, Failed, Location
 from ..formats import OLDEST_FORMAT
 from ..load import Source, display_path, load_file, load_text
 from ..numbering import PENDING
 from ..staging import NewFolder, Staging, shown
+from ..substitution import blank_templates
 from . import drafts, schedule
 
 CONFIG_NAME = "qingdan.yaml"
@@ -387,7 +387,7 @@ def old_years(root: Path, old: int) -> list[Diagnostic]:
     found = []
     needle = str(old)
     for text in texts:
-        prose = JINJA.sub(lambda m: "\x00" * len(m.group(0)), text.raw)
+        prose = blank_templates(text.raw)
         for match in re.finditer(rf"(?<!\d){needle}(?!\d)", prose):
             found.append(Diagnostic(
                 "W644", f"文中仍写着上一年度的年份“{needle}”", text.at(match.start()),

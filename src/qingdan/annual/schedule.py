@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ..diagnostics import Diagnostic
 from ..model import Notice, Project, Stage
 
-SEPARATORS = re.compile(r"\s*(?:—+|－|～|~|至)\s*")
+SEPARATORS = re.compile(r"(?<!\s)\s*(?:—+|－|～|~|至)\s*")  # from a run's start: linear
 DAY = re.compile(r"^(?:(?:(?P<year>\d{4})-)?(?P<month>\d{1,2})-)?(?P<day>\d{1,2})$")
 FORMS = "一天写 2025-12-01，截止日期写 2025-12-10前，时间段写 2025-12-01—2025-12-10"
 

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from ..diagnostics import Diagnostic, Location, did_you_mean
 from ..model import Band, Measures, Node, Scoring
 from ..scoring.text import band_range, number, ranked_bands, total
+from ..substitution import blank_templates, template_spans
 
 EPSILON = 1e-9
-PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％﹪]")
+PERCENT = re.compile(r"(?<!\d)(\d+(?:\.\d+)?)\s*[%％﹪]")  # from a run's start: linear
 TERMS = re.compile(r"[+＋]")
 
 
@@ -38,7 +39,6 @@ def check_scoring(doc: Measures) -> list[Diagnostic]:
     return found
 
 
-PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.S)
 WEIGHT_CALL = re.compile(r"weight\(\s*['\"]([^'\"]+)['\"]\s*\)")
 
 
@@ -49,8 +49,9 @@ def check_stated(doc: Measures, scoring: Scoring) -> list[Diagnostic]:
     texts = [t for n in doc.nodes() for t in (n.heading, n.text) if t is not None]
     if doc.preamble is not None:
         texts.append(doc.preamble)
-    code = " ".join(m.group(1) for t in texts for m in PLACEHOLDER.finditer(t.value))
-    prose = [PLACEHOLDER.sub("", p) for t in texts for p in t.value.splitlines()]
+    code = " ".join(t.value[start + 2:end - 2] for t in texts
+                    for start, end in template_spans(t.value, ("{{",)))
+    prose = [blank_templates(p, "", ("{{",)) for t in texts for p in t.value.splitlines()]
     found = []
     if "formula" not in code:
         named = set(WEIGHT_CALL.findall(code))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from ..diagnostics import Diagnostic
 from ..model import Measures, Notice, Project, ResponsibilityList, Text
 from ..refs import Index
+from ..substitution import blank_templates
 
 HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）",
                 ".": "。"}
@@ -17,7 +18,6 @@ CJK = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’《》—…]"
 # A half-width mark touching Chinese text; a full stop only between two Chinese characters,
 # so 1. and 2.5 stay.
 HALF_WIDTH = re.compile(rf"(?<={CJK})[,;:?!()]|[,;:?!()](?={CJK})|(?<={CJK})\.(?={CJK})")
-JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 MARKERS = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
 
 # Slips that recur in officialese (sample 002 has 按受 and 一到致). Each is only flagged.
@@ -99,7 +99,7 @@ def _prose(raw: str) -> str:
     if raw.startswith(("|", ">")):
         header = raw.find("\n") if "\n" in raw else len(raw)
         raw = "\x00" * header + raw[header:]
-    return JINJA.sub(lambda m: "\x00" * len(m.group(0)), raw)
+    return blank_templates(raw)
 
 
 def half_width(text: Text) -> list[tuple[int, str, str]]:

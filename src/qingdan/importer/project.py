@@ -13,6 +13,7 @@ from typing import Any
 
 from ..checks.docnumber import NUMBER
 from ..checks.text import HARD_REFERENCE, hard_coded_phrases
+from ..compile import CJK_SPACE
 from ..diagnostics import Diagnostic, Failed, Location, errors
 from ..formats import CURRENT_FORMAT
 from ..load import MAX_SOURCE_BYTES, display_path, load_text
@@ -27,10 +28,6 @@ from .ids import Ids
 from .read import read_file
 from .report import Report
 
-# Spaces next to non-ASCII text, as compile.CJK_SPACE finds them, but tried only from the
-# start of a run of spaces: that pattern tries a run followed by ASCII from each of its
-# spaces in turn (quadratic in the run).
-CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+|(?<!\s)\s+(?=[^\x00-\x7f])")
 CITED = re.compile(r"cite\('([^']+)'\)")
 CITATION = re.compile(r"《(?P<title>[^《》]{2,80})》[（(](?P<number>[^（）()]{4,30})[）)]")
 ORGAN = re.compile(r"(?:根据|按照|依据|落实)([\u4e00-\u9fff]{4,30}?"

@@ -179,14 +179,16 @@ def _break_tokens(pending: list[str], sizes: list[float], first: float, rest: fl
             i += 1
             continue
         if not line:  # a word longer than the line: split it where it must
-            head, cut = _split(token, capacity, metrics)
-            if not cut:  # one character wider than the line: it stands alone on it
+            pieces = _split(token, capacity, rest, metrics)
+            if len(pieces) == 1:  # one character wider than the line: it stands alone on it
                 line.append(token)
                 used += size
                 i += 1
                 continue
-            pending[i:i + 1] = [head, cut]
-            sizes[i:i + 1] = [_size(pending, i, metrics), _size(pending, i + 1, metrics)]
+            # Every cut at once, in one pass over the word: cutting one line's worth at a
+            # time and measuring the rest again made a long word quadratic.
+            pending[i:i + 1] = pieces
+            sizes[i:i + 1] = [_size(pending, j, metrics) for j in range(i, i + len(pieces))]
             continue
         if metrics.hanging and token in HANGABLE:
             line.append(token)  # hangs in the margin
@@ -211,13 +213,18 @@ def line_count(text: str, first: float, rest: float, metrics: Metrics) -> int:
     return len(break_lines(text, first, rest, metrics))
 
 
-def _split(token: str, capacity: float, metrics: Metrics) -> tuple[str, str]:
-    used = 0.0
+def _split(token: str, capacity: float, rest: float, metrics: Metrics) -> list[str]:
+    """A token cut where it must: the first piece holds what fits in capacity (one
+    character at least), each later one what fits in rest."""
+    pieces: list[str] = []
+    start, used, room = 0, 0.0, capacity
     for n, char in enumerate(token):
         used += width(char, metrics)
-        if used > capacity + EPSILON:
-            return token[:max(n, 1)], token[max(n, 1):]
-    return token, ""
+        if used > room + EPSILON and n > start:
+            pieces.append(token[start:n])
+            start, used, room = n, width(char, metrics), rest
+    pieces.append(token[start:])
+    return pieces
 
 
 @dataclass(frozen=True)
