@@ -227,6 +227,23 @@ def test_outputs_are_reproducible(scored, tmp_path):
     assert result.output.count("未变化") == 2
 
 
+def test_the_results_notice_is_printed_as_the_project_prints(scored, tmp_path):
+    """printing: {sides: simplex} in qingdan.yaml: the 考核结果通报 keeps its 版记 at the
+    foot of its last page (one section), as build's notices do; by default (duplex) the
+    版记 has a section of its own that starts on an even page."""
+    project, out, _ = scored
+    assert len(docx.Document(str(notice_path(out))).sections) == 2
+    simplex = tmp_path / "单面"
+    shutil.copytree(project, simplex)
+    config = simplex / "qingdan.yaml"
+    config.write_text(config.read_text("utf-8") + "printing:\n  sides: simplex\n", "utf-8")
+    again = tmp_path / "结果"
+    result = run_cli("score", str(out.parent / "评分"), "--project", str(simplex),
+                     "-o", str(again))
+    assert result.exit_code == 0, result.output
+    assert len(docx.Document(str(notice_path(again))).sections) == 1
+
+
 def test_every_workbook_problem_is_reported_in_one_run(tmp_path):
     project = make_project(tmp_path / "项目")
     books = tmp_path / "评分"

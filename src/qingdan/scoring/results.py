@@ -92,8 +92,10 @@ def summary(scoring: Scoring, graded: list[Graded]) -> str:
 
 
 def render_results_notice(notice: Notice, attachment: str, form: Form, scoring: Scoring,
-                          graded: list[Graded], template: Path) -> tuple[bytes, bool]:
-    """The 考核结果通报 .docx, and whether its chart could be drawn (a CJK font found)."""
+                          graded: list[Graded], template: Path,
+                          duplex: bool = True) -> tuple[bytes, bool]:
+    """The 考核结果通报 .docx, and whether its chart could be drawn (a CJK font found);
+    duplex as qingdan.yaml's printing says (the 版记 on an even page, or the last)."""
     target = compiled(template)
     top = float(form.total)
     bands = ranked_bands(scoring)
@@ -107,7 +109,7 @@ def render_results_notice(notice: Notice, attachment: str, form: Form, scoring: 
         parts.append(Part(CHART_PART, png, "image/png", CHART_ID))
     body += _table(target, form, scoring, graded)
     attached = [Attached(attachment, Rendered(b"", body), template)]
-    return render_notice(notice, attached, template, parts).data, chart is not None
+    return render_notice(notice, attached, template, parts, duplex).data, chart is not None
 
 
 def run(text: str, face: str, half_points: int = 0) -> str:

@@ -306,7 +306,8 @@ def _write_results(prepared: Prepared, doc: Measures, texts: dict[str, Measures]
         try:
             notice, attachment = render_source(source, context, grade_lines(scoring, graded))
             data, drawn = render_results_notice(notice, attachment, office, scoring, graded,
-                                                project.templates["notice"])
+                                                project.templates["notice"],
+                                                duplex=project.printing.duplex)
         except Failed as failed:
             problems += failed.diagnostics
             continue
