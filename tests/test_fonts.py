@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
-from conftest import EXAMPLE, office_missing, run_cli
+from conftest import EXAMPLE, REPO, office_missing, run_cli
 from qingdan import office
 from qingdan.office import fonts
 
@@ -166,3 +166,21 @@ def test_the_score_chart_uses_a_simplified_chinese_face():
     family = cjk_family()
     if family is not None:
         assert family not in fonts.REJECTED and not OTHER_REGION.search(family), family
+
+
+def test_the_preview_falls_back_to_the_faces_the_pdfs_print_in():
+    """serve's pages (gbt9704.css) name each GB face, then the profile's substitutes in
+    the profile's order, so a preview on a machine without the GB faces looks like its
+    PDFs; never another region's face."""
+    css = (REPO / "src" / "qingdan" / "render" / "html_templates" / "gbt9704.css").read_text(
+        "utf-8")
+    stacks = {name: re.findall(r'"([^"]+)"', value)
+              for name, value in re.findall(r"--qd-(\w+):([^;]+);", css)}
+    for variable, face in (("fangsong", "仿宋_GB2312"), ("xiaobiaosong", "方正小标宋简体"),
+                           ("heiti", "黑体"), ("kaiti", "楷体_GB2312"), ("songti", "宋体")):
+        stack = stacks[variable]
+        assert stack[0] == face
+        entry = fonts.face(face)
+        listed = [name for name in stack if name in entry.substitutes]
+        assert listed == list(entry.substitutes), (variable, stack)
+        assert not set(stack) & set(fonts.REJECTED)
