@@ -152,3 +152,52 @@ def test_a_broken_link_is_found(tmp_path):
         "[缺](docs/没有.md) [错](docs/页.md#印制方式) [外](../外.md)\n", "utf-8")
     assert [problem.rsplit(": ", 1)[1] for problem in broken(readme, tmp_path)] == [
         "no such file", "no heading with this anchor", "leads outside the repository"]
+
+
+def _first_project() -> str:
+    """The README's "first project in five minutes" section."""
+    text = README.read_text("utf-8")
+    start = text.index("## 五分钟做出第一份清单")
+    return text[start:text.index("\n## ", start + 1)]
+
+
+def test_the_first_project_in_the_readme_works_as_shown(tmp_path):
+    """A clerk's first project, exactly as the README writes it: its two files, every
+    command with the output the README shows, the document's headings, and the typo
+    the README makes on purpose, with the error it shows."""
+    import shlex
+
+    import docx
+
+    from conftest import run_cli
+
+    section = _first_project()
+    files = re.findall(r"^`(我的清单/[^`]+)`：(?:[^\n]+\n)+\n```yaml\n(.*?)```", section, re.S | re.M)
+    assert [name for name, _ in files] == ["我的清单/qingdan.yaml", "我的清单/责任清单.yaml"]
+    for name, body in files:
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(body, "utf-8")
+
+    runs = re.findall(r"```bash\n\.venv/bin/qingdan (.*?)\n```\n\n```\n(.*?)```", section, re.S)
+    assert len(runs) == 2, "the check and build steps, each with its output"
+    for arguments, shown in runs:
+        result = run_cli(*shlex.split(arguments), cwd=tmp_path)
+        assert result.exit_code == 0, result.output
+        assert result.output.splitlines() == shown.splitlines(), arguments
+
+    made = re.search(r"已生成：(\S+\.docx)", section)
+    assert made is not None
+    document = docx.Document(str(tmp_path / made.group(1)))
+    texts = [p.text for p in document.paragraphs]
+    headings = re.findall(r"“([一二]、[^”]+)”", section)
+    assert len(headings) == 2 and all(heading in texts for heading in headings), texts
+
+    typo = re.search(r"把清单中的 `(\{\{[^`]+\}\})` 故意写成 `(\{\{[^`]+\}\})`", section)
+    assert typo is not None
+    source = tmp_path / "我的清单" / "责任清单.yaml"
+    source.write_text(source.read_text("utf-8").replace(typo.group(1), typo.group(2)), "utf-8")
+    shown_error = re.search(r"再检查一次：\n\n```\n(.*?)```", section, re.S)
+    assert shown_error is not None
+    result = run_cli("check", "我的清单", cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == shown_error.group(1).splitlines()
