@@ -21,7 +21,7 @@ if not SAMPLES.is_dir():
 SAMPLE_000 = next(SAMPLES.glob("000_*.txt"))
 
 MEASURES = "意识形态工作责任制考核办法"
-FORMAT_LINE = "format: 2                 # 格式版本：按 qingdan 的第 2 版格式书写（见 README“格式版本”）\n"
+FORMAT_LINE = "format: 2                 # 格式版本：按 qingdan 的第 2 版格式书写（见 docs/源文件写法.md“格式版本”）\n"
 DIAGNOSTIC = re.compile(r"^(\S+): (?:error|warning)\[(\w+)\]", re.M)
 
 

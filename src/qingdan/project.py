@@ -198,7 +198,7 @@ def _load_config(root: Path, problems: list[Diagnostic],
             problems.append(Diagnostic(
                 "E204", f"diagnostics：没有代码为 {code} 的诊断", source.at(("diagnostics", code),
                                                                      key=True),
-                hint=did_you_mean(code, CODES) or "诊断代码见 README 的“诊断代码”一节"))
+                hint=did_you_mean(code, CODES) or "诊断代码见 docs/检查代码表.md"))
         elif code.startswith("E") and level != "error":
             problems.append(Diagnostic(
                 "E204", f"diagnostics：错误 {code} 不能设为 {level}",

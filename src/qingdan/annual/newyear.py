@@ -280,7 +280,7 @@ def _config_edits(source: Source, data: dict[str, Any], year: int,
     if missing:
         notes = {"year": "年度：文中用 {{ year }} 引用",
                  "previous": "上一版本：qingdan diff 不带参数时与它比较",
-                 "format": "格式版本：没有写时视为 1（见 README“格式版本”）"}
+                 "format": "格式版本：没有写时视为 1（见 docs/源文件写法.md“格式版本”）"}
         # At least one space before "#": YAML reads a "#" glued to a value as part of it.
         lines = "".join(f"{f'{key}: {_scalar(value, chr(0))}':<25} # {notes[key]}\n"
                         for key, value in missing)

@@ -18,7 +18,7 @@ from ..office import fonts
 
 HINT = ("正式印发前请在本机安装{face}（字体文件放入 ~/.local/share/fonts 或 /usr/local/share/"
         "fonts 后执行 fc-cache -f；Windows 中右键字体文件选“安装”），安装后 PDF 自动改用它；"
-        "见 README“字体”")
+        "见 docs/PDF与校对.md“字体”")
 
 
 def _requested(docx: bytes) -> set[str]:
