@@ -9,10 +9,11 @@
 the bundled example (build, and build --ofd unless --no-ofd), example-2025 (build),
 the example with a generated roster of --units units (build; bench_build's generator),
 sheets and score on the example's filled samples, diff --table --redline of example
-against example-2025 (a fixed --date), and the text of check (example-2025 also with --final), report and diff (text and
-JSON). It keeps every part of every .docx, .xlsx and .ofd as a file of its own (zip
-entries carry times and their order may differ; the parts themselves must not), and
-every command's output, with the scratch folder's path replaced by a mark.
+against example-2025 (a fixed --date), and the text of check (example-2025 also with
+--final), report and diff (text and JSON). It keeps every part of every .docx, .xlsx and
+.ofd as a file of its own (zip entries carry times and their order may differ; the parts
+themselves must not), and every command's output, with the scratch folder's path replaced
+by a mark.
 
 `compare` lists every part that is missing on one side or differs, byte for byte, and
 exits 1 when there is any.

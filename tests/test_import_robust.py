@@ -93,7 +93,7 @@ def test_the_formula_scan_finds_what_the_backtracking_pattern_found():
 
 
 def test_half_width_marks_in_one_pass_as_many_rounds_of_fmt_leave_them():
-    from qingdan.checks.text import HALF_TO_FULL, HALF_WIDTH
+    from qingdan.check.text import HALF_TO_FULL, HALF_WIDTH
     from qingdan.importer.clean import full_width
 
     def rounds(text: str) -> tuple[str, int]:

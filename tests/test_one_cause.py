@@ -9,9 +9,9 @@ import shutil
 from pathlib import Path
 
 from conftest import EXAMPLE, run_cli
+from qingdan.build.incremental import diagnostic
+from qingdan.build.pipeline import merge_units
 from qingdan.diagnostics import Diagnostic, Location, render_text
-from qingdan.incremental import diagnostic
-from qingdan.pipeline import merge_units
 
 DIAGNOSTIC = re.compile(r"^(\S+): (?:error|warning)\[(\w+)\]", re.M)
 

@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLE, REPO
-from qingdan import schema
-from qingdan.load import load_file
+from qingdan.load import schema
+from qingdan.load.source import load_file
 
 SOURCES = [
     (EXAMPLE / "qingdan.yaml", "project"),

@@ -14,7 +14,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Failed, Location
-from ..load import display_path, load_file
+from ..load.source import display_path, load_file
 from ..model import Notice
 
 CONFIG_NAME = "qingdan.yaml"
@@ -47,7 +47,7 @@ def recorded_previous(root: Path) -> tuple[str, Location] | None:
 def previous_version(project: Path, stack: ExitStack) -> Path:
     """The folder holding the previous edition of a project (a git revision is written
     out to a temporary folder that closes with stack); raises Failed with E647."""
-    from ..versions import resolve_version
+    from ..diff.versions import resolve_version
 
     root = project_root(project)
     recorded = recorded_previous(root)

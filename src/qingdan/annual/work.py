@@ -14,11 +14,11 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from .. import numbering
 from ..diagnostics import Diagnostic, did_you_mean
+from ..load.builders import Path_, Reader
 from ..model import Notice, Project, Section, Stage, Text
-from ..sources import Path_, Reader
-from . import schedule
+from ..words import dates as schedule
+from ..words import numbering
 
 REQUIRED = ("mark", "title", "recipients", "body", "sections", "signature", "date")
 

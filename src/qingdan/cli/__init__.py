@@ -45,7 +45,7 @@ class _Group(Chinese, click.Group):
         """Every command: Ctrl-C gives one Chinese line and exit 130, SIGTERM the same
         clean-up and exit 143, never a traceback (the stages have removed their
         temporaries by the time either arrives here)."""
-        from ..interrupts import Terminated, terminable
+        from ..write.interrupts import Terminated, terminable
 
         # A compiler's run makes many objects and little cyclic garbage: collecting every
         # 700 allocations (the default) costs more than half the time of loading a long
@@ -99,7 +99,7 @@ def run() -> NoReturn:
 
 def _project_path(path: str | None) -> Path:
     """The path given; else the working folder when it is a project; else the example."""
-    from ..project import CONFIG_NAME, DEFAULT_PROJECT
+    from ..load.project import CONFIG_NAME, DEFAULT_PROJECT
 
     if path:
         return Path(path)
@@ -149,7 +149,7 @@ class _Progress:
 def _unwritable(out_dir: Path, exc: OSError) -> NoReturn:
     """An output folder the system will not let us write: a located diagnostic (as the
     stages give), exit 1."""
-    from ..staging import os_problem
+    from ..write.staging import os_problem
 
     _fail(Failed([os_problem(exc, out_dir)]), "text", False)
     sys.exit(EXIT_INPUT)  # unreachable: _fail exits
@@ -157,7 +157,7 @@ def _unwritable(out_dir: Path, exc: OSError) -> NoReturn:
 
 def _run(path: str | None, out_dir: Path | None, fmt: str, strict: bool,
          final: bool = False):
-    from ..build import run_build
+    from ..build.run import run_build
 
     progress = _Progress()
     try:

@@ -43,14 +43,14 @@ def diff(old: str | None, new: str | None, project_path: str | None, fmt: str, t
     import datetime
     import json
 
-    from ..compare import compare
-    from ..load import display_path
-    from ..report import diff_text
+    from ..diff.projects import compare
+    from ..diff.report import diff_text
+    from ..load.source import display_path
 
     stamp = f"{when or datetime.date.today().isoformat()}T00:00:00Z"
     try:
         with contextlib.ExitStack() as stack:
-            from ..versions import resolve_version
+            from ..diff.versions import resolve_version
 
             default = _project_path(project_path)
             if old is None:
@@ -66,7 +66,7 @@ def diff(old: str | None, new: str | None, project_path: str | None, fmt: str, t
         _fail(failed, "text", False)
         return
     if fmt == "json":
-        from ..diffdata import to_json
+        from ..diff.data import to_json
 
         click.echo(json.dumps(to_json(result), ensure_ascii=False, indent=2))
     else:
@@ -78,7 +78,7 @@ def diff(old: str | None, new: str | None, project_path: str | None, fmt: str, t
 
 def _author(value: str) -> str:
     """An author name Word can store: no control characters, not empty, not too long."""
-    from ..load import NOT_XML
+    from ..load.source import NOT_XML
 
     if not value.strip() or NOT_XML.search(value) or len(value) > 255:
         raise click.BadParameter("作者须是 1～255 个字符的文字，不能含控制字符")
@@ -104,8 +104,8 @@ def _write_revisions(result, out_dir: Path, table: bool, redline: bool, author: 
     if not (table or redline):
         return []
     from ..render.compare import render_comparison, render_redline
-    from ..staging import write_all
-    from ..writer import inside, safe_filename
+    from ..write.files import inside, safe_filename
+    from ..write.staging import write_all
 
     templates = result.templates
     jobs = [("", None, result.lists, result.pairs)]

@@ -16,7 +16,7 @@ from . import _fail, _project_path, main, path_argument
               help="只报告需要改正之处，不改动文件；有需要改正之处时退出码为 1")
 def fmt(path: str | None, check_only: bool) -> None:
     """把中文中的半角标点改为全角（只改动文字内容，保留注释和排版）。"""
-    from ..fmt import format_project
+    from ..rewrite.fmt import format_project
 
     try:
         changes = format_project(_project_path(path), write=not check_only)

@@ -17,8 +17,8 @@ from . import _fail, _project_path, main, path_argument
               help="同时写入 CSV 文件（UTF-8，Excel 可直接打开）")
 def report(path: str | None, csv_path: Path | None) -> None:
     """列出各单位清单与基础清单的差异（替换、新增、删除、移动）。"""
-    from ..compare import deviations
-    from ..report import table_text, to_csv
+    from ..diff.projects import deviations
+    from ..diff.report import table_text, to_csv
 
     try:
         rows = deviations(_project_path(path))
@@ -27,7 +27,7 @@ def report(path: str | None, csv_path: Path | None) -> None:
         return
     click.echo(table_text(rows))
     if csv_path is not None:
-        from ..staging import write_all
+        from ..write.staging import write_all
 
         try:  # a link, a full disk, no permission, another run at work: a diagnostic
             write_all(csv_path.parent, [(csv_path, to_csv(rows))])

@@ -12,7 +12,7 @@ from . import _fail, _project_path, _report, _unwritable, main, path_argument
 
 
 def _written(files: list[tuple[Path, bool]]) -> None:
-    from ..load import display_path
+    from ..load.source import display_path
 
     for target, new in files:
         click.echo(f"{'已生成' if new else '未变化'}：{display_path(target)}")
@@ -70,9 +70,9 @@ def score(workbooks: tuple[Path, ...], project_path: Path | None, out_dir: Path)
     except OSError as exc:
         _unwritable(out_dir, exc)
     _report(result.warnings, "text")
+    from ..layout.titles import cells
     from ..scoring.layout import show
     from ..scoring.results import grade_label, rank_label
-    from ..titles import cells
 
     width = max((cells(g.unit_name) for g in result.graded), default=0)
     click.echo(f"名次  {'单位' + '　' * int(width - 2)}  综合得分  等次")

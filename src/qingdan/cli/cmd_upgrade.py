@@ -21,8 +21,8 @@ def upgrade(path: str | None, adopt: bool) -> None:
 
     只改动这几行，注释和排版保持原样；有源文件读不出时不改动任何文件。
     """
-    from ..formats import CURRENT_FORMAT
-    from ..upgrade import upgrade_project, write
+    from ..load.formats import CURRENT_FORMAT
+    from ..rewrite.upgrade import upgrade_project, write
 
     try:
         result = upgrade_project(_project_path(path), adopt)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .. import numbering
+from ..words import numbering
 from .read import MAX_PART, Para, failed, unpacked
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

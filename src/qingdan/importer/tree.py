@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .. import numbering
+from ..words import numbering
 from .labels import Label, parse_label
 from .read import Para
 from .report import Report

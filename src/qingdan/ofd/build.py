@@ -20,12 +20,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .. import office as pdf
+from ..build.incremental import recorded_documents
 from ..diagnostics import Diagnostic, Failed, Location
-from ..incremental import recorded_documents
-from ..interrupts import quiet_worker
-from ..load import display_path
+from ..load.source import display_path
 from ..office import scratch as scratch_folders
-from ..staging import Staging
+from ..write.interrupts import quiet_worker
+from ..write.staging import Staging
 from . import Unsupported, convert
 from .check import validate
 from .docinfo import Described, describe, inherit

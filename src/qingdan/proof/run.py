@@ -15,16 +15,16 @@ from pathlib import Path
 from typing import Any
 
 from .. import office as pdf
-from ..build import run_build
-from ..compile import resolve_project
+from ..build.incremental import Job, plan
+from ..build.pipeline import Prepared, apply_settings, build_unit, prepare
+from ..build.run import run_build
 from ..diagnostics import Diagnostic, Failed, Location, errors
-from ..incremental import Job, plan
 from ..model import Notice, Project, RosterUnit
 from ..office import scratch
-from ..pdfbuild import config_location
-from ..pipeline import Prepared, apply_settings, build_unit, prepare
-from ..refs import build_index
-from ..units import unit_project
+from ..pdf.build import config_location
+from ..resolve.refs import build_index
+from ..resolve.resolver import resolve_project
+from ..resolve.units import unit_project
 from . import docx as docx_text
 from .checks import Printed, check
 from .fonts import substitutions

@@ -17,9 +17,9 @@ from xml.sax.saxutils import escape
 from markupsafe import Markup
 
 from ..diagnostics import Location
-from ..diff import ListDiff, Segment, char_diff
+from ..diff.documents import ListDiff, Segment, char_diff
+from ..layout.titles import balance_title
 from ..model import Measures, ResponsibilityList
-from ..titles import balance_title
 from .docx import list_view, measures_blocks
 from .engine import CompiledTemplate, Rendered, compiled
 from .revisions import Expected, verify

@@ -11,17 +11,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..compile import resolve_project
+from ..build.pipeline import Prepared, apply_settings, merge_units, prepare, unique_name
 from ..diagnostics import Diagnostic, Failed, Location, errors
-from ..load import display_path
+from ..load.project import CONFIG_NAME
+from ..load.source import display_path
 from ..model import Measures, Project, RosterUnit, Unit
-from ..pipeline import Prepared, apply_settings, merge_units, prepare, unique_name
-from ..project import CONFIG_NAME
-from ..refs import build_index
 from ..render.docx import has_indicators
-from ..staging import write_all as staged_write_all
-from ..units import unit_project
-from ..writer import inside, safe_filename
+from ..resolve.refs import build_index
+from ..resolve.resolver import resolve_project
+from ..resolve.units import unit_project
+from ..write.files import inside, safe_filename
+from ..write.staging import write_all as staged_write_all
 
 if TYPE_CHECKING:
     from .grade import Filled, Graded

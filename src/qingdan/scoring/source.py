@@ -15,16 +15,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import schema
-from ..annual import drafts
-from ..checks.docnumber import check_date, check_number
-from ..checks.text import lint_texts
-from ..compile import one_paragraph, render_text
+from ..check.docnumber import check_date, check_number
+from ..check.text import lint_texts
 from ..diagnostics import Diagnostic, Failed, did_you_mean
-from ..load import display_path, load_file, load_text
+from ..load import schema
+from ..load.builders import Reader
+from ..load.project import source_files
+from ..load.source import display_path, load_file, load_text
 from ..model import Measures, Notice, Text
-from ..project import source_files
-from ..sources import Reader
+from ..resolve.resolver import one_paragraph, render_text
+from ..words import drafts
 
 MARKER = "\ue000results\ue000"  # where {{ results }} stood, until the lines replace it
 DEFAULT_ATTACHMENT = "各单位考核得分情况"

@@ -17,17 +17,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..compile import resolve_project
+from ..build.incremental import inputs_digest, unit_key
+from ..build.pipeline import Prepared, apply_settings, build_unit, merge_units, prepare
+from ..build.pipeline import unique_name as _unique
 from ..diagnostics import Diagnostic, Failed, Location, Severity, errors
-from ..incremental import inputs_digest, unit_key
-from ..load import display_path
+from ..load.source import display_path
 from ..model import Project, RosterUnit
-from ..pipeline import Prepared, apply_settings, build_unit, merge_units, prepare
-from ..pipeline import unique_name as _unique
-from ..refs import build_index
 from ..render.html import HtmlDocument, project_html
-from ..units import unit_project
-from ..writer import safe_filename
+from ..resolve.refs import build_index
+from ..resolve.resolver import resolve_project
+from ..resolve.units import unit_project
+from ..write.files import safe_filename
 
 OWN_UNIT = "-"  # the project's own unit in a document id; a roster id cannot start with "-"
 
