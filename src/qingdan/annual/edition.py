@@ -14,10 +14,9 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Failed, Location
-from ..load.source import display_path, load_file
+from ..load.source import load_file
 from ..model import Notice
-
-CONFIG_NAME = "qingdan.yaml"
+from ..paths import CONFIG_NAME, display_path
 
 
 def edition_year(given: int | None, notices: Iterable[Notice]) -> int | None:

@@ -29,7 +29,8 @@ from typing import Any
 from ..check.docnumber import NUMBER
 from ..diagnostics import Diagnostic, Failed, Location
 from ..load.formats import OLDEST_FORMAT
-from ..load.source import Source, display_path, load_file, load_text
+from ..load.source import Source, load_file, load_text
+from ..paths import display_path
 from ..resolve.substitution import blank_templates
 from ..words import dates, drafts
 from ..words.numbering import PENDING
@@ -75,7 +76,8 @@ def current_year(root: Path) -> tuple[int, Path, list[Path], dict[str, str]]:
     raises Failed when the project has errors or no year can be found."""
     from ..build.pipeline import apply_settings, prepare
     from ..diagnostics import errors
-    from ..load.project import CONFIG_NAME, source_files
+    from ..load.project import source_files
+    from ..paths import CONFIG_NAME
 
     prepared = prepare(root)
     found = errors(apply_settings(prepared.found, prepared.project.settings))

@@ -22,9 +22,9 @@ from typing import Any, TypedDict, cast
 
 from .. import __version__
 from ..diagnostics import Diagnostic, Failed, Location, Severity
-from ..load.project import CONFIG_NAME, source_files
-from ..load.source import display_path
+from ..load.project import source_files
 from ..model import RosterUnit
+from ..paths import CONFIG_NAME, display_path
 from ..write.files import inside, safe_filename
 from .pipeline import Prepared, unique_name
 

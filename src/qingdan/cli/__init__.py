@@ -99,7 +99,8 @@ def run() -> NoReturn:
 
 def _project_path(path: str | None) -> Path:
     """The path given; else the working folder when it is a project; else the example."""
-    from ..load.project import CONFIG_NAME, DEFAULT_PROJECT
+    from ..load.project import DEFAULT_PROJECT
+    from ..paths import CONFIG_NAME
 
     if path:
         return Path(path)

@@ -98,7 +98,7 @@ def build(path: str | None, out_dir: Path, make_pdf: bool, make_ofd: bool, stric
 
 def _list(written: Sequence[tuple[str | Path, bool]], what: str) -> None:
     """Each file and whether it was written or found unchanged; past 20, the counts."""
-    from ..load.source import display_path
+    from ..paths import display_path
 
     if len(written) <= 20:
         for target, new in written:
@@ -121,7 +121,7 @@ def counted(changed: int, total: int, what: str) -> str:
 def _office(path: str | None, fmt: str, strict: bool) -> Office:
     """LibreOffice, found before anything is written; a missing one fails the build."""
     from ..office import require_office
-    from ..pdf.build import config_location
+    from ..paths import config_location
     from . import _project_path
 
     try:
@@ -132,7 +132,8 @@ def _office(path: str | None, fmt: str, strict: bool) -> Office:
 
 
 def _pdfs(path: str | None, out_dir: Path, office: Office, fmt: str) -> PdfResult:
-    from ..pdf.build import build_pdfs, config_location
+    from ..paths import config_location
+    from ..pdf.build import build_pdfs
     from . import _project_path
 
     progress = _Progress("转换 PDF")

@@ -45,7 +45,7 @@ def diff(old: str | None, new: str | None, project_path: str | None, fmt: str, t
 
     from ..diff.projects import compare
     from ..diff.report import diff_text
-    from ..load.source import display_path
+    from ..paths import display_path
 
     stamp = f"{when or datetime.date.today().isoformat()}T00:00:00Z"
     try:

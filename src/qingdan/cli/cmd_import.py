@@ -27,7 +27,7 @@ def import_(files: tuple[Path, ...], out_dir: Path, force: bool, soffice: str | 
     YAML 中以“# 导入：”注释标出）。
     """
     from ..importer.project import import_files
-    from ..load.source import display_path
+    from ..paths import display_path
 
     try:
         result = import_files(list(files), out_dir, force=force, soffice=soffice)

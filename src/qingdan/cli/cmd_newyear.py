@@ -26,7 +26,7 @@ def new_year(year: int, path: str | None, copy: bool, target: Path | None) -> No
     新版本记下上一版本，qingdan diff 不带参数即与它比较。
     """
     from ..annual.newyear import new_year as start
-    from ..load.source import display_path
+    from ..paths import display_path
 
     try:
         result = start(_project_path(path), year, copy=copy, target=target)

@@ -19,7 +19,7 @@ def ofds(path: str | None, out_dir: Path, office: Office, fmt: str,
          pdfs_beside: bool) -> list[tuple[Path, bool]]:
     """build --ofd: the OFDs beside the documents; a failure changes no OFD and exits."""
     from ..ofd.build import build_ofds
-    from ..pdf.build import config_location
+    from ..paths import config_location
 
     progress = _Progress("生成 OFD")
     try:

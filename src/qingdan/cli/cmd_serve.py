@@ -49,7 +49,7 @@ def serve(path: str | None, port: int, host: str, out_dir: Path, revision: str |
     HTML 版式）、全部问题（文件:行:列和所在的源文件行），以及与 git 版本的修订对照。
     预览只读，不改动任何文件。按 Ctrl-C 停止。
     """
-    from ..load.source import display_path
+    from ..paths import display_path
     from ..serve import pages
     from ..serve.app import Site
     from ..serve.preview import Preview

@@ -12,7 +12,7 @@ from . import _fail, _project_path, _report, _unwritable, main, path_argument
 
 
 def _written(files: list[tuple[Path, bool]]) -> None:
-    from ..load.source import display_path
+    from ..paths import display_path
 
     for target, new in files:
         click.echo(f"{'已生成' if new else '未变化'}：{display_path(target)}")

@@ -16,9 +16,9 @@ from ..check.docnumber import NUMBER
 from ..check.text import HARD_REFERENCE, hard_coded_phrases
 from ..diagnostics import Diagnostic, Failed, Location, errors
 from ..load.formats import CURRENT_FORMAT
-from ..load.project import CONFIG_NAME
-from ..load.source import MAX_SOURCE_BYTES, display_path, load_text
+from ..load.source import MAX_SOURCE_BYTES, load_text
 from ..office import scratch
+from ..paths import CONFIG_NAME, display_path
 from ..resolve.resolver import CJK_SPACE
 from ..write.files import inside, safe_filename
 from ..write.staging import NewFolder, write_all

@@ -21,6 +21,7 @@ from ..model import (
     RosterUnit,
     Unit,
 )
+from ..paths import CONFIG_NAME, display_path
 from . import schema
 from .builders import (
     Reader,
@@ -33,9 +34,8 @@ from .builders import (
 )
 from .formats import OLDEST_FORMAT, format_written, project_format
 from .salvage import Unread, cut_texts, salvage
-from .source import Source, display_path, load_file, load_text
+from .source import Source, load_file, load_text
 
-CONFIG_NAME = "qingdan.yaml"
 # Source kind -> the schema that describes it.
 KINDS = {"list": "list", "measures": "measures", "assessment": "measures", "notice": "notice",
          "roster": "roster", "results": "results", "work": "work"}

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from ..diagnostics import Diagnostic, Failed, Location
+from ..paths import display_path
 from . import yamlerrors
 from .yamlread import (
     MAX_DEPTH,
@@ -179,15 +180,6 @@ class _TooDeep(Exception):
     def __init__(self, node: yaml.Node, cyclic: bool):
         self.node = node
         self.cyclic = cyclic
-
-
-def display_path(path: Path, base: Path | None = None) -> str:
-    """A path as the user should see it: relative to the working folder when possible."""
-    base = base or Path.cwd()
-    try:
-        return str(path.resolve().relative_to(base.resolve()))
-    except ValueError:
-        return str(path)
 
 
 def read_text(path: Path, display: str) -> str:

@@ -22,8 +22,8 @@ from typing import Any
 from .. import office as pdf
 from ..build.incremental import recorded_documents
 from ..diagnostics import Diagnostic, Failed, Location
-from ..load.source import display_path
 from ..office import scratch as scratch_folders
+from ..paths import display_path
 from ..write.interrupts import quiet_worker
 from ..write.staging import Staging
 from . import Unsupported, convert

@@ -19,9 +19,8 @@ from typing import Any
 from .. import office as pdf
 from ..build.incremental import recorded_documents
 from ..diagnostics import Diagnostic, Failed, Location
-from ..load.project import CONFIG_NAME
-from ..load.source import display_path
 from ..office import scratch
+from ..paths import display_path
 from ..write.staging import Staging
 
 MANIFEST = ".qingdan-pdf.json"
@@ -31,12 +30,6 @@ MANIFEST = ".qingdan-pdf.json"
 class PdfResult:
     written: list[tuple[Path, bool]]  # every PDF of the build, and whether it changed
     converted: int
-
-
-def config_location(path: Path) -> Location:
-    """Where a missing tool is reported: the project's qingdan.yaml."""
-    folder = path.parent if path.is_file() else path
-    return Location(display_path(folder / CONFIG_NAME) if folder.is_dir() else display_path(path))
 
 
 def _digest(path: Path) -> str:

@@ -21,7 +21,7 @@ from ..build.run import run_build
 from ..diagnostics import Diagnostic, Failed, Location, errors
 from ..model import Notice, Project, RosterUnit
 from ..office import scratch
-from ..pdf.build import config_location
+from ..paths import config_location
 from ..resolve.refs import build_index
 from ..resolve.resolver import resolve_project
 from ..resolve.units import unit_project

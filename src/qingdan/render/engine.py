@@ -30,7 +30,7 @@ from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, UndefinedError
 
 from ..diagnostics import Diagnostic, Failed, Location
-from ..load.source import display_path
+from ..paths import display_path
 from ..resolve.sandbox import TEMPLATE_LIMITS, BudgetExceeded, GuardedEnvironment
 from .package import check_xml, read_package
 

@@ -15,9 +15,10 @@ import yaml
 
 from ..check.text import Fix, fmt_changes, punctuation_fixes
 from ..diagnostics import Failed
-from ..load.project import CONFIG_NAME, load_project, source_files
-from ..load.source import display_path, load_text, read_text
+from ..load.project import load_project, source_files
+from ..load.source import load_text, read_text
 from ..load.yamlerrors import colon_to_fix
+from ..paths import CONFIG_NAME, display_path
 from ..write.staging import Staging
 
 MAX_COLONS = 200

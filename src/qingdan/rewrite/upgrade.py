@@ -16,8 +16,9 @@ from typing import Any
 
 from ..diagnostics import Failed, Location, errors
 from ..load.formats import CURRENT_FORMAT, affected, place
-from ..load.project import CONFIG_NAME, load_project, source_files
-from ..load.source import Source, display_path, load_file, load_text
+from ..load.project import load_project, source_files
+from ..load.source import Source, load_file, load_text
+from ..paths import CONFIG_NAME, display_path
 from ..write.staging import Staging
 
 Edit = tuple[int, int, str]  # replace text[start:end] by the string

@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING
 
 from ..build.pipeline import Prepared, apply_settings, merge_units, prepare, unique_name
 from ..diagnostics import Diagnostic, Failed, Location, errors
-from ..load.project import CONFIG_NAME
-from ..load.source import display_path
 from ..model import Measures, Project, RosterUnit, Unit
+from ..paths import CONFIG_NAME, display_path
 from ..render.docx import has_indicators
 from ..resolve.refs import build_index
 from ..resolve.resolver import resolve_project

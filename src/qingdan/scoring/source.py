@@ -21,8 +21,9 @@ from ..diagnostics import Diagnostic, Failed, did_you_mean
 from ..load import schema
 from ..load.builders import Reader
 from ..load.project import source_files
-from ..load.source import display_path, load_file, load_text
+from ..load.source import load_file, load_text
 from ..model import Measures, Notice, Text
+from ..paths import display_path
 from ..resolve.resolver import one_paragraph, render_text
 from ..words import drafts
 

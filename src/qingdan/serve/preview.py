@@ -21,8 +21,8 @@ from ..build.incremental import inputs_digest, unit_key
 from ..build.pipeline import Prepared, apply_settings, build_unit, merge_units, prepare
 from ..build.pipeline import unique_name as _unique
 from ..diagnostics import Diagnostic, Failed, Location, Severity, errors
-from ..load.source import display_path
 from ..model import Project, RosterUnit
+from ..paths import display_path
 from ..render.html import HtmlDocument, project_html
 from ..resolve.refs import build_index
 from ..resolve.resolver import resolve_project

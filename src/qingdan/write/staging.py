@@ -31,7 +31,7 @@ from pathlib import Path, PurePosixPath
 from types import TracebackType
 
 from ..diagnostics import Diagnostic, Failed, Location
-from ..load.source import display_path
+from ..paths import display_path
 from .files import (
     MARKER,
     NOFOLLOW,
