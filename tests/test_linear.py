@@ -19,10 +19,11 @@ from regex_shapes import problems
 # Modules whose patterns run on what a source holds (text, keys, dates, numbers).
 ON_SOURCE_TEXT = [
     "qingdan.check.text", "qingdan.check.arithmetic", "qingdan.check.docnumber",
-    "qingdan.check.coverage", "qingdan.check.notice", "qingdan.resolve.resolver", "qingdan.resolve.refs",
-    "qingdan.load.builders", "qingdan.rewrite.fmt", "qingdan.load.formats", "qingdan.words.numbering",
-    "qingdan.layout.titles", "qingdan.words.dates", "qingdan.annual.newyear",
-    "qingdan.words.drafts", "qingdan.annual.work", "qingdan.resolve.placeholders",
+    "qingdan.check.coverage", "qingdan.check.notice", "qingdan.check.work",
+    "qingdan.check.drafts", "qingdan.resolve.resolver", "qingdan.resolve.refs",
+    "qingdan.resolve.placeholders", "qingdan.load.builders", "qingdan.load.formats",
+    "qingdan.rewrite.fmt", "qingdan.words.numbering", "qingdan.words.dates",
+    "qingdan.words.drafts", "qingdan.layout.titles", "qingdan.annual.newyear",
 ]
 # Shapes the conservative check cannot see are linear, each with its reason.
 LINEAR_BY_ARGUMENT = {

@@ -376,7 +376,7 @@ def old_years(root: Path, old: int) -> list[Diagnostic]:
     {{ year }} (or {{ year - 1 }}), so next year's edition needs no edit there."""
     from ..check.text import texts_of_list, texts_of_measures, texts_of_notice
     from ..load.project import load_project
-    from ..scoring.source import results_sources, source_texts
+    from ..load.results import results_sources, source_texts
 
     project, _ = load_project(root)
     texts = [t for doc in project.lists for t in texts_of_list(doc)]

@@ -19,9 +19,9 @@ from functools import partial
 from pathlib import Path
 
 from ..check.docnumber import NumberUse, check_unique_numbers, registered_numbers
+from ..check.drafts import refuse_drafts
 from ..diagnostics import Diagnostic, Failed, Location, errors
 from ..render.engine import compiled
-from ..words.drafts import refuse_drafts
 from ..write.files import inside
 from ..write.interrupts import quiet_worker
 from ..write.staging import Staging, folder_problem, os_problem, stage

@@ -6,7 +6,6 @@ stops at the first problem.
 
 from __future__ import annotations
 
-from ..annual.work import check_work
 from ..diagnostics import Diagnostic
 from ..load.formats import check_formats
 from ..model import Project
@@ -17,6 +16,7 @@ from .docnumber import check_documents, check_resolved_numbers
 from .layout import check_signature_page
 from .notice import check_attachments, check_titles
 from .text import lint_resolved, lint_sources
+from .work import check_work
 
 
 def check_project(project: Project, index: Index) -> list[Diagnostic]:

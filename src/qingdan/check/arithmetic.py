@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from ..diagnostics import Diagnostic, Location, did_you_mean
 from ..model import Band, Measures, Node, Scoring
 from ..resolve.substitution import blank_templates, template_spans
-from ..words.assessment import band_range, number, ranked_bands, total
+from ..words.assessment import band_range, ranked_bands, total
+from ..words.numbering import number
 
 EPSILON = 1e-9
 PERCENT = re.compile(r"(?<!\d)(\d+(?:\.\d+)?)\s*[%％﹪]")  # from a run's start: linear

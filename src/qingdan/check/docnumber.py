@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..diagnostics import Diagnostic, Location
 from ..model import CitedDocument, Project, Text
 from ..words import drafts, numbering
+from .drafts import check_notice, number_blank
 
 # 机关代字 + 〔四位年份〕 + 序号（无前导零）+ 号.
 NUMBER = re.compile(r"^(?P<organ>[^〔\[［(（【]+)〔(?P<year>\d{4})〕(?P<serial>[1-9]\d*)号$")
@@ -28,7 +29,7 @@ def check_documents(project: Project) -> list[Diagnostic]:
         found.extend(check_number(doc.number, doc.date))
     for notice in project.notices:
         found.extend(check_date(notice.date) + check_date(notice.print_date))
-        found.extend(drafts.check_notice(notice))
+        found.extend(check_notice(notice))
         if notice.number is None or "{" not in notice.number.value:
             found.extend(check_number(notice.number, notice.date, pending=True))
     return found
@@ -111,7 +112,7 @@ def check_number(number: Text | None, date: Text | None,
     found = []
     match = NUMBER.match(text)
     if pending and drafts.pending_number(text):
-        found.append(drafts.number_blank(number))
+        found.append(number_blank(number))
     elif match is None:
         found.append(Diagnostic("E601", f"发文字号“{text}”格式不对", number.location,
                                 hint=number_hint(text)))

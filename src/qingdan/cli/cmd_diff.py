@@ -54,7 +54,7 @@ def diff(old: str | None, new: str | None, project_path: str | None, fmt: str, t
 
             default = _project_path(project_path)
             if old is None:
-                from ..annual.edition import previous_version
+                from ..diff.versions import previous_version
 
                 before = previous_version(default, stack)
             else:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Measures, ResponsibilityList
-from ..words.assessment import number
+from ..words.numbering import number
 from .changetypes import NAMES, Tag, compare_texts, masked, one_side, ordered
 from .entries import (
     Entry,

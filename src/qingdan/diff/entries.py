@@ -18,7 +18,7 @@ from ..diagnostics import Location
 from ..model import ROLE_NAMES, Measures, Node, ResponsibilityList, Text
 from ..resolve.refs import measures_targets
 from ..words import assessment
-from ..words.assessment import number
+from ..words.numbering import number
 
 SCORING = "评分规则"  # the role of a scoring block's entries
 CALL = re.compile(r"\b(ref|cite|weight|points)\(\s*['\"]([^'\"]{0,200})['\"]\s*\)")

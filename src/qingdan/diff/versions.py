@@ -3,6 +3,9 @@
 A version is a path when one exists by that name; otherwise `REV:PATH` or `REV` (the
 project path given separately) names a git revision of the repository around the working
 folder, and its sources are written to a temporary folder to be loaded like any other.
+With no versions given, diff compares with the previous edition: qingdan.yaml's
+`previous:`, written by `qingdan new-year` (a folder relative to qingdan.yaml, or a git
+revision such as v2024).
 
 A revision may be hostile (made with `git mktree`, or fetched): its entry names are
 checked before anything is written (no `..`, no absolute or empty parts, no links), every
@@ -18,6 +21,8 @@ from contextlib import ExitStack
 from pathlib import Path, PurePosixPath
 
 from ..diagnostics import Diagnostic, Failed, Location
+from ..load.source import load_file
+from ..paths import CONFIG_NAME, display_path
 
 MAX_REVISION_BYTES = 256 * 1024 * 1024  # everything extracted from one revision
 FILE_MODES = {"100644", "100755"}  # regular blobs; links (120000) and submodules are not
@@ -152,3 +157,43 @@ def _write_new(into: Path, name: str, data: bytes, spec: str) -> None:
         raise Failed([Diagnostic(
             "E108", f"无法读出版本中的“{name}”：{exc.strerror or exc}", Location(spec),
             hint="该版本中同一路径既是文件又是文件夹，或重复出现")]) from None
+
+
+def project_root(path: Path) -> Path:
+    return path if path.is_dir() else path.parent
+
+
+def recorded_previous(root: Path) -> tuple[str, Location] | None:
+    """qingdan.yaml's `previous:` and where it is written; None when it has none."""
+    config = root / CONFIG_NAME
+    if not config.is_file():
+        return None
+    source = load_file(config)
+    value = source.data.get("previous") if isinstance(source.data, dict) else None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return value.strip(), source.at(("previous",))
+
+
+def previous_version(project: Path, stack: ExitStack) -> Path:
+    """The folder holding the previous edition of a project (a git revision is written
+    out to a temporary folder that closes with stack); raises Failed with E647."""
+    root = project_root(project)
+    recorded = recorded_previous(root)
+    if recorded is None:
+        raise Failed([Diagnostic(
+            "E647", "没有记录上一版本：qingdan.yaml 中没有 previous",
+            Location(display_path(root / CONFIG_NAME)),
+            hint="写出要比较的两个版本：qingdan diff 旧版本 新版本；qingdan new-year 会记下"
+                 "上一版本（previous: v2024 或 previous: ../上一年度文件夹）")])
+    value, where = recorded
+    folder = root / value
+    if folder.is_dir():
+        return folder
+    try:
+        return resolve_version(value, root.resolve(), stack, cwd=root)
+    except Failed:
+        raise Failed([Diagnostic(
+            "E647", f"找不到上一版本“{value}”：既不是文件夹（相对 qingdan.yaml），"
+                    "也不是本仓库的 git 版本", where,
+            hint="文件夹移动过时改写 previous；git 标签可用 git tag 查看")]) from None

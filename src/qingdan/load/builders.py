@@ -29,6 +29,8 @@ from ..model import (
     Role,
     RosterUnit,
     Scoring,
+    Section,
+    Stage,
     Text,
     Unit,
     Veto,
@@ -38,6 +40,7 @@ from .source import Source
 
 Path_ = tuple[Any, ...]
 NOTICE_REQUIRED = ("mark", "recipients", "body", "attachments", "signature", "date")
+WORK_REQUIRED = ("mark", "title", "recipients", "body", "sections", "signature", "date")
 
 
 class Reader:
@@ -257,6 +260,46 @@ def build_notice(reader: Reader) -> Notice | None:
         print_date=reader.text(data, "print_date", ()),
         seal=data.get("seal", False) if reader.ok(("seal",)) else False,
         draft=reader.text(data, "draft", ()))
+
+
+def build_work(reader: Reader) -> Notice | None:
+    """The yearly work notice (kind: work): a notice issued once, by the project's own unit,
+    to the units it assesses, with numbered sections after its body (one may hold a
+    schedule); None when a required part failed the schema."""
+    data = reader.source.data
+    if not all(reader.ok((key,)) for key in WORK_REQUIRED):
+        return None
+
+    def text(key: str) -> Text:
+        return reader.t(data[key], (key,))
+
+    sections = tuple(_section(reader, raw, ("sections", i))
+                     for i, raw in enumerate(data["sections"]) if reader.ok(("sections", i)))
+    return Notice(
+        name=reader.source.path.stem, kind="work", mark=text("mark"),
+        recipients=text("recipients"), body=text("body"), signature=text("signature"),
+        date=text("date"), location=reader.source.at(()), title=reader.title(data),
+        attachments=tuple(reader.t(a, ("attachments", i))
+                          for i, a in enumerate(data.get("attachments", []))
+                          if reader.ok(("attachments", i))),
+        number=reader.text(data, "number", ()), copy_to=reader.text(data, "copy_to", ()),
+        printer=reader.text(data, "printer", ()), print_date=reader.text(data, "print_date", ()),
+        seal=data.get("seal", False) if reader.ok(("seal",)) else False,
+        draft=reader.text(data, "draft", ()), sections=sections,
+        assessed=tuple(reader.t(a, ("assessed", i)) for i, a in enumerate(data.get("assessed", []))
+                       if reader.ok(("assessed", i))))
+
+
+def _section(reader: Reader, raw: dict[str, Any], path: Path_) -> Section:
+    stages = tuple(
+        Stage(name=reader.t(s["stage"], path + ("schedule", i, "stage")),
+              when=reader.t(str(s["date"]), path + ("schedule", i, "date")),
+              task=reader.t(s["task"], path + ("schedule", i, "task")),
+              to=reader.text(s, "to", path + ("schedule", i)),
+              location=reader.source.at(path + ("schedule", i)))
+        for i, s in enumerate(raw.get("schedule", [])) if reader.ok(path + ("schedule", i)))
+    return Section(location=reader.source.at(path), heading=reader.text(raw, "heading", path),
+                   text=reader.text(raw, "text", path), schedule=stages)
 
 
 def build_unit(raw: dict[str, Any]) -> Unit:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..annual.edition import edition_year
-from ..annual.work import build_work
 from ..diagnostics import CODES, Diagnostic, Failed, Location, did_you_mean
 from ..model import (
     CitedDocument,
@@ -30,6 +28,7 @@ from .builders import (
     build_notice,
     build_roster,
     build_unit,
+    build_work,
     document,
 )
 from .formats import OLDEST_FORMAT, format_written, project_format
@@ -72,6 +71,14 @@ class Config:
     unread: str = ""  # what of the file is not in the config (it failed to parse, or parts
     # failed the schema): a document key registered there is unknown, not missing
     printing: Printing = field(default_factory=Printing)
+
+
+def edition_year(given: int | None, notices: Iterable[Notice]) -> int | None:
+    """qingdan.yaml's year, else the year of the earliest notice date that has one."""
+    if given is not None:
+        return given
+    years = [int(n.date.value[:4]) for n in notices if n.date.value[:4].isdigit()]
+    return min(years) if years else None
 
 
 def source_files(path: Path) -> tuple[Path, list[Path]]:

@@ -15,7 +15,7 @@ from ..layout.titles import balance_title
 from ..model import Measures, Node, ResponsibilityList, Unit
 from ..resolve.refs import measures_targets
 from ..words import numbering
-from ..words.assessment import number
+from ..words.numbering import number
 from .engine import Rendered, compiled
 
 

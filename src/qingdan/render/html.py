@@ -22,7 +22,7 @@ from ..layout.grid import PITCH_TWIPS
 from ..layout.notice import notice_text
 from ..model import Measures, Notice, Project, ResponsibilityList, Unit
 from ..words import numbering
-from ..words.assessment import number
+from ..words.numbering import number
 from .docx import has_indicators, list_view, measures_context, sheet_rows, sheet_title
 from .notice import full_stop
 

@@ -9,13 +9,13 @@ with its problem rather than reported again (Resolver).
 
 from __future__ import annotations
 
+import dataclasses
 import operator
 import re
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, TypeVar, overload
 
-from ..annual import work
 from ..diagnostics import Diagnostic, Failed, Location, did_you_mean, errors
 from ..model import (
     Measures,
@@ -23,12 +23,14 @@ from ..model import (
     Notice,
     Project,
     ResponsibilityList,
+    Section,
     Text,
     Unit,
     evolve,
     known_body,
 )
-from ..words import assessment
+from ..words import dates
+from .context import assessment_names, issued_titles, work_names
 from .placeholders import ENV, render_text  # noqa: F401 - ENV for the tests and callers
 from .refs import Index, RefError
 from .substitution import template_spans
@@ -179,7 +181,7 @@ class Resolver:
     def resolve_measures(self, doc: Measures) -> Measures:
         context = self.base_context(doc.name)
         if doc.scoring is not None:
-            context |= assessment.context(doc)
+            context |= assessment_names(doc)
         render = self._bind(context)
 
         def node(n: Node) -> Node:
@@ -199,7 +201,7 @@ class Resolver:
         causes = [t for a in doc.attachments for t in broken.get(a.value, ())]
         self.tainted = {"attachments": causes} if causes else {}
         context = (self.base_context(doc.name) | {"attachments": issued}
-                   | work.context(self.project, doc))
+                   | work_names(self.project, doc))
         render = self._bind(context)
         if doc.title:
             title = tuple(render(t) for t in doc.title)
@@ -220,7 +222,7 @@ class Resolver:
             recipients=render(doc.recipients), signature=render(doc.signature),
             body=self.render(doc.body, context, paragraphs=True),
             copy_to=render(doc.copy_to), printer=render(doc.printer),
-            sections=work.resolve_sections(
+            sections=_sections(
                 doc.sections, lambda text, paras: self.render(text, context, paragraphs=paras),
                 self.project.year))
 
@@ -311,9 +313,14 @@ def _mentions(value: str, name: str) -> bool:
     return any(word.search(value, start, end) for start, end in template_spans(value, ("{{", "{%")))
 
 
-def issued_titles(notice: Notice, titles: dict[str, str]) -> str:
-    """《甲》, 《甲》和《乙》, 《甲》、《乙》和《丙》: the documents a notice issues."""
-    names = [f"《{titles[a.value]}》" for a in notice.attachments if a.value in titles]
-    if len(names) <= 1:
-        return "".join(names)
-    return "、".join(names[:-1]) + "和" + names[-1]
+def _sections(sections: tuple[Section, ...], render: Callable[[Text | None, bool], Any],
+              year: int | None) -> tuple[Section, ...]:
+    """Sections with every text rendered (render(text, paragraphs)) and every stage's date
+    in Chinese (without the edition's year)."""
+    return tuple(dataclasses.replace(
+        section, heading=render(section.heading, False), text=render(section.text, True),
+        schedule=tuple(dataclasses.replace(
+            stage, name=render(stage.name, False), task=render(stage.task, False),
+            to=render(stage.to, False),
+            when=dataclasses.replace(stage.when, value=dates.display(stage.when.value, year)))
+            for stage in section.schedule)) for section in sections)

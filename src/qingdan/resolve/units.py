@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from ..annual.work import issuer_only
 from ..diagnostics import Diagnostic, did_you_mean
 from ..model import ROLE_NAMES, Item, Overlay, Project, ResponsibilityList, Role, RosterUnit
 from .overlays import apply_measures_overlays
@@ -169,6 +168,13 @@ def _role_name(base: ResponsibilityList, role_id: str) -> str:
         return ROLE_NAMES[role_id]
     role: Role = next(r for r in base.roles if r.id == role_id)
     return role_id if "{" in role.heading.value else role.heading.value
+
+
+def issuer_only(project: Project) -> Project:
+    """The project without its work notices: what a roster unit issues."""
+    kept = tuple(n for n in project.notices if n.kind != "work")
+    return project if len(kept) == len(project.notices) else dataclasses.replace(
+        project, notices=kept)
 
 
 def unit_project(project: Project, unit: RosterUnit) -> tuple[Project, list[Diagnostic],

@@ -110,7 +110,7 @@ def format_project(path: Path, write: bool) -> list[tuple[str, int]]:
 
 def _results_fixes(root: Path, texts: dict[Path, str]) -> list[Fix]:
     """The same fixes in results notices (kind: results), which build does not read."""
-    from ..scoring.source import results_sources, source_texts
+    from ..load.results import results_sources, source_texts
 
     return [Fix(text.location.path, text.offset + index, old, new)
             for results in results_sources(root, texts) for text in source_texts(results)

@@ -267,11 +267,12 @@ def _with_texts(g: Graded, doc: Measures) -> Graded:
 def _write_results(prepared: Prepared, doc: Measures, texts: dict[str, Measures],
                    forms: dict[str, Form], filled: list[Filled], out_dir: Path,
                    warnings: list[Diagnostic]) -> Scored:
+    from ..load.results import results_sources
     from .grade import grade_all
     from .layout import form
     from .results import grade_lines, render_results_notice, results_title
     from .results import summary as summary_of
-    from .source import check_source, render_source, reports_on, results_sources
+    from .source import check_source, render_source, reports_on
     from .summarybook import results_workbook
 
     project = prepared.project

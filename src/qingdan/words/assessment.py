@@ -1,4 +1,5 @@
-"""Assessment arithmetic as text: weights, points, the composite formula and grade bands.
+"""An assessment's numbers in words: its total, the composite formula, grade bands (and their
+order, best first) and vetoes.
 
 The numbers are written once, in the scoring block, and every sentence that states them
 is generated here, so the text and the arithmetic cannot disagree.
@@ -6,16 +7,8 @@ is generated here, so the text and the arithmetic cannot disagree.
 
 from __future__ import annotations
 
-from typing import Any
-
-from ..diagnostics import did_you_mean
-from ..model import Band, Measures, Scoring, Veto
-from ..resolve.refs import RefError
-
-
-def number(value: float) -> str:
-    """60.0 -> 60, 7.5 -> 7.5."""
-    return f"{value:g}"
+from ..model import Band, Scoring, Veto
+from .numbering import number
 
 
 def total(scoring: Scoring) -> float:
@@ -66,26 +59,3 @@ def veto_effect(veto: Veto, scoring: Scoring) -> str:
 def vetoes(scoring: Scoring) -> str:
     """发生……的，不得评为“优秀”；……的，不作为考核对象"""
     return "；".join(f"{v.condition.value}的，{veto_effect(v, scoring)}" for v in scoring.vetoes)
-
-
-def context(doc: Measures) -> dict[str, Any]:
-    """The names an assessment's text may use."""
-    scoring = doc.scoring
-    assert scoring is not None
-    weights = {c.id: c.weight for c in scoring.components}
-    points = {n.id: n.points for n in doc.nodes() if n.points is not None}
-
-    def weight(key: str) -> str:
-        if key not in weights:
-            raise RefError("E311", f"scoring.components 中没有编号“{key}”", str(key),
-                           did_you_mean(str(key), weights))
-        return f"{number(weights[key])}%"
-
-    def points_of(key: str) -> str:
-        if key not in points:
-            raise RefError("E311", f"没有编号为“{key}”且写了分值的条目", str(key),
-                           did_you_mean(str(key), points))
-        return f"{number(points[key])}分"
-
-    return {"weight": weight, "points": points_of, "total": f"{number(total(scoring))}分",
-            "formula": formula(scoring), "grades": grades(scoring), "vetoes": vetoes(scoring)}

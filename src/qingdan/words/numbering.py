@@ -82,3 +82,8 @@ def date(text: str) -> str:
     year, month, day = (int(part) for part in text.split("-"))
     datetime.date(year, month, day)
     return f"{year}年{month}月{day}日"
+
+
+def number(value: float) -> str:
+    """A number as a document writes it: 60.0 -> 60, 7.5 -> 7.5."""
+    return f"{value:g}"
