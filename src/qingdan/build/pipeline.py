@@ -30,9 +30,10 @@ from ..render.docx import (
 )
 from ..render.engine import Rendered
 from ..render.notice import Attached, render_notice
+from ..resolve.overlays import Deviation
 from ..resolve.refs import Index, build_index
 from ..resolve.resolver import check_without_unit, resolve_all
-from ..resolve.units import Deviation, unit_project
+from ..resolve.units import unit_sources
 from ..write.files import safe_filename
 
 
@@ -97,18 +98,15 @@ def resolve_unit(prepared: Prepared, unit: RosterUnit | None,
     """One unit's project with every placeholder filled and every check run, its problems
     added to result; None when they include an error (the project's own unit when unit
     is None)."""
-    project, index = prepared.project, prepared.index
-    if unit is not None:
-        project, result.found, result.deviations = unit_project(project, unit)
-        if unit.overlays:
-            index, problems = build_index(project)
-            result.found += problems + unassessed_additions(prepared.assessed, unit,
-                                                            result.deviations)
-            result.found += lint_texts(
-                [op.text for ops in unit.overlays.values() for op in ops if op.text])
-        if errors(result.found):
-            return None
-    resolved, problems = resolve_all(project, index)
+    sources = unit_sources(prepared.project, prepared.index, unit)
+    result.found, result.deviations = sources.found, sources.deviations
+    if unit is not None and unit.overlays:
+        result.found += unassessed_additions(prepared.assessed, unit, result.deviations)
+        result.found += lint_texts(
+            [op.text for ops in unit.overlays.values() for op in ops if op.text])
+    if errors(result.found):
+        return None
+    resolved, problems = resolve_all(sources.project, sources.index)
     result.found += _for_unit(problems + check_resolved(resolved), prepared.project, unit)
     owner = resolved.unit.name if resolved.unit else ""
     result.numbers = notice_numbers(resolved, owner)

@@ -10,7 +10,7 @@ from ..model import Project, RosterUnit
 from ..resolve.refs import Index, RefError
 
 if TYPE_CHECKING:
-    from ..resolve.units import Deviation
+    from ..resolve.overlays import Deviation
 
 
 def assessed_items(project: Project, index: Index) -> tuple[dict[str, set[str]],

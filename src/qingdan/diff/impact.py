@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model import Measures, Project, ResponsibilityList, RosterUnit
-from ..resolve.units import OP_NAMES, unit_project
+from ..resolve.overlays import OP_NAMES
+from ..resolve.units import unit_project
 from .documents import Change, ListDiff
 from .entries import Entry, Resolver, entries, measures_entries, uses_of
 

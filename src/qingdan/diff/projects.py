@@ -8,9 +8,10 @@ from pathlib import Path
 from ..build.pipeline import Prepared, merge_units, prepare
 from ..diagnostics import Diagnostic, Failed, errors
 from ..model import Measures, Project, ResponsibilityList, RosterUnit
-from ..resolve.refs import Index, RefError, build_index
+from ..resolve.overlays import Deviation
+from ..resolve.refs import Index, RefError
 from ..resolve.resolver import resolve_project
-from ..resolve.units import Deviation, unit_project
+from ..resolve.units import unit_project, unit_sources
 from .documents import ListDiff, ProjectDiff, UnitDiff, diff_list_sets
 from .entries import Resolver, reader_names
 from .impact import Version, impacts, stale_overlays
@@ -52,16 +53,13 @@ def _resolved_lists(prepared: Prepared, unit: RosterUnit | None,
                     ) -> tuple[Docs, Resolver, Project]:
     """A version's lists and measures as readers see them: overlays applied, placeholders
     filled; and how that version resolves references."""
-    project, index, found = prepared.project, prepared.index, list(prepared.found)
-    if unit is not None:
-        project, problems, _ = unit_project(project, unit)
-        found += problems
-        index, problems = build_index(project)
-        found += problems
+    sources = unit_sources(prepared.project, prepared.index, unit)
+    found = prepared.found + sources.found
     if errors(found):
         raise Failed(merge_units(found))
-    resolved, _ = resolve_project(project, index)
-    return (*resolved.lists, *resolved.measures), resolver(index, resolved), resolved
+    resolved, _ = resolve_project(sources.project, sources.index)
+    return ((*resolved.lists, *resolved.measures), resolver(sources.index, resolved),
+            resolved)
 
 
 def compare(old: Path, new: Path) -> ProjectDiff:

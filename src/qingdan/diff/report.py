@@ -6,7 +6,7 @@ import csv
 import io
 
 from ..layout.titles import cells
-from ..resolve.units import Deviation
+from ..resolve.overlays import Deviation
 from .documents import ListDiff, ProjectDiff
 
 HEADERS = ("单位", "清单", "条目", "变化", "内容")

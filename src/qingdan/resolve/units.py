@@ -1,9 +1,6 @@
-"""Base list + a unit's overlays -> that unit's list, and where each unit departs from base.
-
-An overlay names items by id: replace an item's text, add an item after another (or at
-the end of a role), remove one, move one to another role. An overlay that targets a
-missing id or role is an error, and so is one that changes nothing: both usually mean
-the base moved on and the overlay was not updated.
+"""The project as one roster unit sees it: its variables, its overlays on the base lists
+and measures (overlays.py), without the notices only the issuing unit sends; and that
+project resolved. Every command that needs a unit's documents goes through here.
 """
 
 from __future__ import annotations
@@ -11,163 +8,42 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from ..diagnostics import Diagnostic, did_you_mean
-from ..model import ROLE_NAMES, Item, Overlay, Project, ResponsibilityList, Role, RosterUnit
-from .overlays import apply_measures_overlays
-
-OP_NAMES = {"replace": "替换", "add": "新增", "remove": "删除", "move": "移动"}
-
-
-@dataclass(frozen=True)
-class Deviation:
-    """One place where a unit's list departs from the base: a row of the report."""
-
-    unit: str
-    document: str
-    item: str
-    change: str  # 替换 / 新增 / 删除 / 移动
-    detail: str
+from ..diagnostics import Diagnostic, Failed, did_you_mean, errors
+from ..model import Project, RosterUnit
+from .overlays import Deviation, apply_measures_overlays, apply_overlays
+from .refs import Index, build_index
+from .resolver import resolve_project
 
 
-class _Working:
-    """A list being changed: roles as mutable lists of items."""
+@dataclass
+class UnitSources:
+    """One unit's project before its texts are resolved: overlays applied and, where they
+    changed the documents, every id indexed again; with what its overlays found."""
 
-    def __init__(self, base: ResponsibilityList):
-        self.base = base
-        self.roles: dict[str, list[Item]] = {r.id: list(r.items) for r in base.roles}
-
-    def find(self, ident: str) -> tuple[str, int] | None:
-        for role, items in self.roles.items():
-            for index, item in enumerate(items):
-                if item.id == ident:
-                    return role, index
-        return None
-
-    def ids(self) -> list[str]:
-        return [item.id for items in self.roles.values() for item in items]
-
-    def result(self) -> ResponsibilityList:
-        """The changed list; a role left with no items is dropped (and the rest renumber)."""
-        roles = tuple(dataclasses.replace(role, items=tuple(self.roles[role.id]))
-                      for role in self.base.roles if self.roles[role.id])
-        return dataclasses.replace(self.base, roles=roles)
+    project: Project
+    index: Index
+    found: list[Diagnostic]
+    deviations: list[Deviation]
 
 
-def apply_overlays(base: ResponsibilityList, unit: RosterUnit,
-                   ops: tuple[Overlay, ...]) -> tuple[ResponsibilityList, list[Diagnostic],
-                                                      list[Deviation]]:
-    """The unit's list, the problems of its overlays, and its deviations from base."""
-    work = _Working(base)
-    problems: list[Diagnostic] = []
-    changes: list[Deviation] = []
-
-    def missing(text) -> None:
-        if text.value in base.dropped_ids:
-            return  # the item failed the schema and is reported there
-        problems.append(Diagnostic(
-            "E811", f"单位“{unit.unit.name}”的调整：清单“{base.name}”没有条目“{text.value}”",
-            text.location, hint=did_you_mean(text.value, work.ids())
-            or "条目 id 见基础清单；基础清单改过 id 时，各单位的调整要一并修改"))
-
-    def unknown_role(text) -> None:
-        problems.append(Diagnostic(
-            "E813", f"单位“{unit.unit.name}”的调整：清单“{base.name}”没有角色“{text.value}”",
-            text.location, hint=did_you_mean(text.value, work.roles)
-            or f"可用的角色：{'、'.join(work.roles)}"))
-
-    def misplaced(text, actual: str, wanted: str) -> None:
-        problems.append(Diagnostic(
-            "E811", f"单位“{unit.unit.name}”的调整：条目“{text.value}”在角色“{actual}”中，"
-                    f"不在 to 所写的“{wanted}”中", text.location,
-            hint="去掉 to（放在 after 所在的角色），或把 after 改为该角色中的条目"))
-
-    def unchanged(op: Overlay, why: str) -> None:
-        problems.append(Diagnostic(
-            "E812", f"单位“{unit.unit.name}”的调整没有带来任何变化：{why}", op.target.location,
-            hint="删除这项调整，或改成真正需要的内容"))
-
-    for op in ops:
-        ident = op.target.value
-        where = work.find(ident)
-        if op.op == "replace":
-            if where is None:
-                missing(op.target)
-                continue
-            role, index = where
-            old = work.roles[role][index]
-            assert op.text is not None
-            if old.text.value == op.text.value:
-                unchanged(op, f"条目“{ident}”的新文字与基础清单相同")
-                continue
-            work.roles[role][index] = dataclasses.replace(old, text=op.text)
-            changes.append(Deviation(unit.unit.name, base.name, ident, "替换", op.text.value))
-        elif op.op == "remove":
-            if where is None:
-                missing(op.target)
-                continue
-            role, index = where
-            del work.roles[role][index]
-            changes.append(Deviation(unit.unit.name, base.name, ident, "删除", ""))
-        elif op.op == "add":
-            if where is not None:
-                problems.append(Diagnostic(
-                    "E301", f"单位“{unit.unit.name}”新增的条目编号“{ident}”已存在",
-                    op.target.location, hint="新增条目要用清单中没有的 id"))
-                continue
-            assert op.text is not None
-            item = Item(id=ident, text=op.text, location=op.target.location)
-            placed = _place(work, op, missing, unknown_role, misplaced)
-            if placed is None:
-                continue
-            role, index = placed
-            work.roles[role].insert(index, item)
-            changes.append(Deviation(unit.unit.name, base.name, ident, "新增",
-                                     f"{_role_name(base, role)}：{op.text.value}"))
-        else:  # move
-            if where is None:
-                missing(op.target)
-                continue
-            role, index = where
-            item = work.roles[role][index]
-            if op.to is not None and op.to.value == role and op.after is None:
-                unchanged(op, f"条目“{ident}”已在角色“{role}”中")
-                continue
-            del work.roles[role][index]
-            placed = _place(work, op, missing, unknown_role, misplaced)
-            if placed is None:
-                work.roles[role].insert(index, item)
-                continue
-            target, position = placed
-            work.roles[target].insert(position, item)
-            changes.append(Deviation(unit.unit.name, base.name, ident, "移动",
-                                     f"{_role_name(base, role)} → {_role_name(base, target)}"))
-    return work.result(), problems, changes
+def unit_sources(project: Project, index: Index, unit: RosterUnit | None) -> UnitSources:
+    """The project (and its index) as unit sees it; the project's own unit when None."""
+    if unit is None:
+        return UnitSources(project, index, [], [])
+    project, found, deviations = unit_project(project, unit)
+    if unit.overlays:
+        index, problems = build_index(project)
+        found += problems
+    return UnitSources(project, index, found, deviations)
 
 
-def _place(work: _Working, op: Overlay, missing, unknown_role,
-           misplaced) -> tuple[str, int] | None:
-    """Where an added or moved item goes: after `after`, or at the end of role `to`."""
-    if op.to is not None and op.to.value not in work.roles:
-        unknown_role(op.to)
-        return None
-    if op.after is not None:
-        found = work.find(op.after.value)
-        if found is None:
-            missing(op.after)
-            return None
-        if op.to is not None and found[0] != op.to.value:
-            misplaced(op.after, found[0], op.to.value)
-            return None
-        return found[0], found[1] + 1
-    assert op.to is not None  # the schema asks for after or to
-    return op.to.value, len(work.roles[op.to.value])
-
-
-def _role_name(base: ResponsibilityList, role_id: str) -> str:
-    if role_id in ROLE_NAMES:
-        return ROLE_NAMES[role_id]
-    role: Role = next(r for r in base.roles if r.id == role_id)
-    return role_id if "{" in role.heading.value else role.heading.value
+def resolve_for_unit(project: Project, index: Index, unit: RosterUnit | None) -> Project:
+    """The project with every text final for one unit (the project's own when None);
+    raises Failed with the errors of its overlays or of its texts."""
+    sources = unit_sources(project, index, unit)
+    if errors(sources.found):
+        raise Failed(sources.found)
+    return resolve_project(sources.project, sources.index)[0]
 
 
 def issuer_only(project: Project) -> Project:
@@ -202,7 +78,7 @@ def unit_project(project: Project, unit: RosterUnit) -> tuple[Project, list[Diag
     for doc in project.measures:
         ops = unit.overlays.get(doc.name, ())
         if ops:
-            doc, found, deviations = apply_measures_overlays(doc, unit, ops, Deviation)
+            doc, found, deviations = apply_measures_overlays(doc, unit, ops)
             problems += found
             changes += deviations
         measures.append(doc)

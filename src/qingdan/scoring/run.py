@@ -16,9 +16,7 @@ from ..diagnostics import Diagnostic, Failed, Location, errors
 from ..model import Measures, Project, RosterUnit, Unit
 from ..paths import CONFIG_NAME, display_path
 from ..render.docx import has_indicators
-from ..resolve.refs import build_index
-from ..resolve.resolver import resolve_project
-from ..resolve.units import unit_project
+from ..resolve.units import resolve_for_unit
 from ..write.files import inside, safe_filename
 from ..write.staging import write_all as staged_write_all
 
@@ -74,21 +72,6 @@ def assessments(project: Project) -> list[Measures]:
     return found
 
 
-def resolved_for(prepared: Prepared, who: Assessed) -> Project:
-    """The project with every text rendered for one assessed unit."""
-    project, index = prepared.project, prepared.index
-    found: list[Diagnostic] = []
-    if who.entry is not None:
-        project, found, _ = unit_project(project, who.entry)
-        if who.entry.overlays:
-            index, problems = build_index(project)
-            found += problems
-    if errors(found):
-        raise Failed(found)
-    resolved, _ = resolve_project(project, index)
-    return resolved
-
-
 @dataclass(frozen=True)
 class Sheet:
     """One rendered scoring workbook: for whom, its file name, its bytes."""
@@ -110,7 +93,7 @@ def render_sheets(path: Path) -> tuple[list[Sheet], list[Diagnostic]]:
     problems: list[Diagnostic] = []
     for who in assessed_units(prepared.project):
         try:
-            resolved = resolved_for(prepared, who)
+            resolved = resolve_for_unit(prepared.project, prepared.index, who.entry)
         except Failed as failed:
             problems += [_for_unit(d, who) for d in failed.diagnostics]
             continue
@@ -223,7 +206,7 @@ def unit_docs(prepared: Prepared, units: list[Assessed], name: str,
     problems: list[Diagnostic] = []
     for who in units:
         try:
-            resolved = resolved_for(prepared, who)
+            resolved = resolve_for_unit(prepared.project, prepared.index, who.entry)
         except Failed as failed:
             problems += [_for_unit(d, who) for d in failed.diagnostics]
             continue
@@ -242,7 +225,7 @@ def _office_doc(prepared: Prepared, name: str) -> Measures | None:
     if prepared.project.unit is None:
         return None
     try:
-        resolved, _ = resolve_project(prepared.project, prepared.index)
+        resolved = resolve_for_unit(prepared.project, prepared.index, None)
     except Failed:
         return None
     return next((m for m in resolved.measures if m.name == name), None)

@@ -21,12 +21,10 @@ from ..build.incremental import inputs_digest, unit_key
 from ..build.pipeline import Prepared, apply_settings, build_unit, merge_units, prepare
 from ..build.pipeline import unique_name as _unique
 from ..diagnostics import Diagnostic, Failed, Location, Severity, errors
-from ..model import Project, RosterUnit
+from ..model import RosterUnit
 from ..paths import display_path
 from ..render.html import HtmlDocument, project_html
-from ..resolve.refs import build_index
-from ..resolve.resolver import resolve_project
-from ..resolve.units import unit_project
+from ..resolve.units import resolve_for_unit
 from ..write.files import safe_filename
 
 OWN_UNIT = "-"  # the project's own unit in a document id; a roster id cannot start with "-"
@@ -199,7 +197,7 @@ def _build(prepared: Prepared, unit: RosterUnit | None, key: str) -> _Built:
     built = _Built(key, result.found)
     if errors(result.found) or not result.outputs:
         return built
-    resolved = _resolved(prepared, unit)
+    resolved = resolve_for_unit(prepared.project, prepared.index, unit)
     docx = {o.name: o.data for o in result.outputs}
     names: set[str] = set()
     for source, part, html in project_html(resolved):
@@ -207,13 +205,3 @@ def _build(prepared: Prepared, unit: RosterUnit | None, key: str) -> _Built:
         name = f"{_unique(safe_filename(html.title), names)}.docx"
         built.pages.append((source, part, html, docx.get(name)))
     return built
-
-
-def _resolved(prepared: Prepared, unit: RosterUnit | None) -> Project:
-    """The unit's project with every text final (its overlays applied)."""
-    project, index = prepared.project, prepared.index
-    if unit is not None:
-        project, _, _ = unit_project(project, unit)
-        if unit.overlays:
-            index, _ = build_index(project)
-    return resolve_project(project, index)[0]
