@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, TypedDict, cast
 
 from .. import __version__
-from ..diagnostics import Diagnostic, Failed, Location, Severity
+from ..diagnostics import Diagnostic, Failed
 from ..load.project import source_files
 from ..model import RosterUnit
 from ..paths import CONFIG_NAME, display_path
@@ -142,7 +142,7 @@ def unchanged_build(path: Path, out_dir: Path, manifest: Manifest,
         if not intact(out_dir / folder if folder else out_dir, entry.get("files", {})):
             return None
     try:
-        return [diagnostic(d) for d in manifest.warnings]
+        return [Diagnostic.from_record(d) for d in manifest.warnings]
     except (KeyError, TypeError, ValueError, AssertionError):
         return None
 
@@ -198,17 +198,3 @@ def recorded_documents(out_dir: Path) -> list[Path]:
     return [inside(out_dir / folder if folder else out_dir, name)
             for folder, entry in sorted(load_manifest(out_dir).units.items())
             for name in sorted(entry.get("files", {}))]
-
-
-def diagnostic(data: dict[str, object]) -> Diagnostic:
-    """A diagnostic as the manifest recorded it (Diagnostic.to_json)."""
-    loc = data["location"]
-    assert isinstance(loc, dict)
-    also = data.get("also") or []
-    assert isinstance(also, list)
-    return Diagnostic(code=str(data["code"]), message=str(data["message"]),
-                      location=Location(str(loc["path"]), int(loc["line"]), int(loc["column"])),
-                      hint=data.get("hint") and str(data["hint"]),  # type: ignore[arg-type]
-                      severity=Severity(str(data["severity"])),
-                      also=tuple(Location(str(a["path"]), int(a["line"]), int(a["column"]))
-                                 for a in also))

@@ -154,7 +154,7 @@ def _for_unit(found: list[Diagnostic], project: Project,
     if unit is None and (not project.roster or project.unit is None):
         return found
     name = unit.unit.name if unit is not None else project.unit.name  # type: ignore[union-attr]
-    return [dataclasses.replace(d, message=f"{d.message}（单位：{name}）") for d in found]
+    return [dataclasses.replace(d, units=(name,)) for d in found]
 
 
 @dataclass(frozen=True)
@@ -259,19 +259,16 @@ def apply_settings(found: list[Diagnostic], settings: dict[str, str]) -> list[Di
 
 
 def merge_units(found: list[Diagnostic]) -> list[Diagnostic]:
-    """One line for a problem many units share: 「……（单位：甲、乙 等 12 个）」."""
+    """One diagnostic for a problem many units share: 「……（单位：甲、乙 等 12 个）」."""
     groups: dict[tuple[str, Location, str], list[Diagnostic]] = {}
     for diag in found:
-        base, _, unit = diag.message.rpartition("（单位：")
-        key = (diag.code, diag.location, base if unit else diag.message)
-        groups.setdefault(key, []).append(diag)
+        groups.setdefault((diag.code, diag.location, diag.message), []).append(diag)
     merged = []
-    for (_, _, base), group in groups.items():
-        if len(group) == 1 or "（单位：" not in group[0].message:
+    for group in groups.values():
+        if len(group) == 1 or not group[0].units:
             merged.append(group[0])
             continue
-        names = [d.message.rpartition("（单位：")[2].rstrip("）") for d in group]
-        shown = "、".join(names[:3]) + (f" 等 {len(names)} 个" if len(names) > 3 else "")
-        merged.append(dataclasses.replace(group[0], message=f"{base}（单位：{shown}）")
+        units = tuple(unit for d in group for unit in d.units)
+        merged.append(dataclasses.replace(group[0], units=units)
                       .affecting(loc for d in group[1:] for loc in d.also))
     return merged

@@ -30,7 +30,6 @@ from .incremental import (
     Job,
     Manifest,
     build_digest,
-    diagnostic,
     load_manifest,
     plan,
     stamp,
@@ -112,12 +111,12 @@ def run_build(path: Path, out_dir: Path | None, strict: bool = False,
             renames += result.written
             manifest.units[result.folder] = {
                 "key": result.key, "files": result.files,
-                "warnings": [d.to_json() for d in result.found],
+                "warnings": [d.to_record() for d in result.found],
                 "numbers": [[n.number, n.location.path, n.location.line, n.location.column,
                              n.owner] for n in result.numbers]}
         for folder in set(manifest.units) - {j.folder for j in todo + done}:
             del manifest.units[folder]  # a unit no longer in the roster
-        manifest.warnings = [d.to_json() for d in found]
+        manifest.warnings = [d.to_record() for d in found]
         manifest.templates = templates
         manifest.digest = build_digest(path, templates, options)
         try:
@@ -163,7 +162,7 @@ def _run_jobs(prepared: Prepared, out_dir: Path | None, *, todo: list[Job], done
     numbers = registered_numbers(prepared.project) + [n for r in results for n in r.numbers]
     for job in done:  # an unchanged unit's warnings are reported again, as last time
         entry = manifest.units[job.folder]
-        found += [diagnostic(d) for d in entry.get("warnings", [])]
+        found += [Diagnostic.from_record(d) for d in entry.get("warnings", [])]
         numbers += [NumberUse(n, Location(p, line, column), owner) for n, p, line, column, owner
                     in entry.get("numbers", [])]
     found += check_unique_numbers(numbers)

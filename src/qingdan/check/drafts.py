@@ -54,11 +54,10 @@ def refuse_drafts(found: list[Diagnostic]) -> list[Diagnostic]:
         if code is None:
             out.append(diag)
             continue
-        head, _, rest = diag.message.partition(DRAFTED)
-        unit = rest[rest.find("（单位："):] if "（单位：" in rest else ""
+        head = diag.message.partition(DRAFTED)[0]
         verb = "不能生成草稿" if code == "E643" else "不允许留空"
         hint = ("正式发文时删去 draft:" if code == "E643"
                 else (diag.hint or "").replace(LATER, "") + UNFINISHED)
         out.append(dataclasses.replace(diag, code=code, severity=Severity.ERROR,
-                                       message=f"{head}，--final {verb}{unit}", hint=hint))
+                                       message=f"{head}，--final {verb}", hint=hint))
     return out

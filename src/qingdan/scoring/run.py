@@ -118,7 +118,7 @@ def make_sheets(path: Path, out_dir: Path) -> Written:
 def _for_unit(diag: Diagnostic, who: Assessed) -> Diagnostic:
     from dataclasses import replace
 
-    return replace(diag, message=f"{diag.message}（单位：{who.unit.name}）") if who.id else diag
+    return replace(diag, units=(who.unit.name,)) if who.id else diag
 
 
 def write_all(out_dir: Path, outputs: list[tuple[Path, bytes]]) -> list[tuple[Path, bool]]:
