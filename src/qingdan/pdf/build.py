@@ -18,9 +18,8 @@ from typing import Any
 
 from .. import office as pdf
 from ..build.incremental import recorded_documents
-from ..diagnostics import Diagnostic, Failed, Location
+from ..diagnostics import Location
 from ..office import scratch
-from ..paths import display_path
 from ..write.staging import Staging
 
 MANIFEST = ".qingdan-pdf.json"
@@ -81,16 +80,7 @@ def build_pdfs(out_dir: Path, office: pdf.Office, where: Location,
     # Locked for the whole step, so no build changes a .docx under the conversion.
     with Staging(out_dir, folders) as staging, scratch.folder("pdf") as work:
         jobs = [(d, work / f"{i}.pdf") for i, d in enumerate(todo)]
-        failures = []
-        if jobs:
-            with pdf.converter(office) as converter:
-                failures = pdf.reported(where, converter.convert, jobs, progress)
-        if failures:
-            raise Failed([Diagnostic(
-                "E422", f"LibreOffice 无法把它转换为 PDF：{f.error}",
-                Location(display_path(f.src)),
-                f"用 LibreOffice 打开这份文档查看；转换较慢时可用环境变量 {pdf.ENV_TIMEOUT} "
-                "放宽每份文档的时限（秒）") for f in failures])
+        pdf.convert_to_pdf(office, jobs, where, progress)
         # Every PDF or none, the manifest last; each scratch PDF exists (the converter
         # checked). A rename keeps the size and time: the temporary's stamp is the PDF's.
         staged = {docx: staging.stage(docx.with_suffix(".pdf"), scratch_pdf.read_bytes())
