@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..diagnostics import EXIT_OK, Failed
-from . import _fail, _project_path, main
+from .common import chosen_project, fail, main
 
 
 @main.command()
@@ -52,7 +52,7 @@ def diff(old: str | None, new: str | None, project_path: str | None, fmt: str, t
     stamp = f"{when or datetime.date.today().isoformat()}T00:00:00Z"
     try:
         with contextlib.ExitStack() as stack:
-            default = _project_path(project_path)
+            default = chosen_project(project_path)
             if old is None:
                 before = previous_version(default, stack)
             else:
@@ -61,8 +61,7 @@ def diff(old: str | None, new: str | None, project_path: str | None, fmt: str, t
             result = compare(before, after)
             written = write_revisions(result, out_dir, table, redline, author, stamp)
     except Failed as failed:
-        _fail(failed, "text", False)
-        return
+        fail(failed, "text", False)
     if fmt == "json":
         from ..diff.data import to_json
 

@@ -7,7 +7,7 @@ import sys
 import click
 
 from ..diagnostics import EXIT_INPUT, EXIT_OK, Failed
-from . import _fail, _project_path, main, path_argument
+from .common import chosen_project, fail, main, path_argument
 
 
 @main.command()
@@ -19,10 +19,9 @@ def fmt(path: str | None, check_only: bool) -> None:
     from ..rewrite.fmt import format_project
 
     try:
-        changes = format_project(_project_path(path), write=not check_only)
+        changes = format_project(chosen_project(path), write=not check_only)
     except Failed as failed:
-        _fail(failed, "text", False)
-        return
+        fail(failed, "text", False)
     for file, count in changes:
         verb = "需改正" if check_only else "已改正"
         click.echo(f"{verb}：{file}（{count} 处）")

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..diagnostics import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK
-from . import _project_path, main, path_argument
+from .common import chosen_project, main, path_argument
 
 
 def _reason(exc: OSError, host: str, port: int) -> str:
@@ -56,7 +56,7 @@ def serve(path: str | None, port: int, host: str, out_dir: Path, revision: str |
     from ..serve.server import PortBusy, bind, describe, exposed, url
     from ..serve.server import serve as run_server
 
-    project = _project_path(path)
+    project = chosen_project(path)
     if not project.exists():
         click.echo(f"失败：找不到“{display_path(project)}”。", err=True)
         sys.exit(EXIT_INPUT)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..diagnostics import Failed
-from . import _fail, _project_path, main, path_argument
+from .common import chosen_project, fail, main, path_argument
 
 
 @main.command()
@@ -25,11 +25,10 @@ def upgrade(path: str | None, adopt: bool) -> None:
     from ..rewrite.upgrade import upgrade_project, write
 
     try:
-        result = upgrade_project(_project_path(path), adopt)
+        result = upgrade_project(chosen_project(path), adopt)
         write(result)
     except Failed as failed:
-        _fail(failed, "text", False)
-        return
+        fail(failed, "text", False)
     if not result.files:
         click.echo(f"项目已是格式 {result.was}，无需升级。")
         return
