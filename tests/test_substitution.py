@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qingdan.diagnostics import Failed
-from qingdan.model import Location, Text
+from qingdan.diagnostics import Failed, Location
+from qingdan.model import Text
 from qingdan.resolve.resolver import ENV, render_text
 from qingdan.resolve.substitution import fill, pieces
 
