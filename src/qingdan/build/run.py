@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from ..check.docnumber import NumberUse, check_unique_numbers, registered_numbers
 from ..check.drafts import refuse_drafts
@@ -46,6 +48,7 @@ from .pipeline import (
 )
 
 PARALLEL_FROM = 8  # units; below this a worker pool costs more than it saves
+T = TypeVar("T")
 
 
 @dataclass
@@ -137,28 +140,27 @@ def _run_jobs(prepared: Prepared, out_dir: Path | None, *, todo: list[Job], done
               on_plan: Callable[[int], None] | None,
               no_drafts: bool) -> tuple[list[UnitResult], list[Diagnostic]]:
     """Every job's result, and every problem (the skipped units' as the manifest kept them)."""
-    global _SHARED
     if on_plan:
         on_plan(len(todo))
     # A check renders the first unit's documents only, to test the templates.
-    _SHARED = (prepared, out_dir, todo[0].folder if todo and out_dir is None else None)
+    sample = todo[0].folder if todo and out_dir is None else None
     results: list[UnitResult] = []
-    running = _results(todo, progress)
-    try:
-        for result in running:
-            results.append(result)
-    finally:
-        running.close()  # on Ctrl-C: stop the workers before anything is cleaned up
-        _SHARED = None
+    with SHARED.holding(Shared(prepared, out_dir, sample)):
+        running = _results(todo, progress)
+        try:
+            for result in running:
+                results.append(result)
+        finally:
+            running.close()  # on Ctrl-C: stop the workers before anything is cleaned up
     found = list(prepared.found)
     for result in results:
         found += result.found
     if out_dir is None and prepared.renderable and not any(r.rendered for r in results):
         # The first unit had errors of its own: the first without any tests the templates.
         clean = {r.folder for r in results if not errors(r.found)}
-        sample = next((j for j in todo if j.folder in clean), None)
-        if sample is not None:
-            found += template_problems(prepared, sample.unit)
+        tested = next((j for j in todo if j.folder in clean), None)
+        if tested is not None:
+            found += template_problems(prepared, tested.unit)
     numbers = registered_numbers(prepared.project) + [n for r in results for n in r.numbers]
     for job in done:  # an unchanged unit's warnings are reported again, as last time
         entry = manifest.units[job.folder]
@@ -171,16 +173,47 @@ def _run_jobs(prepared: Prepared, out_dir: Path | None, *, todo: list[Job], done
     return results, merge_units(apply_settings(found, prepared.project.settings))
 
 
-# The build's prepared project, output folder and, for a check, the one unit it renders:
-# inherited by forked workers.
-_SHARED: tuple[Prepared, Path | None, str | None] | None = None
+@dataclass(frozen=True)
+class Shared:
+    """What every job of one build reads: the prepared project, the output folder (None for
+    a check) and, for a check, the one unit whose documents are rendered."""
+
+    prepared: Prepared
+    out_dir: Path | None
+    sample: str | None
+
+
+class Inherited(Generic[T]):
+    """A value the build's workers inherit instead of receiving it: set in the parent
+    before the pool forks, so each worker starts with a copy of the parent's memory and
+    the prepared project (thousands of units) is never pickled; read by the jobs, in the
+    workers or in the parent alike; cleared when the jobs are done."""
+
+    def __init__(self) -> None:
+        self._value: T | None = None
+
+    @contextmanager
+    def holding(self, value: T) -> Iterator[None]:
+        self._value = value
+        try:
+            yield
+        finally:
+            self._value = None
+
+    def get(self) -> T:
+        assert self._value is not None, "read outside holding()"
+        return self._value
+
+
+SHARED: Inherited[Shared] = Inherited()  # set by _run_jobs, read by _work
 
 
 def _work(job: Job) -> UnitResult:
-    assert _SHARED is not None
-    prepared, out_dir, sample = _SHARED
-    result = build_unit(prepared, job.unit, job.folder, job.key,
-                        render=out_dir is not None or job.folder == sample)
+    """One job: its unit built and its documents staged beside their targets."""
+    shared = SHARED.get()
+    out_dir = shared.out_dir
+    result = build_unit(shared.prepared, job.unit, job.folder, job.key,
+                        render=out_dir is not None or job.folder == shared.sample)
     folder = (out_dir / job.folder if job.folder else out_dir) if out_dir else None
     # A unit folder that is a link (or a file) was reported by the parent: never written.
     if folder is not None and not errors(result.found) and folder_problem(folder) is None:
