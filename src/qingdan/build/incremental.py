@@ -1,74 +1,29 @@
-"""What the last build recorded, and what it lets the next one skip.
+"""What the last build recorded (manifest.py) lets the next one skip.
 
-The manifest (output/.qingdan-manifest.json) records, for every unit's folder, a key
-(a digest of everything its documents depend on) and the size and time of each file it
-wrote. A unit whose key is unchanged and whose files are untouched is not built again.
-
-It also records the whole build: a digest of every input (each source file's bytes, the
-roster included; the templates; qingdan's code; the options that change the result) and
-the warnings the build reported. When that digest is unchanged and every recorded file is
-untouched, a build has nothing to do and need not even parse the sources (a no-op).
+A unit whose key (a digest of everything its documents depend on) is unchanged and whose
+files are untouched is not built again. The whole build's digest covers every input (each
+source file's bytes, the roster included; the templates; qingdan's code; the options that
+change the result): when it is unchanged and every recorded file is untouched, a build
+has nothing to do and need not even parse the sources (a no-op).
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypedDict, cast
+from typing import Any
 
 from .. import __version__
 from ..diagnostics import Diagnostic, Failed
 from ..load.project import source_files
 from ..model import RosterUnit
 from ..paths import CONFIG_NAME, display_path
-from ..write.files import inside, safe_filename
+from ..write.files import safe_filename
+from .manifest import Manifest, UnitRecord, intact
 from .pipeline import Prepared, unique_name
-
-MANIFEST = ".qingdan-manifest.json"
-FORMAT = 2
-
-
-class ManifestEntry(TypedDict):
-    """What the last build recorded for one unit's folder."""
-
-    key: str
-    files: dict[str, list[int]]  # name -> [size, mtime_ns]
-    warnings: list[dict[str, Any]]
-    numbers: list[list[Any]]  # [发文字号, path, line, column, owner] of its notices
-
-
-@dataclass
-class Manifest:
-    """The last build's record: each unit's entry, and the whole build's digest, templates
-    and warnings (empty when there is no usable manifest)."""
-
-    units: dict[str, ManifestEntry] = field(default_factory=dict)
-    digest: str = ""
-    templates: list[str] = field(default_factory=list)
-    warnings: list[dict[str, Any]] = field(default_factory=list)
-
-    def to_bytes(self) -> bytes:
-        # Compact: json's C encoder (indent would use the Python one, slower and, for
-        # thousands of units, tens of megabytes of pieces at once).
-        return json.dumps({"format": FORMAT, "units": self.units, "build": {
-            "digest": self.digest, "templates": self.templates, "warnings": self.warnings}},
-            ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
-
-
-def load_manifest(out_dir: Path) -> Manifest:
-    try:
-        data = json.loads((out_dir / MANIFEST).read_text("utf-8"))
-        if data.get("format") != FORMAT:
-            return Manifest()
-        build = data["build"]
-        return Manifest(cast(dict[str, ManifestEntry], dict(data["units"])), str(build["digest"]),
-                        [str(t) for t in build["templates"]], list(build["warnings"]))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return Manifest()
 
 
 @functools.cache
@@ -138,11 +93,11 @@ def unchanged_build(path: Path, out_dir: Path, manifest: Manifest,
             return None
     except Failed:
         return None  # the full run reports it
-    for folder, entry in manifest.units.items():
-        if not intact(out_dir / folder if folder else out_dir, entry.get("files", {})):
+    for folder, unit in manifest.units.items():
+        if not intact(out_dir / folder if folder else out_dir, unit.files):
             return None
     try:
-        return [Diagnostic.from_record(d) for d in manifest.warnings]
+        return manifest.warnings()
     except (KeyError, TypeError, ValueError, AssertionError):
         return None
 
@@ -155,7 +110,7 @@ class Job:
 
 
 def plan(prepared: Prepared, path: Path, out_dir: Path | None,
-         manifest: dict[str, ManifestEntry]) -> tuple[list[Job], list[Job]]:
+         manifest: dict[str, UnitRecord]) -> tuple[list[Job], list[Job]]:
     """(jobs to build, jobs whose output the last build's manifest shows up to date)."""
     project = prepared.project
     shared = inputs_digest(prepared, path) if out_dir is not None else ""
@@ -170,31 +125,11 @@ def plan(prepared: Prepared, path: Path, out_dir: Path | None,
         jobs.append(Job(unique_name(name, folders), unit_key(shared, unit), unit))
     todo, done = [], []
     for job in jobs:
-        entry = manifest.get(job.folder)
+        record = manifest.get(job.folder)
         unit_dir = (out_dir / job.folder) if (out_dir is not None and job.folder) else out_dir
-        if entry and entry.get("key") == job.key and unit_dir is not None and intact(
-                unit_dir, entry.get("files", {})):
+        if record and record.key == job.key and unit_dir is not None and intact(
+                unit_dir, record.files):
             done.append(job)
         else:
             todo.append(job)
     return todo, done
-
-
-def stamp(path: str | Path) -> list[int]:
-    stat = os.lstat(path)  # a link put in a document's place is never "intact"
-    return [stat.st_size, stat.st_mtime_ns]
-
-
-def intact(folder: Path, files: dict[str, list[int]]) -> bool:
-    """Every file of a unit's last build is there, untouched since (size and time)."""
-    try:
-        return bool(files) and all(stamp(folder / name) == s for name, s in files.items())
-    except (OSError, TypeError, ValueError):
-        return False
-
-
-def recorded_documents(out_dir: Path) -> list[Path]:
-    """Every document the manifest in out_dir records, unchanged units' included."""
-    return [inside(out_dir / folder if folder else out_dir, name)
-            for folder, entry in sorted(load_manifest(out_dir).units.items())
-            for name in sorted(entry.get("files", {}))]

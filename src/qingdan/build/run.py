@@ -20,22 +20,21 @@ from functools import partial
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from ..check.docnumber import NumberUse, check_unique_numbers, registered_numbers
+from ..check.docnumber import check_unique_numbers, registered_numbers
 from ..check.drafts import refuse_drafts
-from ..diagnostics import Diagnostic, Failed, Location, errors
+from ..diagnostics import Diagnostic, Failed, errors
 from ..render.engine import compiled
 from ..write.files import inside
 from ..write.interrupts import quiet_worker
 from ..write.staging import Staging, folder_problem, os_problem, stage
-from .incremental import (
+from .incremental import Job, build_digest, plan, unchanged_build
+from .manifest import (
     MANIFEST,
-    Job,
     Manifest,
-    build_digest,
+    RecordedNumber,
+    UnitRecord,
     load_manifest,
-    plan,
     stamp,
-    unchanged_build,
 )
 from .pipeline import (
     Prepared,
@@ -82,7 +81,7 @@ def run_build(path: Path, out_dir: Path | None, strict: bool = False,
             if strict and kept:
                 raise Failed(kept)
             return BuildResult(warnings=kept, documents=sum(
-                len(e.get("files", {})) for e in manifest.units.values()),
+                len(unit.files) for unit in manifest.units.values()),
                 skipped=len(manifest.units), units=len(manifest.units))
     prepared = prepare(path)
     if prepared.renderable and out_dir is not None:  # a check renders one unit, in itself
@@ -112,14 +111,12 @@ def run_build(path: Path, out_dir: Path | None, strict: bool = False,
         for result in results:
             written += result.targets
             renames += result.written
-            manifest.units[result.folder] = {
-                "key": result.key, "files": result.files,
-                "warnings": [d.to_record() for d in result.found],
-                "numbers": [[n.number, n.location.path, n.location.line, n.location.column,
-                             n.owner] for n in result.numbers]}
+            manifest.units[result.folder] = UnitRecord(
+                result.key, result.files, [RecordedNumber.of(n) for n in result.numbers],
+                [d.to_record() for d in result.found])
         for folder in set(manifest.units) - {j.folder for j in todo + done}:
             del manifest.units[folder]  # a unit no longer in the roster
-        manifest.warnings = [d.to_record() for d in found]
+        manifest.warning_records = [d.to_record() for d in found]
         manifest.templates = templates
         manifest.digest = build_digest(path, templates, options)
         try:
@@ -130,7 +127,7 @@ def run_build(path: Path, out_dir: Path | None, strict: bool = False,
             staging.temporaries.append(tmp)
             renames.append((str(out_dir / MANIFEST), str(tmp)))
         staging.commit(renames)  # the manifest last: it vouches for the files before it
-    documents = len(written) + sum(len(manifest.units[j.folder].get("files", {})) for j in done)
+    documents = len(written) + sum(len(manifest.units[j.folder].files) for j in done)
     return BuildResult(warnings=found, documents=documents, written=written,
                        skipped=len(done), units=len(todo) + len(done))
 
@@ -163,10 +160,9 @@ def _run_jobs(prepared: Prepared, out_dir: Path | None, *, todo: list[Job], done
             found += template_problems(prepared, tested.unit)
     numbers = registered_numbers(prepared.project) + [n for r in results for n in r.numbers]
     for job in done:  # an unchanged unit's warnings are reported again, as last time
-        entry = manifest.units[job.folder]
-        found += [Diagnostic.from_record(d) for d in entry.get("warnings", [])]
-        numbers += [NumberUse(n, Location(p, line, column), owner) for n, p, line, column, owner
-                    in entry.get("numbers", [])]
+        record = manifest.units[job.folder]
+        found += record.warnings()
+        numbers += [n.use() for n in record.numbers]
     found += check_unique_numbers(numbers)
     if no_drafts:
         found = refuse_drafts(found)
