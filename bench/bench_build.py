@@ -132,7 +132,7 @@ def plain_docxtpl(out: Path, sample: int) -> float:
     context qingdan gave it)."""
     from docxtpl import DocxTemplate
 
-    from qingdan.build.pipeline import prepare
+    from qingdan.builder.pipeline import prepare
     from qingdan.layout.notice import notice_text
     from qingdan.render.docx import list_view, measures_context, sheet_context
     from qingdan.render.engine import compiled, environment

@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 from conftest import REPO, run_cli
 from docxread import paragraphs
 from pdfmeasure import to_pdf
-from qingdan.build.pipeline import prepare, render_project
+from qingdan.builder.pipeline import prepare, render_project
 from qingdan.diff.documents import diff_lists
 from qingdan.render.compare import render_redline
 from qingdan.resolve.resolver import resolve_project

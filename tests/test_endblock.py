@@ -12,7 +12,7 @@ import pytest
 from lxml import etree
 
 from conftest import REPO
-from qingdan.build.pipeline import planned, prepare
+from qingdan.builder.pipeline import planned, prepare
 from qingdan.layout.endblock import EndPage
 from qingdan.render import aftertext
 from qingdan.render.endblock import BLANK_FOOTER_ID, settle

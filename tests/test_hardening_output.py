@@ -315,7 +315,7 @@ def test_5_ctrl_c_cleans_up_and_exits_130(project, tmp_path, monkeypatch):
     roster(project, 12)
     out = tmp_path / "out"
     marker = tmp_path / "written"
-    import qingdan.build.run as build
+    import qingdan.builder.run as build
 
     real = build.stage
 

@@ -32,7 +32,7 @@ CORE = {
     "qingdan.render": "a resolved model -> .docx (and HTML) bytes",
     "qingdan.write": "files written all or none; interrupts held over the renames",
     "qingdan.diff": "two versions compared as models; the change documents",
-    "qingdan.build": "the pipeline of a unit, every unit, the incremental record",
+    "qingdan.builder": "the pipeline of a unit, every unit, the incremental record",
     "qingdan.office": "LibreOffice, found and driven one way",
 }
 FEATURES = {

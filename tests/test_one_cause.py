@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from conftest import EXAMPLE, run_cli
-from qingdan.build.pipeline import merge_units
+from qingdan.builder.pipeline import merge_units
 from qingdan.diagnostics import Diagnostic, Location, render_text
 
 DIAGNOSTIC = re.compile(r"^(\S+): (?:error|warning)\[(\w+)\]", re.M)

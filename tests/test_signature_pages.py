@@ -23,7 +23,7 @@ import pytest
 
 from conftest import REPO, office_missing, run_cli
 from pdfmeasure import LEFT, lines
-from qingdan.build.pipeline import prepare
+from qingdan.builder.pipeline import prepare
 from qingdan.layout.grid import METRICS, line_count
 from qingdan.layout.notice import NoticeText, attachment_notes, signature_lines
 from qingdan.layout.signature import choose

@@ -74,7 +74,7 @@ def _fail(code: str, message: str, where: Path | Location, hint: str) -> Failed:
 def current_year(root: Path) -> tuple[int, Path, list[Path], dict[str, str]]:
     """The current edition's year, its config and source files, its diagnostics settings;
     raises Failed when the project has errors or no year can be found."""
-    from ..build.pipeline import apply_settings, prepare
+    from ..builder.pipeline import apply_settings, prepare
     from ..diagnostics import errors
     from ..load.project import source_files
     from ..paths import CONFIG_NAME
@@ -95,7 +95,7 @@ def new_year(path: Path, year: int, copy: bool = False, target: Path | None = No
     """Start the edition of `year` from the project at path; raises Failed, having changed
     nothing, on any problem."""
     root = path if path.is_dir() else path.parent
-    from ..build.pipeline import apply_settings
+    from ..builder.pipeline import apply_settings
 
     old, config, files, settings = current_year(root)
     if year <= old:

@@ -159,7 +159,7 @@ def unwritable(out_dir: Path, exc: OSError) -> NoReturn:
 
 def build_or_exit(path: str | None, out_dir: Path | None, fmt: str, strict: bool,
          final: bool = False):
-    from ..build.run import run_build
+    from ..builder.run import run_build
 
     progress = Progress()
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..build.pipeline import Prepared, merge_units, prepare
+from ..builder.pipeline import Prepared, merge_units, prepare
 from ..diagnostics import Diagnostic, Failed, errors
 from ..model import Measures, Project, ResponsibilityList, RosterUnit
 from ..resolve.overlays import Deviation

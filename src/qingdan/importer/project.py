@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..build.pipeline import unique_name
+from ..builder.pipeline import unique_name
 from ..check.docnumber import NUMBER
 from ..check.text import HARD_REFERENCE, hard_coded_phrases
 from ..diagnostics import Diagnostic, Failed, Location, errors
@@ -258,7 +258,7 @@ def _with_refs(flat: list[tuple[str, Doc]], config: dict[str, Any],
                result: Imported) -> dict[str, str]:
     """Write the project to a scratch folder, index it with qingdan, and write every
     hard-coded 第三条 / 第（二）项 that names a target of its own document as ref()."""
-    from ..build.pipeline import prepare
+    from ..builder.pipeline import prepare
 
     texts = _sources(flat, config)
     by_name = dict(flat)

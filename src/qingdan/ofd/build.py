@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .. import office as pdf
-from ..build.manifest import recorded_documents
+from ..builder.manifest import recorded_documents
 from ..diagnostics import Diagnostic, Failed, Location
 from ..office import scratch as scratch_folders
 from ..paths import display_path

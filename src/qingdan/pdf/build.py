@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .. import office as pdf
-from ..build.manifest import recorded_documents
+from ..builder.manifest import recorded_documents
 from ..diagnostics import Location
 from ..office import scratch
 from ..write.staging import Staging

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import office as pdf
-from ..build.incremental import Job, plan
-from ..build.pipeline import Prepared, apply_settings, build_unit, prepare
-from ..build.run import run_build
+from ..builder.incremental import Job, plan
+from ..builder.pipeline import Prepared, apply_settings, build_unit, prepare
+from ..builder.run import run_build
 from ..diagnostics import Diagnostic, Failed, Location, errors
 from ..model import Notice, Project
 from ..office import scratch

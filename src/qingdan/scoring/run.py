@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..build.pipeline import Prepared, apply_settings, merge_units, prepare, unique_name
+from ..builder.pipeline import Prepared, apply_settings, merge_units, prepare, unique_name
 from ..diagnostics import Diagnostic, Failed, Location, errors
 from ..model import Measures, Project, RosterUnit, Unit
 from ..paths import CONFIG_NAME, display_path

@@ -17,9 +17,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..build.incremental import inputs_digest, unit_key
-from ..build.pipeline import Prepared, apply_settings, build_unit, merge_units, prepare
-from ..build.pipeline import unique_name as _unique
+from ..builder.incremental import inputs_digest, unit_key
+from ..builder.pipeline import Prepared, apply_settings, build_unit, merge_units, prepare
+from ..builder.pipeline import unique_name as _unique
 from ..diagnostics import Diagnostic, Failed, Location, Severity, errors
 from ..model import RosterUnit
 from ..paths import display_path
