@@ -206,7 +206,7 @@ class Diagnostic:
 
     units: the roster units whose documents have the problem, when a project has several
     (a shared text that fails for some units). Printed after the message; units sharing
-    one problem share one diagnostic (build.pipeline.merge_units).
+    one problem share one diagnostic (builder.pipeline.merge_units).
     """
 
     code: str

@@ -1,7 +1,7 @@
 """The stages of one unit: load -> index -> check -> (per unit: overlay -> resolve -> lint
 -> render).
 
-Everything here is pure: sources in, diagnostics and document bytes out. build.py runs
+Everything here is pure: sources in, diagnostics and document bytes out. run.py runs
 these stages for every unit of a roster and is the only one that writes.
 """
 
