@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qingdan.render.revisions import settle as settle_package
+from qingdan.diff.revisions import settle as settle_package
 
 
 def settle(path: Path, accept: bool) -> list[str]:

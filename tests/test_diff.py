@@ -20,7 +20,7 @@ from docxread import paragraphs
 from pdfmeasure import to_pdf
 from qingdan.builder.pipeline import prepare, render_project
 from qingdan.diff.documents import diff_lists
-from qingdan.render.compare import render_redline
+from qingdan.diff.render import render_redline
 from qingdan.resolve.resolver import resolve_project
 from revisions import settle
 from test_pdf_layout import needs_office

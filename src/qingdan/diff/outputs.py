@@ -7,10 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..render.compare import Summary, render_comparison, render_redline
 from ..write.files import inside, safe_filename
 from ..write.staging import write_all
 from .documents import ListDiff, ProjectDiff
+from .render import Summary, render_comparison, render_redline
 
 
 def write_revisions(result: ProjectDiff, out_dir: Path, table: bool, redline: bool, author: str,

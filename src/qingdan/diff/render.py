@@ -17,11 +17,11 @@ from xml.sax.saxutils import escape
 from markupsafe import Markup
 
 from ..diagnostics import Location
-from ..diff.documents import ListDiff, Segment, char_diff
 from ..layout.titles import balance_title
 from ..model import Measures, ResponsibilityList
-from .docx import list_view, measures_blocks
-from .engine import CompiledTemplate, Rendered, compiled
+from ..render.docx import list_view, measures_blocks
+from ..render.engine import CompiledTemplate, Rendered, compiled
+from .documents import ListDiff, Segment, char_diff
 from .revisions import Expected, verify
 
 FANGSONG, HEITI, KAITI, XIAOBIAOSONG = "仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体"
