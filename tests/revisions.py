@@ -1,5 +1,5 @@
 """Accept or reject every tracked revision of a .docx file: the product's own check
-(qingdan.render.revisions, which every redline passes before it is written) on a path."""
+(qingdan.diff.revisions, which every redline passes before it is written) on a path."""
 
 from __future__ import annotations
 

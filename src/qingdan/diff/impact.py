@@ -4,9 +4,9 @@ the indicators, measures and notices that cite it, and last year's overlays that
 longer apply to the new base.
 
 Everything here is read from the models the diff already built: each unit's own diff
-(compare.py), each version's entries with their resolved references, and the units'
-overlays replayed on the new base by units.unit_project (its E811/E812/E813 are exactly
-"this overlay no longer applies").
+(projects.py), each version's entries with their resolved references, and the units'
+overlays replayed on the new base by resolve/units.unit_project (its E811/E812/E813 are
+exactly "this overlay no longer applies").
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The revision documents: the 修订对照表 and a redline with native Word revisions.
 
-Both are built from the model diff (diff.py), never by comparing .docx files. The redline
+Both are built from the model diff (documents.py), never by comparing .docx files. The redline
 holds the old and the new version at once: accepting every revision gives exactly the new
 document's text, rejecting every revision the old one's.
 """

@@ -1,7 +1,7 @@
 """Accepting or rejecting every tracked revision of a .docx, as Word's buttons would, and
 the check every redline passes before it is written: accepting all gives the new
 version's text and rejecting all the old one's, paragraph by paragraph, compared with the
-paragraphs the model gives (render/compare.py). A redline that fails is a defect of
+paragraphs the model gives (diff/render.py). A redline that fails is a defect of
 qingdan's, reported as E671 at the source entry whose paragraph came out wrong; nothing
 is written.
 """

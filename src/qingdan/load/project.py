@@ -279,7 +279,7 @@ def _build_source(source: Source, registry: dict[str, CitedDocument],
     if kind == "results":
         return ()  # 考核结果通报: built by `qingdan score` (scoring/source.py), not by build
     if kind == "work":
-        return build_work(reader)  # 年度工作通知 (annual/work.py)
+        return build_work(reader)  # 年度工作通知 (builders.build_work)
     return build_measures(reader)
 
 

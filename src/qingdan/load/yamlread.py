@@ -4,7 +4,7 @@ Almost every source is a clean document: plain keys, no anchors or aliases, no t
 duplicate keys, nothing Word cannot store. `read_clean` turns libyaml's parser events
 straight into data and spans, without building PyYAML's node tree first (which costs more
 than the parse itself for a long list or roster). On anything else it gives up
-(`NotClean`), and load.py reads the document the careful way, with every diagnostic.
+(`NotClean`), and source.py reads the document the careful way, with every diagnostic.
 """
 
 from __future__ import annotations

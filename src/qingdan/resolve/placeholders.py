@@ -1,7 +1,7 @@
 """One piece of user text rendered in Jinja's sandbox, and its failure as a located
 diagnostic: an undefined name with the closest one suggested, a syntax error at its line,
 a refused operation, a budget exceeded. Text that only names values is filled without a
-template (substitution.py). compile.py resolves whole projects through render_text.
+template (substitution.py). resolver.py resolves whole projects through render_text.
 """
 
 from __future__ import annotations

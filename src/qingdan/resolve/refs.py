@@ -26,7 +26,7 @@ class Target:
 
 
 class RefError(Exception):
-    """A reference that cannot be resolved; compile.py turns it into a located diagnostic."""
+    """A reference that cannot be resolved; resolver.py turns it into a located diagnostic."""
 
     def __init__(self, code: str, message: str, needle: str, hint: str | None = None):
         super().__init__(message)

@@ -1,6 +1,6 @@
 """The preview's state: the project checked and rendered in memory, the last good pages.
 
-Each refresh runs the build's own stages (build.prepare, build.build_unit) without writing
+Each refresh runs the build's own stages (pipeline.prepare, pipeline.build_unit) without writing
 anything, and renders each document twice: the .docx bytes (for LibreOffice page images
 and downloads) and HTML from the resolved model. A unit whose inputs did not change since
 the last refresh is taken from the cache, and a document keeps its version number unless
