@@ -1,4 +1,5 @@
-"""Chinese numerals and the literal labels of official documents (一、 （二） 3. 第十一条)."""
+"""Numbers as a document writes them: Chinese numerals, the literal labels of official
+documents (一、 （二） 3. 第十一条) and plain numbers (60, 7.5)."""
 
 from __future__ import annotations
 
