@@ -1,6 +1,6 @@
 """Validate loaded sources against the JSON Schemas and translate errors into diagnostics.
 
-The schemas in schemas/ are the single definition of each source format: editors use them
+The schemas in qingdan/schemas/ are the single definition of each source format: editors use them
 for completion, and this module uses them for checking, so the two cannot drift.
 """
 
@@ -32,8 +32,7 @@ TYPE_NAMES = {
 @cache
 def schema(kind: str) -> dict[str, Any]:
     """The JSON Schema for one source kind (list, project)."""
-    folder = resources.files("qingdan.load.schemas")
-    text = folder.joinpath(f"{kind}.schema.json").read_text("utf-8")
+    text = resources.files("qingdan.schemas").joinpath(f"{kind}.schema.json").read_text("utf-8")
     return json.loads(text)
 
 
