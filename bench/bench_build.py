@@ -132,13 +132,13 @@ def plain_docxtpl(out: Path, sample: int) -> float:
     context qingdan gave it)."""
     from docxtpl import DocxTemplate
 
-    from qingdan.compile import resolve_project
+    from qingdan.builder.pipeline import prepare
     from qingdan.layout.notice import notice_text
-    from qingdan.pipeline import prepare
     from qingdan.render.docx import list_view, measures_context, sheet_context
     from qingdan.render.engine import compiled, environment
     from qingdan.render.notice import notice_context
-    from qingdan.units import unit_project
+    from qingdan.resolve.resolver import resolve_project
+    from qingdan.resolve.units import unit_project
 
     project = next(p for p in out.parent.iterdir() if p.name == "project")
     prepared = prepare(project)

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from qingdan import office as pdf
-from qingdan.build import run_build
+from qingdan.builder.run import run_build
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "checklists" / "example"
 BODIES = ["党支部", "党委", "党总支", "党组"]

@@ -17,7 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from ooxml import clean_package
 
-from qingdan.writer import normalise_zip
+from qingdan.write.files import normalise_zip
 
 # Fonts named by GB/T 9704 practice. They are set on the East Asian slot as well as the
 # Latin ones, so Word never falls back to a theme font and quotation marks and dashes

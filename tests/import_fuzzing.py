@@ -201,7 +201,7 @@ def _mutate(lines: list[str], m: Mutation, scale: Scale) -> list[str]:
 
 
 def _chinese(n: int) -> str:
-    from qingdan.numbering import chinese
+    from qingdan.words.numbering import chinese
 
     return chinese(min(n, 9999))
 

@@ -1,11 +1,11 @@
 """Accept or reject every tracked revision of a .docx file: the product's own check
-(qingdan.render.revisions, which every redline passes before it is written) on a path."""
+(qingdan.diff.revisions, which every redline passes before it is written) on a path."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from qingdan.render.revisions import settle as settle_package
+from qingdan.diff.revisions import settle as settle_package
 
 
 def settle(path: Path, accept: bool) -> list[str]:

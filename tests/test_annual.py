@@ -16,11 +16,11 @@ import pytest
 from conftest import EXAMPLE, REPO, run_cli
 from docxread import paragraphs, printed_text
 from pdfmeasure import BOTTOM, LEFT, RIGHT, TOP, lines, to_pdfs
-from qingdan.annual import schedule
 from qingdan.layout.grid import Line, paginate
 from qingdan.layout.notice import END_BLOCK_PT
-from qingdan.load import load_file
-from qingdan.numbering import date as chinese_date
+from qingdan.load.source import load_file
+from qingdan.words import dates
+from qingdan.words.numbering import date as chinese_date
 from test_page_fidelity import FIRST, LONG, THREE, notice_project, pdf_text, tightened
 from test_pdf_layout import needs_office
 
@@ -172,14 +172,14 @@ def test_pending_values_print_as_blanks():
 
 
 def test_schedule_dates_read_and_print_in_chinese():
-    assert schedule.display("2025-12-01—2025-12-10", 2025) == "12月1日—12月10日"
-    assert schedule.display("2025-12-01—12-10") == "2025年12月1日—12月10日"
-    assert schedule.display("2025-3-1至15", 2024) == "2025年3月1日—3月15日"
-    assert schedule.display("2025-12-10前", 2025) == "12月10日前"
-    assert schedule.display("2025-12-20～2026-01-05", 2025) == "12月20日—2026年1月5日"
+    assert dates.display("2025-12-01—2025-12-10", 2025) == "12月1日—12月10日"
+    assert dates.display("2025-12-01—12-10") == "2025年12月1日—12月10日"
+    assert dates.display("2025-3-1至15", 2024) == "2025年3月1日—3月15日"
+    assert dates.display("2025-12-10前", 2025) == "12月10日前"
+    assert dates.display("2025-12-20～2026-01-05", 2025) == "12月20日—2026年1月5日"
     for wrong in ("2025-02-29", "12-01", "2025-12-01—", "2025-12-01—12-10前", "下旬"):
-        with pytest.raises(schedule.DateError):
-            schedule.parse(wrong)
+        with pytest.raises(dates.DateError):
+            dates.parse(wrong)
 
 
 @pytest.fixture(scope="module")

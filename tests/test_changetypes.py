@@ -15,9 +15,9 @@ from docx.oxml.ns import qn
 
 from conftest import REPO, run_cli
 from pdfmeasure import to_pdf
-from qingdan.changetypes import TYPES, compare_texts, masked, read
-from qingdan.compare import compare
-from qingdan.render import compare as render_compare
+from qingdan.diff import render as render_compare
+from qingdan.diff.changetypes import TYPES, compare_texts, masked, read
+from qingdan.diff.projects import compare
 from revisions import settle
 from test_pdf_layout import needs_office
 

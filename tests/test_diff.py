@@ -18,10 +18,10 @@ from docx.oxml.ns import qn
 from conftest import REPO, run_cli
 from docxread import paragraphs
 from pdfmeasure import to_pdf
-from qingdan.compile import resolve_project
-from qingdan.diff import diff_lists
-from qingdan.pipeline import prepare, render_project
-from qingdan.render.compare import render_redline
+from qingdan.builder.pipeline import prepare, render_project
+from qingdan.diff.documents import diff_lists
+from qingdan.diff.render import render_redline
+from qingdan.resolve.resolver import resolve_project
 from revisions import settle
 from test_pdf_layout import needs_office
 

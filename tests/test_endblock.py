@@ -12,12 +12,12 @@ import pytest
 from lxml import etree
 
 from conftest import REPO
-from qingdan.compile import resolve_project
+from qingdan.builder.pipeline import planned, prepare
 from qingdan.layout.endblock import EndPage
-from qingdan.pipeline import planned, prepare
 from qingdan.render import aftertext
 from qingdan.render.endblock import BLANK_FOOTER_ID, settle
 from qingdan.render.notice import Attached, render_notice
+from qingdan.resolve.resolver import resolve_project
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"

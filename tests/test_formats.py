@@ -13,7 +13,7 @@ import pytest
 
 from conftest import EXAMPLE, REPO, run_cli
 from docxread import paragraphs
-from qingdan import staging
+from qingdan.write import staging
 
 SAMPLES = REPO.parent / "shared" / "samples"
 if not SAMPLES.is_dir():

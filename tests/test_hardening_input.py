@@ -20,7 +20,7 @@ import pytest
 from lxml import etree
 
 from conftest import EXAMPLE, REPO, run_cli
-from qingdan.titles import CAPACITY, balance_title, cells
+from qingdan.layout.titles import CAPACITY, balance_title, cells
 from test_cases import make_zip
 
 CONFIG = "unit:\n  name: 清河县粮食局\n  short: 局\n  body: 党委\n  superior: 县委\n"

@@ -24,7 +24,7 @@ import docx
 import pytest
 
 from conftest import EXAMPLE, REPO, run_cli
-from qingdan.writer import MAX_NAME_BYTES, NAME_LIMIT, fit_name, safe_filename, sweep
+from qingdan.write.files import MAX_NAME_BYTES, NAME_LIMIT, fit_name, safe_filename, sweep
 
 LIST = "意识形态工作责任清单.yaml"
 LIST_DOC = "清河县粮食局党委意识形态工作责任清单.docx"
@@ -178,7 +178,7 @@ def test_3_operating_system_errors_leave_the_disk_as_it_was(project, tmp_path, m
     touch_source(project)
     (out / "清河县储备粮库").rename(out / "gone")  # so the build must create a folder again
     before = tree(out)
-    import qingdan.staging as staging
+    import qingdan.write.staging as staging
 
     real = staging.temporary_beside
     calls = []
@@ -197,7 +197,7 @@ def test_3_operating_system_errors_leave_the_disk_as_it_was(project, tmp_path, m
 
 
 def test_3_a_failed_build_into_a_new_folder_creates_nothing(project, tmp_path, monkeypatch):
-    import qingdan.staging as staging
+    import qingdan.write.staging as staging
 
     def full(path, data, **options):
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
@@ -220,7 +220,7 @@ def test_3_a_failed_rename_removes_every_temporary(project, tmp_path, monkeypatc
             raise OSError(errno.EACCES, "Permission denied", str(dst))
         return real(src, dst)
 
-    monkeypatch.setattr("qingdan.staging.os.replace", refusing)
+    monkeypatch.setattr("qingdan.write.staging.os.replace", refusing)
     result = run_cli("build", str(project), "-o", str(out))
     assert result.exit_code == 1 and "error[E414]" in result.stderr
     assert temporaries(out) == []
@@ -315,7 +315,7 @@ def test_5_ctrl_c_cleans_up_and_exits_130(project, tmp_path, monkeypatch):
     roster(project, 12)
     out = tmp_path / "out"
     marker = tmp_path / "written"
-    import qingdan.build as build
+    import qingdan.builder.run as build
 
     real = build.stage
 
@@ -414,7 +414,7 @@ def test_10_fmt_keeps_the_mode_of_an_ordinary_file(project):
 
 
 def test_10_outputs_honour_the_umask(project, tmp_path):
-    import qingdan.writer as writer
+    import qingdan.write.files as writer
 
     old = os.umask(0o027)
     writer.new_file_mode.cache_clear()
@@ -435,7 +435,7 @@ def test_12_every_file_is_on_disk_before_it_is_renamed(project, tmp_path, monkey
     """The build's temporaries are flushed (one syncfs for the file system) before the
     first rename."""
     events: list[str] = []
-    import qingdan.staging as staging
+    import qingdan.write.staging as staging
 
     real_sync, real_replace = staging.sync_file_system, os.replace
     monkeypatch.setattr(staging, "sync_file_system",
@@ -449,8 +449,8 @@ def test_12_every_file_is_on_disk_before_it_is_renamed(project, tmp_path, monkey
 
 def test_12_a_single_file_is_flushed_before_its_rename(tmp_path, monkeypatch):
     """A CSV (report -o), like a build's documents, is on disk before it is renamed."""
-    import qingdan.staging as staging
-    from qingdan.staging import write_all
+    import qingdan.write.staging as staging
+    from qingdan.write.staging import write_all
 
     events: list[str] = []
     real_sync, real_replace = staging.sync_file_system, os.replace

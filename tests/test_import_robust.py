@@ -93,7 +93,7 @@ def test_the_formula_scan_finds_what_the_backtracking_pattern_found():
 
 
 def test_half_width_marks_in_one_pass_as_many_rounds_of_fmt_leave_them():
-    from qingdan.checks.text import HALF_TO_FULL, HALF_WIDTH
+    from qingdan.check.text import HALF_TO_FULL, HALF_WIDTH
     from qingdan.importer.clean import full_width
 
     def rounds(text: str) -> tuple[str, int]:
@@ -155,7 +155,7 @@ def test_locating_every_line_of_a_text_walks_it_once():
 def _import_counting(tmp_path: Path, count: int, monkeypatch) -> tuple[int, int]:
     """(lookups, characters indexed) while importing one section of count lines, each
     naming 第N项 (each a W314 hit that is located): one text of count lines."""
-    from qingdan import model
+    from qingdan.model import text as model
 
     work = {"chars": 0, "lookups": 0}
 

@@ -33,7 +33,7 @@ def test_a_no_op_build_parses_nothing_and_reports_the_same(edition, tmp_path, mo
     assert first.exit_code == 0, first.output
     assert reported(first.output) and "W642" in first.output
 
-    import qingdan.build as build
+    import qingdan.builder.run as build
 
     def refuse(path):
         raise AssertionError("a no-op build parsed the sources")
@@ -51,7 +51,7 @@ def test_a_no_op_build_parses_nothing_and_reports_the_same(edition, tmp_path, mo
 def test_anything_a_build_depends_on_makes_it_run(edition, tmp_path, monkeypatch, change):
     out = tmp_path / "out"
     assert run_cli("build", str(edition), "-o", str(out)).exit_code == 0
-    import qingdan.build as build
+    import qingdan.builder.run as build
 
     calls = []
     real = build.prepare
@@ -99,7 +99,7 @@ def test_the_manifest_forgets_units_no_longer_in_the_roster(tmp_path):
 
 
 def test_a_check_renders_one_unit_and_counts_every_document(tmp_path, monkeypatch):
-    import qingdan.pipeline as pipeline
+    import qingdan.builder.pipeline as pipeline
 
     rendered = []
     real = pipeline.render_project

@@ -20,7 +20,7 @@ from qingdan.layout.grid import (
 )
 from qingdan.layout.notice import NoticeText, signature_lines
 from qingdan.layout.signature import NONE, Remedy, choose, layouts
-from qingdan.titles import cells
+from qingdan.layout.titles import cells
 
 STRICT, HANGING, FALLBACK = METRICS
 

@@ -13,16 +13,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qingdan.layout import grid
-from qingdan.substitution import blank_templates, template_spans
+from qingdan.resolve.substitution import blank_templates, template_spans
 from regex_shapes import problems
 
 # Modules whose patterns run on what a source holds (text, keys, dates, numbers).
 ON_SOURCE_TEXT = [
-    "qingdan.checks.text", "qingdan.checks.arithmetic", "qingdan.checks.docnumber",
-    "qingdan.checks.coverage", "qingdan.checks.notice", "qingdan.compile", "qingdan.refs",
-    "qingdan.sources", "qingdan.fmt", "qingdan.formats", "qingdan.numbering",
-    "qingdan.titles", "qingdan.annual.schedule", "qingdan.annual.newyear",
-    "qingdan.annual.drafts", "qingdan.annual.work", "qingdan.placeholders",
+    "qingdan.check.text", "qingdan.check.arithmetic", "qingdan.check.docnumber",
+    "qingdan.check.coverage", "qingdan.check.notice", "qingdan.check.work",
+    "qingdan.check.drafts", "qingdan.resolve.resolver", "qingdan.resolve.refs",
+    "qingdan.resolve.placeholders", "qingdan.load.builders", "qingdan.load.formats",
+    "qingdan.rewrite.fmt", "qingdan.words.numbering", "qingdan.words.dates",
+    "qingdan.words.drafts", "qingdan.layout.titles", "qingdan.annual.newyear",
 ]
 # Shapes the conservative check cannot see are linear, each with its reason.
 LINEAR_BY_ARGUMENT = {

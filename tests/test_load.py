@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from qingdan.diagnostics import Failed
-from qingdan.load import load_text
+from qingdan.load.source import load_text
 
 
 def load(text: str):

@@ -15,7 +15,7 @@ from qingdan.model import Item, Text, evolve
 
 def model_classes() -> list[type]:
     return [c for _, c in inspect.getmembers(model, inspect.isclass)
-            if dataclasses.is_dataclass(c) and c.__module__ == model.__name__]
+            if dataclasses.is_dataclass(c) and c.__module__.startswith(model.__name__ + ".")]
 
 
 def test_every_model_class_is_one_evolve_can_copy():

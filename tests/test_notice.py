@@ -281,7 +281,7 @@ seal: true
     note = next(i for i, (s, _) in enumerate(paras) if s == "附件说明")
     assert paras[note + 1] == paras[note + 2] == ("Normal", "")  # two lines for the seal
     signature, date = paras[note + 3][1], paras[note + 4][1]
-    from qingdan.titles import cells
+    from qingdan.layout.titles import cells
 
     # The date four characters in from the right; the signature centred over it.
     assert cells(date) == 24

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from qingdan import numbering
+from qingdan.words import numbering
 
 
 @pytest.mark.parametrize("n, text", [

@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 from conftest import EXAMPLE, run_cli
+from qingdan.builder.pipeline import merge_units
 from qingdan.diagnostics import Diagnostic, Location, render_text
-from qingdan.incremental import diagnostic
-from qingdan.pipeline import merge_units
 
 DIAGNOSTIC = re.compile(r"^(\S+): (?:error|warning)\[(\w+)\]", re.M)
 
@@ -146,18 +146,35 @@ def test_also_is_data_printed_under_the_hint_kept_by_json_and_the_manifest():
     data = diag.to_json()
     assert data["also"] == [{"path": "通知.yaml", "line": 5, "column": 1},
                             {"path": "通知.yaml", "line": 12, "column": 3}]
-    assert diagnostic(json.loads(json.dumps(data))) == diag
+    assert Diagnostic.from_record(json.loads(json.dumps(diag.to_record()))) == diag
     many = diag.affecting(Location("甲.yaml", n, 1) for n in range(1, 11))
     assert render_text([many]).endswith("等 12 处")
 
 
 def test_units_sharing_a_problem_share_its_places():
     base = Location("清单.yaml", 2, 5)
-    one = Diagnostic("E302", "未定义（单位：甲）", base, also=(Location("通知.yaml", 5, 1),))
-    two = Diagnostic("E302", "未定义（单位：乙）", base, also=(Location("乙.yaml", 1, 1),))
+    one = Diagnostic("E302", "未定义", base, also=(Location("通知.yaml", 5, 1),), units=("甲",))
+    two = Diagnostic("E302", "未定义", base, also=(Location("乙.yaml", 1, 1),), units=("乙",))
     [merged] = merge_units([one, two])
-    assert merged.message == "未定义（单位：甲、乙）"
+    assert merged.units == ("甲", "乙")
+    assert merged.full_message == "未定义（单位：甲、乙）"
     assert merged.also == (Location("乙.yaml", 1, 1), Location("通知.yaml", 5, 1))
+
+
+def test_the_unit_is_a_field_printed_after_the_message():
+    """A unit travels on the diagnostic, never inside its message: the terminal and JSON
+    show it after the message, the manifest keeps it apart, and many are counted."""
+    diag = Diagnostic("W642", "发文字号“清粮党发〔2025〕待定号”的序号待定：按草稿生成",
+                      Location("通知.yaml", 8, 9), units=("清河县粮食局",))
+    assert render_text([diag]) == ("通知.yaml:8:9: warning[W642]: 发文字号“清粮党发〔2025〕待定号”"
+                                   "的序号待定：按草稿生成（单位：清河县粮食局）")
+    assert diag.to_json()["message"] == diag.full_message and "units" not in diag.to_json()
+    record = diag.to_record()
+    assert (record["message"], record["units"]) == (diag.message, ["清河县粮食局"])
+    assert Diagnostic.from_record(json.loads(json.dumps(record))) == diag
+    assert "units" not in Diagnostic("W642", "x", Location("a.yaml")).to_record()
+    many = merge_units([replace(diag, units=(f"单位{n}",)) for n in range(12)])
+    assert [d.full_message for d in many] == [diag.message + "（单位：单位0、单位1、单位2 等 12 个）"]
 
 
 def test_the_preview_shows_the_one_diagnostic_with_the_places_it_affects(tmp_path: Path):

@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLE, REPO
-from qingdan import schema
-from qingdan.load import load_file
+from qingdan.load import schema
+from qingdan.load.source import load_file
 
 SOURCES = [
     (EXAMPLE / "qingdan.yaml", "project"),
@@ -77,3 +77,19 @@ def test_the_gate_agrees_with_jsonschema(which, where, action, value):
 def test_the_sources_themselves_are_valid():
     for data, kind in DATA:
         assert schema.is_valid(kind, data)
+
+
+def test_every_editor_line_names_a_schema_that_exists():
+    """The bundled projects' `# yaml-language-server: $schema=…` lines (the README tells
+    users to write them) point at the schemas where they are."""
+    import re
+
+    named = 0
+    for folder in (REPO / "checklists", REPO / "tests" / "fixtures"):
+        for source in folder.rglob("*.yaml"):
+            first = source.read_text("utf-8").split("\n", 1)[0]
+            found = re.match(r"# yaml-language-server: \$schema=(\S+)", first)
+            if found:
+                named += 1
+                assert (source.parent / found[1]).resolve().is_file(), (source, found[1])
+    assert named >= 14  # the two editions of the example at least

@@ -10,8 +10,8 @@ import pytest
 from docx.oxml.ns import qn
 
 from pdfmeasure import MM, lines, to_pdf
+from qingdan.load.project import load_project
 from qingdan.model import evolve
-from qingdan.project import load_project
 from qingdan.render.docx import has_indicators, sheet_rows
 from test_pdf_layout import needs_office
 

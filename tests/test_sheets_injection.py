@@ -177,7 +177,7 @@ def test_report_csv_neutralises_formula_starts(project, tmp_path):
 
 
 def test_neutral_covers_tab_and_carriage_return():
-    from qingdan.report import neutral
+    from qingdan.diff.report import neutral
 
     assert neutral("\t=1") == "'\t=1" and neutral("\r=1") == "'\r=1"
     assert neutral("正常文字") == "正常文字" and neutral("a=1") == "a=1"

@@ -23,14 +23,14 @@ import pytest
 
 from conftest import REPO, office_missing, run_cli
 from pdfmeasure import LEFT, lines
-from qingdan.compile import resolve_project
+from qingdan.builder.pipeline import prepare
 from qingdan.layout.grid import METRICS, line_count
 from qingdan.layout.notice import NoticeText, attachment_notes, signature_lines
 from qingdan.layout.signature import choose
-from qingdan.pipeline import prepare
+from qingdan.layout.titles import balance_title, cells, shaped
 from qingdan.proof.pages import find_pdftotext, read_lines
 from qingdan.proof.run import _check, _Document
-from qingdan.titles import balance_title, cells, shaped
+from qingdan.resolve.resolver import resolve_project
 
 needs_office = pytest.mark.skipif(office_missing() is not None, reason=str(office_missing()))
 FIXTURE = REPO / "tests" / "fixtures" / "signature-alone"

@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE, REPO, run_cli
-from qingdan.staging import MARKER
+from qingdan.write.staging import MARKER
 
 SLOW = """
 import sys, time
-import qingdan.staging as staging
+import qingdan.write.staging as staging
 *owner, name = sys.argv[1].split(".")
 holder = getattr(staging, owner[0]) if owner else staging
 real = getattr(holder, name)
@@ -166,7 +166,7 @@ def test_import_builds_a_new_project_whole_and_sweeps_a_killed_one(tmp_path, sam
 
 
 def test_outputs_and_new_folders_honour_the_umask(project, tmp_path):
-    import qingdan.writer as writer
+    import qingdan.write.files as writer
 
     old = os.umask(0o027)
     writer.new_file_mode.cache_clear()

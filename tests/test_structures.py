@@ -48,7 +48,7 @@ def test_a_run_in_heading_keeps_its_face_and_its_full_stop(built: Path):
 def test_unnumbered_paragraphs_and_clauses_are_addressable(tmp_path: Path):
     """A closing paragraph's id can be cited by overlays and diff, but it has no number for
     ref(); a 款 has one."""
-    from qingdan.pipeline import prepare
+    from qingdan.builder.pipeline import prepare
 
     prepared = prepare(FIXTURE)
     opinion = prepared.index.by_doc["实施意见"]

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qingdan.compile import ENV, render_text
-from qingdan.diagnostics import Failed
-from qingdan.model import Location, Text
-from qingdan.substitution import fill, pieces
+from qingdan.diagnostics import Failed, Location
+from qingdan.model import Text
+from qingdan.resolve.resolver import ENV, render_text
+from qingdan.resolve.substitution import fill, pieces
 
 CONTEXT: dict[str, Any] = {
     "unit": {"name": "清河县粮食局", "short": "粮食局", "vars": {"书记": "张三", "items": "项"},

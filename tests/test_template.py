@@ -8,7 +8,7 @@ import zlib
 from pathlib import Path
 
 from conftest import REPO
-from qingdan.build import run_build
+from qingdan.builder.run import run_build
 from qingdan.render import engine
 
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qingdan.titles import CAPACITY, WORDS, balance_title, cells, penalties, shaped
+from qingdan.layout.titles import CAPACITY, WORDS, balance_title, cells, penalties, shaped
 
 # Titles of real documents of other offices (the samples in /work/shared/samples), as a
 # notice issuing them would be titled, and the bundled example's.

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from qingdan.diagnostics import Failed
-from qingdan.staging import write_all
-from qingdan.writer import inside, safe_filename
+from qingdan.write.files import inside, safe_filename
+from qingdan.write.staging import write_all
 
 
 @pytest.mark.parametrize("hostile", [
@@ -47,7 +47,7 @@ def test_failed_write_leaves_the_old_file(tmp_path, monkeypatch):
     def broken(src, dst):
         raise OSError(28, "No space left on device", str(dst))
 
-    monkeypatch.setattr("qingdan.staging.os.replace", broken)
+    monkeypatch.setattr("qingdan.write.staging.os.replace", broken)
     with pytest.raises(Failed) as failed:
         write_all(tmp_path, [(target, b"new")])
     assert [d.code for d in failed.value.diagnostics] == ["E415"]

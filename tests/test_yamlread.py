@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
-from qingdan import load
-from qingdan.yamlread import NotClean, read_clean
+from qingdan.load import source as load
+from qingdan.load.yamlread import NotClean, read_clean
 
 SOURCES = sorted(p for folder in ("checklists", "tests/cases", "tests/fixtures")
                  for p in (REPO / folder).rglob("*.y*ml"))

@@ -7,6 +7,7 @@ import enum
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 
 class Severity(str, enum.Enum):
@@ -183,6 +184,16 @@ def column_letters(column: int) -> str:
 
 # A terminal lists this many of the places a diagnostic also affects, then counts the rest.
 ALSO_SHOWN = 8
+# A message names this many of the units that share a problem, then counts them.
+UNITS_SHOWN = 3
+
+
+def units_note(units: tuple[str, ...]) -> str:
+    """（单位：甲）, （单位：甲、乙、丙 等 12 个）: the units a message is about; "" for none."""
+    if not units:
+        return ""
+    more = f" 等 {len(units)} 个" if len(units) > UNITS_SHOWN else ""
+    return f"（单位：{'、'.join(units[:UNITS_SHOWN])}{more}）"
 
 
 @dataclass(frozen=True)
@@ -192,6 +203,10 @@ class Diagnostic:
     also: the other places the same cause affects (a notice whose title is made from a
     title that failed to render). They are not reported again on their own: fixing this
     one fixes them.
+
+    units: the roster units whose documents have the problem, when a project has several
+    (a shared text that fails for some units). Printed after the message; units sharing
+    one problem share one diagnostic (builder.pipeline.merge_units).
     """
 
     code: str
@@ -202,6 +217,7 @@ class Diagnostic:
     # settings may change it later, keeping the code.
     severity: Severity = None  # type: ignore[assignment]
     also: tuple[Location, ...] = ()
+    units: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.code not in CODES:
@@ -213,7 +229,7 @@ class Diagnostic:
     def format(self) -> str:
         """`path:line:col: error[CODE]: message`, then the hint and the other places it
         affects, each on its own line."""
-        lines = [f"{self.location}: {self.severity.value}[{self.code}]: {self.message}"]
+        lines = [f"{self.location}: {self.severity.value}[{self.code}]: {self.full_message}"]
         if self.hint:
             lines.append(f"    提示：{self.hint}")
         if self.also:
@@ -226,14 +242,43 @@ class Diagnostic:
         loc = self.location
         return (loc.path, loc.line, loc.column, self.code)
 
+    @property
+    def full_message(self) -> str:
+        """The message as printed: with the units it is about."""
+        return self.message + units_note(self.units)
+
     def to_json(self) -> dict[str, object]:
+        """As `--format json` prints it: the units named in the message."""
+        data = self.to_record()
+        data["message"] = self.full_message
+        data.pop("units", None)
+        return data
+
+    def to_record(self) -> dict[str, object]:
+        """Every field as JSON data, for the build manifest (from_record reads it back)."""
         data = asdict(self)
         data["severity"] = self.severity.value
         data["also"] = list(data["also"])
         for loc in [data["location"], *data["also"]]:
             if loc["sheet"] is None:
                 del loc["sheet"]  # a source file's location, as before
+        if self.units:
+            data["units"] = list(self.units)
+        else:
+            del data["units"]
         return data
+
+    @classmethod
+    def from_record(cls, data: dict[str, Any]) -> Diagnostic:
+        """A diagnostic as to_record wrote it."""
+        loc = data["location"]
+        return cls(code=str(data["code"]), message=str(data["message"]),
+                   location=Location(str(loc["path"]), int(loc["line"]), int(loc["column"])),
+                   hint=data.get("hint") and str(data["hint"]),
+                   severity=Severity(str(data["severity"])),
+                   also=tuple(Location(str(a["path"]), int(a["line"]), int(a["column"]))
+                              for a in data.get("also") or []),
+                   units=tuple(str(u) for u in data.get("units") or []))
 
     def affecting(self, places: Iterable[Location]) -> Diagnostic:
         """This diagnostic with more places its cause affects (each listed once, in order)."""

@@ -26,14 +26,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..checks.docnumber import NUMBER
+from ..check.docnumber import NUMBER
 from ..diagnostics import Diagnostic, Failed, Location
-from ..formats import OLDEST_FORMAT
-from ..load import Source, display_path, load_file, load_text
-from ..numbering import PENDING
-from ..staging import NewFolder, Staging, shown
-from ..substitution import blank_templates
-from . import drafts, schedule
+from ..load.formats import OLDEST_FORMAT
+from ..load.source import Source, load_file, load_text
+from ..paths import display_path
+from ..resolve.substitution import blank_templates
+from ..words import dates, drafts
+from ..words.numbering import PENDING
+from ..write.staging import NewFolder, Staging, shown
 
 CONFIG_NAME = "qingdan.yaml"
 OWN_KINDS = ("notice", "work", "results")  # documents the project issues itself
@@ -73,9 +74,10 @@ def _fail(code: str, message: str, where: Path | Location, hint: str) -> Failed:
 def current_year(root: Path) -> tuple[int, Path, list[Path], dict[str, str]]:
     """The current edition's year, its config and source files, its diagnostics settings;
     raises Failed when the project has errors or no year can be found."""
+    from ..builder.pipeline import apply_settings, prepare
     from ..diagnostics import errors
-    from ..pipeline import apply_settings, prepare
-    from ..project import CONFIG_NAME, source_files
+    from ..load.project import source_files
+    from ..paths import CONFIG_NAME
 
     prepared = prepare(root)
     found = errors(apply_settings(prepared.found, prepared.project.settings))
@@ -93,7 +95,7 @@ def new_year(path: Path, year: int, copy: bool = False, target: Path | None = No
     """Start the edition of `year` from the project at path; raises Failed, having changed
     nothing, on any problem."""
     root = path if path.is_dir() else path.parent
-    from ..pipeline import apply_settings
+    from ..builder.pipeline import apply_settings
 
     old, config, files, settings = current_year(root)
     if year <= old:
@@ -348,8 +350,8 @@ def _later(value: str, shift: int) -> str:
     """A schedule date moved on by shift years (29 February becomes the 28th when needed)."""
     moved = re.sub(r"\d{4}", lambda m: str(int(m.group(0)) + shift), value)
     try:
-        schedule.parse(moved)
-    except schedule.DateError:
+        dates.parse(moved)
+    except dates.DateError:
         moved = re.sub(r"(?<=-)0?2-29", "02-28", moved)
     return moved
 
@@ -372,9 +374,9 @@ def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
 def old_years(root: Path, old: int) -> list[Diagnostic]:
     """W644 wherever the new edition's texts still say the old year: most read better as
     {{ year }} (or {{ year - 1 }}), so next year's edition needs no edit there."""
-    from ..checks.text import texts_of_list, texts_of_measures, texts_of_notice
-    from ..project import load_project
-    from ..scoring.source import results_sources, source_texts
+    from ..check.text import texts_of_list, texts_of_measures, texts_of_notice
+    from ..load.project import load_project
+    from ..load.results import results_sources, source_texts
 
     project, _ = load_project(root)
     texts = [t for doc in project.lists for t in texts_of_list(doc)]

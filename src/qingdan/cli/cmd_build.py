@@ -10,23 +10,24 @@ from typing import TYPE_CHECKING
 import click
 
 from ..diagnostics import EXIT_INPUT, EXIT_OK, Failed
-from . import (
-    _fail,
-    _Progress,
-    _report,
-    _run,
-    _unwritable,
+from .common import (
+    Progress,
+    build_or_exit,
+    chosen_project,
+    fail,
     final_option,
     format_option,
     leave_quickly,
     main,
     path_argument,
+    print_diagnostics,
     strict_option,
+    unwritable,
 )
 
 if TYPE_CHECKING:
     from ..office import Office
-    from ..pdfbuild import PdfResult
+    from ..pdf.build import PdfResult
 
 
 @main.command()
@@ -36,8 +37,8 @@ if TYPE_CHECKING:
 @format_option
 def check(path: str | None, strict: bool, final: bool, fmt: str) -> None:
     """检查源文件，报告全部问题，不生成文件。"""
-    result = _run(path, None, fmt, strict, final)
-    _report(result.warnings, fmt)
+    result = build_or_exit(path, None, fmt, strict, final)
+    print_diagnostics(result.warnings, fmt)
     if fmt == "text":
         click.echo(f"检查通过：{result.documents} 份文档，{len(result.warnings)} 个警告。")
     leave_quickly()
@@ -67,10 +68,10 @@ def build(path: str | None, out_dir: Path, make_pdf: bool, make_ofd: bool, stric
     """
     office = _office(path, fmt, strict) if make_pdf or make_ofd else None
     try:
-        result = _run(path, out_dir, fmt, strict, final)
+        result = build_or_exit(path, out_dir, fmt, strict, final)
     except OSError as exc:
-        _unwritable(out_dir, exc)
-    _report(result.warnings, fmt)
+        unwritable(out_dir, exc)
+    print_diagnostics(result.warnings, fmt)
     if fmt == "text":
         _list(result.written, "文档")
         if result.skipped:
@@ -79,7 +80,7 @@ def build(path: str | None, out_dir: Path, make_pdf: bool, make_ofd: bool, stric
         try:
             pdfs = _pdfs(path, out_dir, office, fmt)
         except OSError as exc:
-            _unwritable(out_dir, exc)
+            unwritable(out_dir, exc)
         if fmt == "text":
             _list(pdfs.written, "PDF")
     if office is not None and make_ofd:
@@ -88,7 +89,7 @@ def build(path: str | None, out_dir: Path, make_pdf: bool, make_ofd: bool, stric
         try:
             written = ofds(path, out_dir, office, fmt, make_pdf)
         except OSError as exc:
-            _unwritable(out_dir, exc)
+            unwritable(out_dir, exc)
         if fmt == "text":
             _list(written, "OFD")
     if office is None:
@@ -98,7 +99,7 @@ def build(path: str | None, out_dir: Path, make_pdf: bool, make_ofd: bool, stric
 
 def _list(written: Sequence[tuple[str | Path, bool]], what: str) -> None:
     """Each file and whether it was written or found unchanged; past 20, the counts."""
-    from ..load import display_path
+    from ..paths import display_path
 
     if len(written) <= 20:
         for target, new in written:
@@ -121,27 +122,24 @@ def counted(changed: int, total: int, what: str) -> str:
 def _office(path: str | None, fmt: str, strict: bool) -> Office:
     """LibreOffice, found before anything is written; a missing one fails the build."""
     from ..office import require_office
-    from ..pdfbuild import config_location
-    from . import _project_path
+    from ..paths import config_location
 
     try:
-        return require_office(config_location(_project_path(path)))
+        return require_office(config_location(chosen_project(path)))
     except Failed as failed:
-        _fail(failed, fmt, strict)
-        raise  # unreachable: _fail exits
+        fail(failed, fmt, strict)
 
 
 def _pdfs(path: str | None, out_dir: Path, office: Office, fmt: str) -> PdfResult:
-    from ..pdfbuild import build_pdfs, config_location
-    from . import _project_path
-
-    progress = _Progress("转换 PDF")
+    from ..paths import config_location
+    from ..pdf.build import build_pdfs
+    progress = Progress("转换 PDF")
     try:
-        return build_pdfs(out_dir, office, config_location(_project_path(path)),
+        return build_pdfs(out_dir, office, config_location(chosen_project(path)),
                           progress=progress.step, on_plan=progress.start)
     except Failed as failed:
         progress.close()
-        _report(failed.diagnostics, fmt)
+        print_diagnostics(failed.diagnostics, fmt)
         click.echo(f"失败：发现 {len(failed.diagnostics)} 个错误，没有改动任何 PDF。", err=True)
         sys.exit(EXIT_INPUT)
     finally:

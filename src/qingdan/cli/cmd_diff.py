@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..diagnostics import EXIT_OK, Failed
-from . import _fail, _project_path, main
+from .common import chosen_project, fail, main
 
 
 @main.command()
@@ -43,30 +43,27 @@ def diff(old: str | None, new: str | None, project_path: str | None, fmt: str, t
     import datetime
     import json
 
-    from ..compare import compare
-    from ..load import display_path
-    from ..report import diff_text
+    from ..diff.outputs import write_revisions
+    from ..diff.projects import compare
+    from ..diff.report import diff_text
+    from ..diff.versions import previous_version, resolve_version
+    from ..paths import display_path
 
     stamp = f"{when or datetime.date.today().isoformat()}T00:00:00Z"
     try:
         with contextlib.ExitStack() as stack:
-            from ..versions import resolve_version
-
-            default = _project_path(project_path)
+            default = chosen_project(project_path)
             if old is None:
-                from ..annual.edition import previous_version
-
                 before = previous_version(default, stack)
             else:
                 before = resolve_version(old, default, stack)
             after = default if new is None else resolve_version(new, default, stack)
             result = compare(before, after)
-            written = _write_revisions(result, out_dir, table, redline, author, stamp)
+            written = write_revisions(result, out_dir, table, redline, author, stamp)
     except Failed as failed:
-        _fail(failed, "text", False)
-        return
+        fail(failed, "text", False)
     if fmt == "json":
-        from ..diffdata import to_json
+        from ..diff.data import to_json
 
         click.echo(json.dumps(to_json(result), ensure_ascii=False, indent=2))
     else:
@@ -78,7 +75,7 @@ def diff(old: str | None, new: str | None, project_path: str | None, fmt: str, t
 
 def _author(value: str) -> str:
     """An author name Word can store: no control characters, not empty, not too long."""
-    from ..load import NOT_XML
+    from ..load.source import NOT_XML
 
     if not value.strip() or NOT_XML.search(value) or len(value) > 255:
         raise click.BadParameter("作者须是 1～255 个字符的文字，不能含控制字符")
@@ -95,48 +92,3 @@ def _date(value: str | None) -> str | None:
         return datetime.date.fromisoformat(value).isoformat()
     except ValueError:
         raise click.BadParameter(f"“{value}”不是有效日期，请写成 2024-03-15 的形式") from None
-
-
-def _write_revisions(result, out_dir: Path, table: bool, redline: bool, author: str,
-                     stamp: str) -> list[Path]:
-    """Comparison tables and redlines for every changed list (each unit's in its folder),
-    all renamed into place together, or none (see staging.py)."""
-    if not (table or redline):
-        return []
-    from ..render.compare import render_comparison, render_redline
-    from ..staging import write_all
-    from ..writer import inside, safe_filename
-
-    templates = result.templates
-    jobs = [("", None, result.lists, result.pairs)]
-    jobs += [(safe_filename(u.unit), u.unit, u.lists, result.unit_pairs.get(u.unit, {}))
-             for u in result.units if u.status == "changed"]
-    documents: list[tuple[Path, bytes]] = []
-    for folder, unit, diffs, pairs in jobs:
-        base = out_dir / folder if folder else out_dir
-        for each in diffs:
-            if not each.changed:
-                continue
-            old_doc, new_doc = pairs[each.name]
-            if table:
-                path = inside(base, safe_filename(f"《{each.new_title}》修订对照表") + ".docx")
-                documents.append((path, render_comparison(
-                    each, templates["comparison"], _summary(result, each, unit)).data))
-            if redline:
-                path = inside(base, safe_filename(f"{each.new_title}（修订稿）") + ".docx")
-                documents.append((path, render_redline(old_doc, new_doc, each, templates[each.kind],
-                                                       author, stamp)))
-    if documents:
-        write_all(out_dir, documents)
-    return [path for path, _ in documents]
-
-
-def _summary(result, each, unit: str | None):
-    """The summary page of one document's table: the impacts of its changes, naming every
-    unit (the base documents' table) or only the unit whose table it is."""
-    from ..render.compare import Summary
-
-    changed = {(c.new or c.old).id for c in each.changes}
-    found = [i for i in result.impacts if i.document == each.name and i.entry in changed
-             and (unit is None or unit in i.units)]
-    return Summary(found, None if unit is None else {unit}, result.unit_names)

@@ -7,7 +7,7 @@ import sys
 import click
 
 from ..diagnostics import EXIT_INPUT, EXIT_OK, Failed
-from . import _fail, _project_path, main, path_argument
+from .common import chosen_project, fail, main, path_argument
 
 
 @main.command()
@@ -16,13 +16,12 @@ from . import _fail, _project_path, main, path_argument
               help="只报告需要改正之处，不改动文件；有需要改正之处时退出码为 1")
 def fmt(path: str | None, check_only: bool) -> None:
     """把中文中的半角标点改为全角（只改动文字内容，保留注释和排版）。"""
-    from ..fmt import format_project
+    from ..rewrite.fmt import format_project
 
     try:
-        changes = format_project(_project_path(path), write=not check_only)
+        changes = format_project(chosen_project(path), write=not check_only)
     except Failed as failed:
-        _fail(failed, "text", False)
-        return
+        fail(failed, "text", False)
     for file, count in changes:
         verb = "需改正" if check_only else "已改正"
         click.echo(f"{verb}：{file}（{count} 处）")

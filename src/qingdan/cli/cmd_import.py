@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..diagnostics import EXIT_OK, Failed
-from . import _fail, _unwritable, main
+from .common import fail, main, unwritable
 
 
 @main.command(name="import")
@@ -27,15 +27,14 @@ def import_(files: tuple[Path, ...], out_dir: Path, force: bool, soffice: str | 
     YAML 中以“# 导入：”注释标出）。
     """
     from ..importer.project import import_files
-    from ..load import display_path
+    from ..paths import display_path
 
     try:
         result = import_files(list(files), out_dir, force=force, soffice=soffice)
     except Failed as failed:
-        _fail(failed, "text", False)
-        return
+        fail(failed, "text", False)
     except OSError as exc:
-        _unwritable(out_dir, exc)
+        unwritable(out_dir, exc)
     for doc in result.documents:
         for each in [doc, *doc.attachments]:
             click.echo(f"识别：{_kind(each.kind, each.data)}《{each.title}》（{each.source}起）")

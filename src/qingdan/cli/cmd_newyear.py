@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..diagnostics import EXIT_OK, Failed
-from . import _fail, _project_path, _report, main
+from .common import chosen_project, fail, main, print_diagnostics
 
 
 @main.command("new-year")
@@ -26,13 +26,12 @@ def new_year(year: int, path: str | None, copy: bool, target: Path | None) -> No
     新版本记下上一版本，qingdan diff 不带参数即与它比较。
     """
     from ..annual.newyear import new_year as start
-    from ..load import display_path
+    from ..paths import display_path
 
     try:
-        result = start(_project_path(path), year, copy=copy, target=target)
+        result = start(chosen_project(path), year, copy=copy, target=target)
     except Failed as failed:
-        _fail(failed, "text", False)
-        return
+        fail(failed, "text", False)
     if result.tag:
         made = "已为当前版本加上" if result.tagged else "当前版本已有"
         click.echo(f"{made} git 标签 {result.tag}。")
@@ -53,7 +52,7 @@ def new_year(year: int, path: str | None, copy: bool, target: Path | None) -> No
     if changed.stages:
         parts.append(f"时间安排 {changed.stages} 个阶段的日期顺延")
     click.echo("；".join(parts) + "。")
-    _report(result.warnings, "text")
+    print_diagnostics(result.warnings, "text")
     click.echo("下一步：修订清单和办法（条目 id 保持不变），qingdan diff 与上一版本比较，"
                "加 --table 生成修订对照表；定稿后写上成文日期和发文字号，"
                "用 qingdan build --final 检查没有留空。")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..diagnostics import EXIT_INPUT, Failed
-from . import _Progress, _project_path, _report
+from .common import Progress, chosen_project, print_diagnostics
 
 if TYPE_CHECKING:
     from ..office import Office
@@ -19,15 +19,15 @@ def ofds(path: str | None, out_dir: Path, office: Office, fmt: str,
          pdfs_beside: bool) -> list[tuple[Path, bool]]:
     """build --ofd: the OFDs beside the documents; a failure changes no OFD and exits."""
     from ..ofd.build import build_ofds
-    from ..pdfbuild import config_location
+    from ..paths import config_location
 
-    progress = _Progress("生成 OFD")
+    progress = Progress("生成 OFD")
     try:
-        return build_ofds(out_dir, office, config_location(_project_path(path)), pdfs_beside,
+        return build_ofds(out_dir, office, config_location(chosen_project(path)), pdfs_beside,
                           progress=progress.step, on_plan=progress.start).written
     except Failed as failed:
         progress.close()
-        _report(failed.diagnostics, fmt)
+        print_diagnostics(failed.diagnostics, fmt)
         click.echo(f"失败：发现 {len(failed.diagnostics)} 个错误，没有改动任何 OFD。", err=True)
         sys.exit(EXIT_INPUT)
     finally:

@@ -7,7 +7,15 @@ import sys
 import click
 
 from ..diagnostics import EXIT_INPUT, EXIT_OK, Failed, Severity
-from . import _Progress, _project_path, _report, format_option, main, path_argument, strict_option
+from .common import (
+    Progress,
+    chosen_project,
+    format_option,
+    main,
+    path_argument,
+    print_diagnostics,
+    strict_option,
+)
 
 
 @main.command()
@@ -27,13 +35,13 @@ def proof(path: str | None, with_ofd: bool, strict: bool, fmt: str) -> None:
     from ..proof.run import run_proof
     from .cmd_ofd import proof_pages
 
-    progress = _Progress("排版校对")
+    progress = Progress("排版校对")
     try:
-        result = run_proof(_project_path(path), strict=strict, progress=progress.step,
+        result = run_proof(chosen_project(path), strict=strict, progress=progress.step,
                            on_plan=progress.start, ofd=proof_pages if with_ofd else None)
     except Failed as failed:
         progress.close()
-        _report(failed.diagnostics, fmt)
+        print_diagnostics(failed.diagnostics, fmt)
         count = sum(1 for d in failed.diagnostics if d.severity is Severity.ERROR)
         if count == 0 and strict:
             click.echo(f"失败：--strict 下有 {len(failed.diagnostics)} 个警告。", err=True)
@@ -42,7 +50,7 @@ def proof(path: str | None, with_ofd: bool, strict: bool, fmt: str) -> None:
         sys.exit(EXIT_INPUT)
     finally:
         progress.close()
-    _report(result.found, fmt)
+    print_diagnostics(result.found, fmt)
     if fmt == "text":
         for note in result.notes:
             click.echo(f"{note}（qingdan.yaml 写明 printing: {{fonts: open}}，接受开源替代字体）",

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..diagnostics import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK
-from . import _project_path, main, path_argument
+from .common import chosen_project, main, path_argument
 
 
 def _reason(exc: OSError, host: str, port: int) -> str:
@@ -49,14 +49,14 @@ def serve(path: str | None, port: int, host: str, out_dir: Path, revision: str |
     HTML 版式）、全部问题（文件:行:列和所在的源文件行），以及与 git 版本的修订对照。
     预览只读，不改动任何文件。按 Ctrl-C 停止。
     """
-    from ..load import display_path
+    from ..paths import display_path
     from ..serve import pages
     from ..serve.app import Site
     from ..serve.preview import Preview
     from ..serve.server import PortBusy, bind, describe, exposed, url
     from ..serve.server import serve as run_server
 
-    project = _project_path(path)
+    project = chosen_project(path)
     if not project.exists():
         click.echo(f"失败：找不到“{display_path(project)}”。", err=True)
         sys.exit(EXIT_INPUT)

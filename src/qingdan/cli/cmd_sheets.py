@@ -8,11 +8,11 @@ from pathlib import Path
 import click
 
 from ..diagnostics import EXIT_OK, Failed
-from . import _fail, _project_path, _report, _unwritable, main, path_argument
+from .common import chosen_project, fail, main, path_argument, print_diagnostics, unwritable
 
 
 def _written(files: list[tuple[Path, bool]]) -> None:
-    from ..load import display_path
+    from ..paths import display_path
 
     for target, new in files:
         click.echo(f"{'已生成' if new else '未变化'}：{display_path(target)}")
@@ -32,13 +32,12 @@ def sheets(path: str | None, out_dir: Path) -> None:
     from ..scoring.run import make_sheets
 
     try:
-        result = make_sheets(_project_path(path), out_dir)
+        result = make_sheets(chosen_project(path), out_dir)
     except Failed as failed:
-        _fail(failed, "text", False)
-        return
+        fail(failed, "text", False)
     except OSError as exc:
-        _unwritable(out_dir, exc)
-    _report(result.warnings, "text")
+        unwritable(out_dir, exc)
+    print_diagnostics(result.warnings, "text")
     _written(result.files)
     sys.exit(EXIT_OK)
 
@@ -65,14 +64,13 @@ def score(workbooks: tuple[Path, ...], project_path: Path | None, out_dir: Path)
         result = run_score(list(workbooks), project_path, out_dir,
                            announce=lambda line: click.echo(line, err=True))
     except Failed as failed:
-        _fail(failed, "text", False)
-        return
+        fail(failed, "text", False)
     except OSError as exc:
-        _unwritable(out_dir, exc)
-    _report(result.warnings, "text")
+        unwritable(out_dir, exc)
+    print_diagnostics(result.warnings, "text")
+    from ..layout.titles import cells
     from ..scoring.layout import show
     from ..scoring.results import grade_label, rank_label
-    from ..titles import cells
 
     width = max((cells(g.unit_name) for g in result.graded), default=0)
     click.echo(f"名次  {'单位' + '　' * int(width - 2)}  综合得分  等次")

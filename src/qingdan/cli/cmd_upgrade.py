@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..diagnostics import Failed
-from . import _fail, _project_path, main, path_argument
+from .common import chosen_project, fail, main, path_argument
 
 
 @main.command()
@@ -21,15 +21,14 @@ def upgrade(path: str | None, adopt: bool) -> None:
 
     只改动这几行，注释和排版保持原样；有源文件读不出时不改动任何文件。
     """
-    from ..formats import CURRENT_FORMAT
-    from ..upgrade import upgrade_project, write
+    from ..load.formats import CURRENT_FORMAT
+    from ..rewrite.upgrade import upgrade_project, write
 
     try:
-        result = upgrade_project(_project_path(path), adopt)
+        result = upgrade_project(chosen_project(path), adopt)
         write(result)
     except Failed as failed:
-        _fail(failed, "text", False)
-        return
+        fail(failed, "text", False)
     if not result.files:
         click.echo(f"项目已是格式 {result.was}，无需升级。")
         return

@@ -7,10 +7,10 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from ..checks.text import CJK, HALF_TO_FULL, HALF_WIDTH, TYPO, TYPOS
+from ..check.text import CJK, HALF_TO_FULL, HALF_WIDTH, TYPO, TYPOS
 from .labels import parse_label
 from .notice import NUMBER_LINE
-from .read import Para
+from .paras import Para
 from .report import Note, Report
 
 SPACE = re.compile(r"[\s\u3000\xa0]+")

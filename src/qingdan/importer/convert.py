@@ -20,7 +20,8 @@ from pathlib import Path
 
 from .. import office
 from ..office import links, scratch
-from .read import Para, decode, failed, read_docx
+from .docx import read_docx
+from .paras import Para, decode, failed
 from .webpage import read_html
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003, WPS: a compound file

@@ -11,7 +11,7 @@ from typing import Any
 from . import lists, measures, notice
 from .clean import clean, split_pieces
 from .labels import parse_label
-from .read import Para
+from .paras import Para
 from .report import Report
 
 Comments = dict[tuple[Any, ...], list[str]]

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .. import numbering
-from .read import MAX_PART, Para, failed, unpacked
+from ..words import numbering
+from .paras import MAX_PART, Para, bounded, failed, open_docx, unpacked
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -287,3 +287,9 @@ def paragraphs(archive: zipfile.ZipFile, display: str) -> list[Para]:
     if body is not None:
         reader.block(body)
     return reader.out
+
+
+def read_docx(data: bytes, display: str) -> list[Para]:
+    """The paragraphs of a .docx, its size and members checked before anything is parsed."""
+    archive = open_docx(data, display)
+    return bounded(paragraphs(archive, display), display)

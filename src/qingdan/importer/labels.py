@@ -72,7 +72,7 @@ def parse_label(text: str) -> Label | None:
 def missing_separator(text: str, expected: int) -> Label | None:
     """A first-level heading whose 、 was lost in a copy (三支委成员…职责): the expected
     numeral, then a short heading with no sentence in it."""
-    from ..numbering import chinese
+    from ..words.numbering import chinese
 
     numeral = chinese(expected) if 0 < expected < 100 else ""
     rest = text[len(numeral):]

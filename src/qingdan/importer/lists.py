@@ -8,7 +8,7 @@ from typing import Any
 
 from .ids import Ids
 from .labels import missing_separator, parse_label
-from .read import Para
+from .paras import Para
 from .report import Report
 
 

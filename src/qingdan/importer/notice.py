@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .labels import parse_label
-from .read import Para
+from .paras import Para
 from .report import Report
 
 NUMBER_LINE = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,16}[〔\[［(（【]\d{4}[〕\]］)）】]第?\d+号$")

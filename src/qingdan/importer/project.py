@@ -11,17 +11,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..checks.docnumber import NUMBER
-from ..checks.text import HARD_REFERENCE, hard_coded_phrases
-from ..compile import CJK_SPACE
+from ..builder.pipeline import unique_name
+from ..check.docnumber import NUMBER
+from ..check.text import HARD_REFERENCE, hard_coded_phrases
 from ..diagnostics import Diagnostic, Failed, Location, errors
-from ..formats import CURRENT_FORMAT
-from ..load import MAX_SOURCE_BYTES, display_path, load_text
+from ..load.formats import CURRENT_FORMAT
+from ..load.source import MAX_SOURCE_BYTES, load_text
 from ..office import scratch
-from ..pipeline import unique_name
-from ..project import CONFIG_NAME
-from ..staging import NewFolder, write_all
-from ..writer import inside, safe_filename
+from ..paths import CONFIG_NAME, display_path
+from ..resolve.resolver import CJK_SPACE
+from ..write.files import inside, safe_filename
+from ..write.staging import NewFolder, write_all
 from .documents import Doc, read_documents
 from .emit import dump
 from .ids import Ids
@@ -258,7 +258,7 @@ def _with_refs(flat: list[tuple[str, Doc]], config: dict[str, Any],
                result: Imported) -> dict[str, str]:
     """Write the project to a scratch folder, index it with qingdan, and write every
     hard-coded 第三条 / 第（二）项 that names a target of its own document as ref()."""
-    from ..pipeline import prepare
+    from ..builder.pipeline import prepare
 
     texts = _sources(flat, config)
     by_name = dict(flat)

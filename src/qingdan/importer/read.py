@@ -7,56 +7,23 @@ entities, DTDs or network, and every failure is a located diagnostic (E431-E435)
 
 from __future__ import annotations
 
-import io
-import lzma
-import re
-import struct
-import zipfile
-import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-from ..diagnostics import Diagnostic, Failed, Location
-
-MAX_FILE = 50 * 1024 * 1024  # bytes of any input file
-MAX_MEMBERS = 2000  # zip members of a .docx
-MAX_INFLATED = 200 * 1024 * 1024  # declared uncompressed bytes of a .docx, all members
-MAX_PART = 60 * 1024 * 1024  # declared uncompressed bytes of one XML part we read
-MAX_PARAGRAPHS = 200_000
-
-TEXT_SUFFIXES = (".txt", ".text", ".md")
-HTML_SUFFIXES = (".html", ".htm", ".xhtml")
-WORD_SUFFIXES = (".docx", ".docm", ".dotx")
-CONVERTED_SUFFIXES = (".doc", ".wps", ".wpt", ".dot", ".rtf", ".odt")
-
-# What zipfile and the decompressors raise on damaged bytes: a corrupt deflate stream
-# (zlib.error), a bad CRC or a broken header (BadZipFile), a truncated member (EOFError),
-# a compression method zipfile lacks (NotImplementedError), a damaged bzip2 or lzma stream
-# (OSError, LZMAError), an encrypted member (RuntimeError), a short header (struct.error).
-DAMAGED = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, ValueError,
-           NotImplementedError, RuntimeError, struct.error)
-REPAIR = ("文件已损坏（可能没有下载或复制完整）；在 Word 或 WPS 中打开后另存为 .docx，"
-          "或重新索取原文件")
-
-# Characters no document text should hold: C0 controls other than tab and line breaks.
-CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffe\uffff]")
-
-
-@dataclass(frozen=True)
-class Para:
-    """One paragraph of an imported file and where the user can find it there."""
-
-    text: str
-    where: str  # 第12行, 第12段, 表格1第3行
-    style: str = ""  # the Word paragraph style's name, when there is one
-    box: bool = False  # from a text box (a qingdan notice's 版记)
-    lead: str = ""  # the leading run(s) set in a heading face (黑体/楷体), when read from Word
-
-
-def failed(code: str, message: str, display: str, hint: str, line: int = 1,
-           column: int = 1) -> Failed:
-    return Failed([Diagnostic(code, message, Location(display, line, column), hint=hint)])
+from .convert import noted, read_converted
+from .docx import read_docx
+from .paras import (
+    CONVERTED_SUFFIXES,
+    HTML_SUFFIXES,
+    MAX_FILE,
+    TEXT_SUFFIXES,
+    WORD_SUFFIXES,
+    Para,
+    bounded,
+    decode,
+    failed,
+)
+from .webpage import read_html
 
 
 def read_file(path: Path, display: str, soffice: str | None = None,
@@ -80,59 +47,17 @@ def read_file(path: Path, display: str, soffice: str | None = None,
         raise failed("E431", f"无法读取文件：{exc.strerror or exc}", display,
                      "检查文件是否存在、是否有读取权限") from None
     if suffix in CONVERTED_SUFFIXES:
-        from .convert import read_converted
-
         return read_converted(path, data, display, soffice, note)
     if suffix in WORD_SUFFIXES:
         from ..office.links import strip_docx
-        from .convert import noted
 
         data, refs = strip_docx(data)  # the reader follows no link, but says they went
         noted(refs, note)
         return read_docx(data, display)
     text = decode(data, display)
     if suffix in HTML_SUFFIXES or (suffix in TEXT_SUFFIXES and _looks_like_html(text)):
-        from .webpage import read_html
-
         return read_html(text, display)
     return read_text(text, display)
-
-
-def decode(data: bytes, display: str) -> str:
-    """Text in UTF-8 (with or without BOM), UTF-16 with a BOM, or GB18030 (GBK)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding = "utf-16"
-    elif b"\x00" in data:
-        line = data[: data.index(b"\x00")].count(b"\n") + 1
-        raise failed("E432", "这不是文本文件（含有二进制内容）", display,
-                     "Word 文件请用 .docx、.doc 扩展名导入，不要改成 .txt", line)
-    else:
-        encoding = "utf-8-sig"
-    for candidate in (encoding, "gb18030"):
-        try:
-            text = data.decode(candidate)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise failed("E435", "无法识别文件的文字编码（不是 UTF-8，也不是 GBK）", display,
-                     "在记事本或 WPS 中打开，另存为“UTF-8”编码后再导入")
-    return controls(text, display)
-
-
-def controls(text: str, display: str) -> str:
-    """Page and column breaks become line breaks; any other control character is refused
-    at its line, since no document holds one and YAML cannot carry it."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n")
-    text = text.replace("\x0b", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
-    bad = CONTROL.search(text)
-    if bad:
-        line = text.count("\n", 0, bad.start()) + 1
-        column = bad.start() - text.rfind("\n", 0, bad.start())
-        raise failed("E435", f"第 {line} 行含有不可打印的控制字符 U+{ord(bad.group()):04X}",
-                     display, "删除这个字符（通常是从其他程序复制时带进来的）后再导入", line,
-                     column)
-    return text
 
 
 def read_text(text: str, display: str) -> list[Para]:
@@ -142,62 +67,6 @@ def read_text(text: str, display: str) -> list[Para]:
     return bounded(paras, display)
 
 
-def bounded(paras: list[Para], display: str) -> list[Para]:
-    if len(paras) > MAX_PARAGRAPHS:
-        raise failed("E433", f"段落过多（{len(paras)} 段，上限 {MAX_PARAGRAPHS}）", display,
-                     "一份公文不会有这样多段；请确认选对了文件")
-    return paras
-
-
 def _looks_like_html(text: str) -> bool:
     head = text[:2000].lower()
     return "<html" in head or "<!doctype html" in head or "<body" in head
-
-
-def open_docx(data: bytes, display: str) -> zipfile.ZipFile:
-    """The .docx as a zip, refused when it is not one or would inflate past the limits."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.infolist()
-    except DAMAGED:
-        if data.startswith(b"PK\x03\x04"):  # a zip's first member, but no readable directory
-            raise failed("E431", "Word 文件不完整或已损坏（找不到压缩包的目录）", display,
-                         REPAIR) from None
-        raise failed("E431", "不是有效的 Word 文件（.docx 应是 zip 压缩包）", display,
-                     "在 Word 或 WPS 中打开后另存为 .docx；"
-                     "旧的 .doc 文件请保留 .doc 扩展名") from None
-    if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_INFLATED:
-        raise failed("E433", "文件解压后过大（可能是“压缩炸弹”）", display,
-                     "一份公文解压后不会超过 200 MB；请确认文件来源")
-    names = {m.filename for m in members}
-    if "word/document.xml" not in names:
-        raise failed("E431", "不是有效的 Word 文件（缺少 word/document.xml）", display,
-                     "在 Word 或 WPS 中打开后另存为 .docx")
-    if any(m.flag_bits & 0x1 for m in members):
-        raise failed("E431", "文件已加密", display, "在 Word 中取消密码保护后另存，再导入")
-    return archive
-
-
-def unpacked(archive: zipfile.ZipFile, name: str, display: str) -> bytes:
-    """The bytes of one member, any damage to them a located diagnostic (E431)."""
-    try:
-        return archive.read(name)
-    except DAMAGED as exc:
-        if isinstance(exc, zipfile.BadZipFile) and "CRC" in str(exc):
-            why = "校验和不符，内容已损坏"
-        elif isinstance(exc, NotImplementedError):
-            why = "使用了不支持的压缩方式"
-        elif isinstance(exc, RuntimeError):
-            why = "已加密"
-        elif isinstance(exc, EOFError):
-            why = "不完整"
-        else:
-            why = "压缩数据已损坏，无法解压"
-        raise failed("E431", f"Word 文件中的 {name} {why}", display, REPAIR) from None
-
-
-def read_docx(data: bytes, display: str) -> list[Para]:
-    from .docx import paragraphs
-
-    archive = open_docx(data, display)
-    return bounded(paragraphs(archive, display), display)

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..diagnostics import Location
 from ..model import Band, Component, Scoring, Text, Veto
-from ..scoring import text as scoring_text
+from ..words import assessment
 from .ids import Ids
 from .tree import Node
 
@@ -201,7 +201,7 @@ def _grades(found: Found, places: list[tuple[Node, int]]) -> None:
             bands = [b for b in map(_bands, clauses) if b is not None]
             if len(bands) >= 2 and len({b["name"] for b in bands}) == len(bands):
                 found.grades = bands
-                generated = scoring_text.grades(_model(found))
+                generated = assessment.grades(_model(found))
                 if generated in node.texts[i]:
                     node.texts[i] = node.texts[i].replace(generated, "{{ grades }}", 1)
                 else:
@@ -233,7 +233,7 @@ def _vetoes(found: Found, places: list[tuple[Node, int]], ids: Ids) -> None:
                 veto["exclude"] = True
             found.vetoes.append(veto)
     if found.vetoes:
-        generated = scoring_text.vetoes(_model(found))
+        generated = assessment.vetoes(_model(found))
         for node, i in places:
             if generated and generated in node.texts[i]:
                 node.texts[i] = node.texts[i].replace(generated, "{{ vetoes }}", 1)

@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .. import numbering
+from ..words import numbering
 from .labels import Label, parse_label
-from .read import Para
+from .paras import Para
 from .report import Report
 
 POINTS = re.compile(r"^(?P<body>.*?)[（(](?P<n>\d+(?:\.\d+)?)分[）)]$")

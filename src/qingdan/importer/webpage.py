@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .read import Para, bounded, controls, failed
+from .paras import Para, bounded, controls, failed
 
 HINT = "在浏览器中打开，复制正文另存为 .txt 后再导入"
 BLOCKS = {"p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",

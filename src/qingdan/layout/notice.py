@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .. import numbering
 from ..model import Notice, Section
-from ..titles import balance_title, cells
+from ..words import numbering
 from .grid import LINE_CELLS, PITCH_TWIPS, Line, Metrics, break_lines, line_count, spaced
+from .titles import balance_title, cells
 
 # Heights of the letterhead in points, from the notice template's styles: the organ mark's
 # paragraph (35 mm spacing before less its own leading, an exact 42 pt line), the number's

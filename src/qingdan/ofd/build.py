@@ -20,12 +20,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .. import office as pdf
+from ..builder.manifest import recorded_documents
 from ..diagnostics import Diagnostic, Failed, Location
-from ..incremental import recorded_documents
-from ..interrupts import quiet_worker
-from ..load import display_path
 from ..office import scratch as scratch_folders
-from ..staging import Staging
+from ..paths import display_path
+from ..write.interrupts import quiet_worker
+from ..write.staging import Staging
 from . import Unsupported, convert
 from .check import validate
 from .docinfo import Described, describe, inherit
@@ -154,15 +154,7 @@ def _pdfs(todo: list[Path], office: pdf.Office, where: Location, beside: bool,
     if beside:
         return {docx: docx.with_suffix(".pdf").read_bytes() for docx in todo}
     jobs = [(docx, scratch / f"{i}.pdf") for i, docx in enumerate(todo)]
-    if not jobs:
-        return {}
-    with pdf.converter(office) as converter:
-        failures = pdf.reported(where, converter.convert, jobs)
-    if failures:
-        raise Failed([Diagnostic(
-            "E422", f"LibreOffice 无法把它转换为 PDF：{f.error}", Location(display_path(f.src)),
-            f"用 LibreOffice 打开这份文档查看；转换较慢时可用环境变量 {pdf.ENV_TIMEOUT} "
-            "放宽每份文档的时限（秒）") for f in failures])
+    pdf.convert_to_pdf(office, jobs, where)
     return {docx: target.read_bytes() for docx, target in jobs}
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import numbering
 from ..diagnostics import Diagnostic, Location
 from ..model import Notice
+from ..words import numbering
 from .align import Alignment, align, chars
 from .docx import Paragraph, frame_for
 from .locate import Locator

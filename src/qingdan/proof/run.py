@@ -15,16 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from .. import office as pdf
-from ..build import run_build
-from ..compile import resolve_project
+from ..builder.incremental import Job, plan
+from ..builder.pipeline import Prepared, apply_settings, build_unit, prepare
+from ..builder.run import run_build
 from ..diagnostics import Diagnostic, Failed, Location, errors
-from ..incremental import Job, plan
-from ..model import Notice, Project, RosterUnit
+from ..model import Notice, Project
 from ..office import scratch
-from ..pdfbuild import config_location
-from ..pipeline import Prepared, apply_settings, build_unit, prepare
-from ..refs import build_index
-from ..units import unit_project
+from ..paths import config_location
+from ..resolve.units import resolve_for_unit
 from . import docx as docx_text
 from .checks import Printed, check
 from .fonts import substitutions
@@ -60,15 +58,6 @@ def require_pdftotext(where: Location) -> str:
             "Debian、Ubuntu 执行 sudo apt-get install poppler-utils；已安装在别处时，"
             f"用环境变量 {ENV_PDFTOTEXT} 指出 pdftotext 的位置")])
     return found
-
-
-def _resolved(prepared: Prepared, unit: RosterUnit | None) -> Project:
-    """The project as one unit's documents were rendered from (for locating text)."""
-    project, index = prepared.project, prepared.index
-    if unit is not None:
-        project, _, _ = unit_project(project, unit)
-        index, _ = build_index(project)
-    return resolve_project(project, index)[0]
 
 
 def _model(project: Project, source: str) -> Any:
@@ -163,7 +152,7 @@ def _render(prepared: Prepared, jobs: list[Job], scratch: Path) -> list[_Documen
     documents: list[_Document] = []
     for job in jobs:
         result = build_unit(prepared, job.unit, job.folder)
-        model = _resolved(prepared, job.unit)
+        model = resolve_for_unit(prepared.project, prepared.index, job.unit)
         for output in result.outputs:
             n = len(documents)
             stem = output.name.removesuffix(".docx")

@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from .. import numbering
 from ..layout.notice import recipients_line
+from ..layout.titles import balance_title
 from ..model import Measures, Node, ResponsibilityList, Unit
-from ..refs import measures_targets
-from ..scoring.text import number
-from ..titles import balance_title
+from ..resolve.refs import measures_targets
+from ..words import numbering
+from ..words.numbering import number
 from .engine import Rendered, compiled
 
 

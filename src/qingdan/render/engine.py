@@ -30,8 +30,8 @@ from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, UndefinedError
 
 from ..diagnostics import Diagnostic, Failed, Location
-from ..load import display_path
-from ..sandbox import TEMPLATE_LIMITS, BudgetExceeded, GuardedEnvironment
+from ..paths import display_path
+from ..resolve.sandbox import TEMPLATE_LIMITS, BudgetExceeded, GuardedEnvironment
 from .package import check_xml, read_package
 
 # Deflating is a tenth of a build: ISA-L (python-isal) at its level 1 takes a fifth of

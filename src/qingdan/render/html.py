@@ -17,12 +17,12 @@ from importlib import resources
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from .. import numbering
 from ..layout import signature
 from ..layout.grid import PITCH_TWIPS
 from ..layout.notice import notice_text
 from ..model import Measures, Notice, Project, ResponsibilityList, Unit
-from ..scoring.text import number
+from ..words import numbering
+from ..words.numbering import number
 from .docx import has_indicators, list_view, measures_context, sheet_rows, sheet_title
 from .notice import full_stop
 

@@ -14,11 +14,10 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from .. import numbering
-from ..annual import drafts
 from ..layout import signature
 from ..layout.notice import NoticeText, body_units, notice_text
 from ..model import Notice
+from ..words import drafts, numbering
 from .draft import make_room
 from .endblock import settle, where
 from .engine import CompiledTemplate, Part, Rendered, compiled

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..titles import cells as text_cells
+from ..layout.titles import cells as text_cells
 
 PX_PER_UNIT = 7  # Excel: a column width unit is the maximum digit width of Calibri 11
 PADDING_PX = 5 + 6  # the width's own padding, and the text's margins inside the cell

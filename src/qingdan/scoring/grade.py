@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..model import Band, Scoring, Veto
+from ..words.assessment import ranked_bands
 from .layout import dec
-from .text import ranked_bands
 
 HUNDRED = Decimal(100)
 

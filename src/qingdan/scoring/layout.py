@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from ..model import Measures
 from ..render.docx import sheet_rows, sheet_title
-from .text import formula, veto_effect
+from ..words.assessment import formula, veto_effect
 
 SHEET = "评分表"
 META = "qingdan"

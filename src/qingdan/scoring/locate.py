@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Failed, Location
-from ..load import display_path
-from ..project import CONFIG_NAME
+from ..paths import CONFIG_NAME, display_path
 
 GIVEN = "由 --project 指定"
 BESIDE = "评分工作簿所在的文件夹或其上级"

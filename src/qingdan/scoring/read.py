@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic, Location
-from ..load import display_path
+from ..paths import display_path
 from .grade import Filled
 from .layout import (
     FORMAT,

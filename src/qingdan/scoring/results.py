@@ -14,10 +14,10 @@ from xml.sax.saxutils import escape
 from ..model import Notice, Scoring
 from ..render.engine import CompiledTemplate, Part, Rendered, compiled
 from ..render.notice import Attached, render_notice
+from ..words.assessment import ranked_bands
 from .chart import score_chart
 from .grade import Graded, by_grade
 from .layout import Form, dec, show
-from .text import ranked_bands
 
 CHART_ID = "rIdQingdanChart1"
 CHART_PART = "word/media/qingdan-chart1.png"
@@ -35,7 +35,7 @@ def grade_label(g: Graded) -> str:
 
 def note(g: Graded, scoring: Scoring) -> str:
     """Why a unit's grade is not the one its score gives: the vetoes it met."""
-    from .text import veto_effect
+    from ..words.assessment import veto_effect
 
     parts = [f"{v.condition.value}，{veto_effect(v, scoring)}" for v in g.vetoes]
     if g.vetoes and not g.excluded and g.grade != g.by_score:
@@ -73,7 +73,7 @@ def grade_lines(scoring: Scoring, graded: list[Graded]) -> list[str]:
     if not scoring.bands:
         lines = ["、".join(f"{g.unit_name}（{show(g.composite)}分）" for g in graded
                           if not g.excluded) + "。"]
-    from .text import veto_effect
+    from ..words.assessment import veto_effect
 
     for g in graded:
         for veto in g.vetoes:

@@ -11,17 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..compile import resolve_project
+from ..builder.pipeline import Prepared, apply_settings, merge_units, prepare, unique_name
 from ..diagnostics import Diagnostic, Failed, Location, errors
-from ..load import display_path
 from ..model import Measures, Project, RosterUnit, Unit
-from ..pipeline import Prepared, apply_settings, merge_units, prepare, unique_name
-from ..project import CONFIG_NAME
-from ..refs import build_index
+from ..paths import CONFIG_NAME, display_path
 from ..render.docx import has_indicators
-from ..staging import write_all as staged_write_all
-from ..units import unit_project
-from ..writer import inside, safe_filename
+from ..resolve.units import resolve_for_unit
+from ..write.files import inside, safe_filename
+from ..write.staging import write_all as staged_write_all
 
 if TYPE_CHECKING:
     from .grade import Filled, Graded
@@ -75,21 +72,6 @@ def assessments(project: Project) -> list[Measures]:
     return found
 
 
-def resolved_for(prepared: Prepared, who: Assessed) -> Project:
-    """The project with every text rendered for one assessed unit."""
-    project, index = prepared.project, prepared.index
-    found: list[Diagnostic] = []
-    if who.entry is not None:
-        project, found, _ = unit_project(project, who.entry)
-        if who.entry.overlays:
-            index, problems = build_index(project)
-            found += problems
-    if errors(found):
-        raise Failed(found)
-    resolved, _ = resolve_project(project, index)
-    return resolved
-
-
 @dataclass(frozen=True)
 class Sheet:
     """One rendered scoring workbook: for whom, its file name, its bytes."""
@@ -111,7 +93,7 @@ def render_sheets(path: Path) -> tuple[list[Sheet], list[Diagnostic]]:
     problems: list[Diagnostic] = []
     for who in assessed_units(prepared.project):
         try:
-            resolved = resolved_for(prepared, who)
+            resolved = resolve_for_unit(prepared.project, prepared.index, who.entry)
         except Failed as failed:
             problems += [_for_unit(d, who) for d in failed.diagnostics]
             continue
@@ -136,7 +118,7 @@ def make_sheets(path: Path, out_dir: Path) -> Written:
 def _for_unit(diag: Diagnostic, who: Assessed) -> Diagnostic:
     from dataclasses import replace
 
-    return replace(diag, message=f"{diag.message}（单位：{who.unit.name}）") if who.id else diag
+    return replace(diag, units=(who.unit.name,)) if who.id else diag
 
 
 def write_all(out_dir: Path, outputs: list[tuple[Path, bytes]]) -> list[tuple[Path, bool]]:
@@ -224,7 +206,7 @@ def unit_docs(prepared: Prepared, units: list[Assessed], name: str,
     problems: list[Diagnostic] = []
     for who in units:
         try:
-            resolved = resolved_for(prepared, who)
+            resolved = resolve_for_unit(prepared.project, prepared.index, who.entry)
         except Failed as failed:
             problems += [_for_unit(d, who) for d in failed.diagnostics]
             continue
@@ -243,7 +225,7 @@ def _office_doc(prepared: Prepared, name: str) -> Measures | None:
     if prepared.project.unit is None:
         return None
     try:
-        resolved, _ = resolve_project(prepared.project, prepared.index)
+        resolved = resolve_for_unit(prepared.project, prepared.index, None)
     except Failed:
         return None
     return next((m for m in resolved.measures if m.name == name), None)
@@ -268,11 +250,12 @@ def _with_texts(g: Graded, doc: Measures) -> Graded:
 def _write_results(prepared: Prepared, doc: Measures, texts: dict[str, Measures],
                    forms: dict[str, Form], filled: list[Filled], out_dir: Path,
                    warnings: list[Diagnostic]) -> Scored:
+    from ..load.results import results_sources
     from .grade import grade_all
     from .layout import form
     from .results import grade_lines, render_results_notice, results_title
     from .results import summary as summary_of
-    from .source import check_source, render_source, reports_on, results_sources
+    from .source import check_source, render_source, reports_on
     from .summarybook import results_workbook
 
     project = prepared.project

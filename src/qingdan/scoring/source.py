@@ -1,4 +1,5 @@
-"""The results notice source (kind: results): who issues the 考核结果通报 and what it says.
+"""The results notice (kind: results, read by load/results.py), checked and rendered once
+the results are known: who issues the 考核结果通报 and what it says.
 
 It is a notice without attachments of its own: letterhead, number, title, recipients,
 body, signature and date, as a clerk writes a 通知. `build` only validates it (the file
@@ -11,79 +12,24 @@ body when it is left out), {{ assessment }}, {{ count }}, {{ summary }}, {{ year
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from .. import schema
-from ..annual import drafts
-from ..checks.docnumber import check_date, check_number
-from ..checks.text import lint_texts
-from ..compile import one_paragraph, render_text
+from ..check.docnumber import check_date, check_number
+from ..check.drafts import check_notice
+from ..check.text import lint_texts
 from ..diagnostics import Diagnostic, Failed, did_you_mean
-from ..load import display_path, load_file, load_text
+from ..load.results import ResultsSource, source_texts
 from ..model import Measures, Notice, Text
-from ..project import source_files
-from ..sources import Reader
+from ..resolve.resolver import one_paragraph, render_text
 
 MARKER = "\ue000results\ue000"  # where {{ results }} stood, until the lines replace it
 DEFAULT_ATTACHMENT = "各单位考核得分情况"
 
 
-@dataclass(frozen=True)
-class ResultsSource:
-    """A results notice as written: its texts still hold their placeholders."""
-
-    name: str
-    notice: Notice
-    assessment: Text | None
-    attachment: Text | None
-
-
-def results_sources(root: Path, texts: dict[Path, str] | None = None) -> list[ResultsSource]:
-    """Every kind: results source of the project; raises Failed on a broken one.
-    texts: file contents to use instead of what is on disk (fmt's corrected text)."""
-    _, files = source_files(root)
-    found: list[ResultsSource] = []
-    problems: list[Diagnostic] = []
-    for file in files:
-        try:
-            source = (load_text(texts[file], file, display_path(file)) if texts and file in texts
-                      else load_file(file))
-        except Failed as failed:
-            problems += failed.diagnostics
-            continue
-        if not isinstance(source.data, dict) or source.data.get("kind") != "results":
-            continue
-        checked = schema.validate(source, "results")
-        if checked.diagnostics:
-            problems += checked.diagnostics
-            continue
-        data = source.data
-        reader = Reader(source, checked)
-
-        def text(key: str, data: dict[str, Any] = data, reader: Reader = reader) -> Text:
-            return reader.t(data[key], (key,))
-
-        notice = Notice(
-            name=source.path.stem, mark=text("mark"), recipients=text("recipients"),
-            body=text("body"), signature=text("signature"), date=text("date"),
-            attachments=(), location=source.at(()), title=reader.title(data),
-            number=reader.text(data, "number", ()), copy_to=reader.text(data, "copy_to", ()),
-            printer=reader.text(data, "printer", ()),
-            print_date=reader.text(data, "print_date", ()), draft=reader.text(data, "draft", ()))
-        found.append(ResultsSource(source.path.stem, notice,
-                                   reader.text(data, "assessment", ()),
-                                   reader.text(data, "attachment", ())))
-    if problems:
-        raise Failed(problems)
-    return found
-
-
 def check_source(results: ResultsSource, assessments: list[Measures]) -> list[Diagnostic]:
     """Dates, document number, punctuation and typos, and the assessment it names."""
     notice = results.notice
-    found = check_date(notice.date) + check_date(notice.print_date) + drafts.check_notice(notice)
+    found = check_date(notice.date) + check_date(notice.print_date) + check_notice(notice)
     if notice.number is not None and "{" not in notice.number.value:
         found += check_number(notice.number, notice.date, pending=True)
     found += lint_texts(source_texts(results))
@@ -99,14 +45,6 @@ def check_source(results: ResultsSource, assessments: list[Measures]) -> list[Di
             "E735", "项目中有多份考核办法，考核结果通报须写明 assessment",
             results.notice.location, hint=f"assessment 写其中之一：{'、'.join(names)}"))
     return found
-
-
-def source_texts(results: ResultsSource) -> list[Text]:
-    """The texts a clerk wrote in a results source, for lints and `qingdan fmt`."""
-    notice = results.notice
-    return [notice.mark, notice.recipients, notice.body, notice.signature, *notice.title,
-            *(t for t in (notice.number, notice.copy_to, notice.printer, results.attachment)
-              if t)]
 
 
 def reports_on(results: ResultsSource, assessment: str) -> bool:

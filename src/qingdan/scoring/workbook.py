@@ -23,7 +23,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..writer import ZIP_TIME
+from ..write.files import ZIP_TIME
 from .cells import data, pages_tall, row_height
 from .layout import (
     CONTENT,

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Failed, Location
-from ..diff import ProjectDiff
+from ..diff.documents import ProjectDiff
 
 # A revision typed in the page: a name git understands (HEAD~1, v2023, a hash, a branch),
 # never an option (a leading "-"), a path (":"), or anything a shell would read.
@@ -65,7 +65,7 @@ class Comparisons:
     def compare(self, revision: str, generation: int, extract: bool = True) -> Comparison | None:
         """The live project against revision; computed again only after a refresh. None
         when that needs a revision not yet taken out and extract is False."""
-        from ..compare import compare
+        from ..diff.projects import compare
 
         with self._lock:
             try:
@@ -97,7 +97,7 @@ class Comparisons:
     def _key(self, revision: str) -> str:
         """What an extract is kept by: the commit id (with the path of a REV:PATH), or the
         folder a trusted --diff names; raises Failed for a name that is neither."""
-        from ..versions import commit_id
+        from ..diff.versions import commit_id
 
         if revision == self.trusted and Path(revision).exists():
             return f"folder:{revision}"
@@ -116,7 +116,7 @@ class Comparisons:
     def _folder(self, revision: str, key: str, extract: bool) -> Path | None:
         """The taken-out folder for key: kept, or made now (the oldest beyond
         MAX_EXTRACTS removed), or None when not kept and extract is False."""
-        from ..versions import resolve_version
+        from ..diff.versions import resolve_version
 
         if key.startswith("folder:"):
             return Path(revision)

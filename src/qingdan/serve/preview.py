@@ -1,6 +1,6 @@
 """The preview's state: the project checked and rendered in memory, the last good pages.
 
-Each refresh runs the build's own stages (build.prepare, build.build_unit) without writing
+Each refresh runs the build's own stages (pipeline.prepare, pipeline.build_unit) without writing
 anything, and renders each document twice: the .docx bytes (for LibreOffice page images
 and downloads) and HTML from the resolved model. A unit whose inputs did not change since
 the last refresh is taken from the cache, and a document keeps its version number unless
@@ -17,17 +17,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..compile import resolve_project
+from ..builder.incremental import inputs_digest, unit_key
+from ..builder.pipeline import Prepared, apply_settings, build_unit, merge_units, prepare
+from ..builder.pipeline import unique_name as _unique
 from ..diagnostics import Diagnostic, Failed, Location, Severity, errors
-from ..incremental import inputs_digest, unit_key
-from ..load import display_path
-from ..model import Project, RosterUnit
-from ..pipeline import Prepared, apply_settings, build_unit, merge_units, prepare
-from ..pipeline import unique_name as _unique
-from ..refs import build_index
+from ..model import RosterUnit
+from ..paths import display_path
 from ..render.html import HtmlDocument, project_html
-from ..units import unit_project
-from ..writer import safe_filename
+from ..resolve.units import resolve_for_unit
+from ..write.files import safe_filename
 
 OWN_UNIT = "-"  # the project's own unit in a document id; a roster id cannot start with "-"
 
@@ -199,7 +197,7 @@ def _build(prepared: Prepared, unit: RosterUnit | None, key: str) -> _Built:
     built = _Built(key, result.found)
     if errors(result.found) or not result.outputs:
         return built
-    resolved = _resolved(prepared, unit)
+    resolved = resolve_for_unit(prepared.project, prepared.index, unit)
     docx = {o.name: o.data for o in result.outputs}
     names: set[str] = set()
     for source, part, html in project_html(resolved):
@@ -207,13 +205,3 @@ def _build(prepared: Prepared, unit: RosterUnit | None, key: str) -> _Built:
         name = f"{_unique(safe_filename(html.title), names)}.docx"
         built.pages.append((source, part, html, docx.get(name)))
     return built
-
-
-def _resolved(prepared: Prepared, unit: RosterUnit | None) -> Project:
-    """The unit's project with every text final (its overlays applied)."""
-    project, index = prepared.project, prepared.index
-    if unit is not None:
-        project, _, _ = unit_project(project, unit)
-        if unit.overlays:
-            index, _ = build_index(project)
-    return resolve_project(project, index)[0]

@@ -13,7 +13,7 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from ..diagnostics import CODES, Diagnostic, Severity
-from ..diff import KIND_NAMES, Change
+from ..diff.documents import KIND_NAMES, Change
 from .files import relative_to
 from .preview import Document, State
 

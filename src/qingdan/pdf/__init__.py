@@ -1,0 +1,1 @@
+"""build --pdf: a PDF beside every .docx the build wrote (a feature: imports only the core)."""
