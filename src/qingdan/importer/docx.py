@@ -212,10 +212,11 @@ class _Reader:
         text = label + "".join(_texts(p))
         style = self.styles.names.get(style_id, style_id)
         lead = label + _lead(p) if text.strip() else ""
+        face = bool(text.strip()) and _face(p)
         for n, line in enumerate(text.split("\n")):
             if line.strip():
                 self.out.append(Para(line, where or f"第{self.count}段", style,
-                                     lead=lead if n == 0 else ""))
+                                     lead=lead if n == 0 else "", face=face))
         for box in _boxes(p):
             before = len(self.out)
             self.block(box, where or f"第{self.count}段（文本框）")
@@ -269,6 +270,18 @@ def _lead(p: etree._Element) -> str:
     whole = "".join("".join(t.text or "" for t in r.iter(f"{W}t")) for r in runs)
     joined = "".join(lead)
     return joined if joined and joined != whole else ""
+
+
+def _face(p: etree._Element) -> bool:
+    """Whether every run that prints text is set in a heading face: a heading paragraph."""
+    runs = [r for r in p.iter(f"{W}r") if not _excluded(r, p)
+            and "".join(t.text or "" for t in r.iter(f"{W}t")).strip()]
+    for run in runs:
+        fonts = run.find(f"{W}rPr/{W}rFonts")
+        face = (fonts.get(f"{W}eastAsia") or "") if fonts is not None else ""
+        if not face.startswith(HEADING_FACES):
+            return False
+    return bool(runs)
 
 
 def _boxes(p: etree._Element) -> list[etree._Element]:

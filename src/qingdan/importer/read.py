@@ -52,6 +52,7 @@ class Para:
     style: str = ""  # the Word paragraph style's name, when there is one
     box: bool = False  # from a text box (a qingdan notice's 版记)
     lead: str = ""  # the leading run(s) set in a heading face (黑体/楷体), when read from Word
+    face: bool = False  # the whole paragraph set in a heading face (a heading, from Word)
 
 
 def failed(code: str, message: str, display: str, hint: str, line: int = 1,
