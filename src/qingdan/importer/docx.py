@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from .. import numbering
-from .read import MAX_PART, Para, failed, unpacked
+from ..wordfile import xml_part
+from .read import Para
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -18,30 +19,6 @@ HEADER_CELLS = {"序号", "编号", "内容", "责任内容", "责任事项", "�
                 "主要内容", "职责", "具体内容", "工作职责", "项目", "考核内容", "分值"}
 HEADING_FACES = ("黑体", "楷体", "方正小标宋", "小标宋", "SimHei", "KaiTi")
 LEVELS = range(9)  # Word's list levels, w:ilvl 0 to 8; any other is ignored
-PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                         huge_tree=False, remove_comments=True)
-
-
-def _xml(archive: zipfile.ZipFile, name: str, display: str) -> etree._Element | None:
-    """A part parsed safely, None when the package does not have it."""
-    try:
-        info = archive.getinfo(name)
-    except KeyError:
-        return None
-    if info.file_size > MAX_PART:
-        raise failed("E433", f"{name} 解压后过大（{info.file_size // (1024 * 1024)} MB）",
-                     display, "一份公文的正文不会这样大；请确认文件来源")
-    data = unpacked(archive, name, display)
-    if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data[:4096]:
-        raise failed("E431", f"{name} 含有 DTD 或实体声明，拒绝读取", display,
-                     "Word 生成的文件不含这些内容；请确认文件来源")
-    try:
-        return etree.fromstring(data, PARSER)
-    except etree.XMLSyntaxError as exc:
-        line = exc.lineno or 1
-        raise failed("E431", f"{name} 第 {line} 行不是有效的 XML：{exc.msg}", display,
-                     "文件已损坏或含有无效字符；在 Word 或 WPS 中打开后另存为 .docx",
-                     line) from None
 
 
 @dataclass
@@ -292,10 +269,10 @@ def _boxes(p: etree._Element) -> list[etree._Element]:
 
 
 def paragraphs(archive: zipfile.ZipFile, display: str) -> list[Para]:
-    document = _xml(archive, "word/document.xml", display)
+    document = xml_part(archive, "word/document.xml", display)
     assert document is not None  # open_docx checked the part is there
-    reader = _Reader(_styles(_xml(archive, "word/styles.xml", display)),
-                     _numbering(_xml(archive, "word/numbering.xml", display)))
+    reader = _Reader(_styles(xml_part(archive, "word/styles.xml", display)),
+                     _numbering(xml_part(archive, "word/numbering.xml", display)))
     body = document.find(f"{W}body")
     if body is not None:
         reader.block(body)

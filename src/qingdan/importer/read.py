@@ -7,37 +7,30 @@ entities, DTDs or network, and every failure is a located diagnostic (E431-E435)
 
 from __future__ import annotations
 
-import io
-import lzma
 import re
-import struct
-import zipfile
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..diagnostics import Diagnostic, Failed, Location
+from ..wordfile import (  # noqa: F401 - the names the importer's modules read from here
+    DAMAGED,
+    MAX_FILE,
+    MAX_INFLATED,
+    MAX_MEMBERS,
+    MAX_PART,
+    REPAIR,
+    failed,
+    open_docx,
+    read_limited,
+    unpacked,
+)
 
-MAX_FILE = 50 * 1024 * 1024  # bytes of any input file
-MAX_MEMBERS = 2000  # zip members of a .docx
-MAX_INFLATED = 200 * 1024 * 1024  # declared uncompressed bytes of a .docx, all members
-MAX_PART = 60 * 1024 * 1024  # declared uncompressed bytes of one XML part we read
 MAX_PARAGRAPHS = 200_000
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 WORD_SUFFIXES = (".docx", ".docm", ".dotx")
 CONVERTED_SUFFIXES = (".doc", ".wps", ".wpt", ".dot", ".rtf", ".odt")
-
-# What zipfile and the decompressors raise on damaged bytes: a corrupt deflate stream
-# (zlib.error), a bad CRC or a broken header (BadZipFile), a truncated member (EOFError),
-# a compression method zipfile lacks (NotImplementedError), a damaged bzip2 or lzma stream
-# (OSError, LZMAError), an encrypted member (RuntimeError), a short header (struct.error).
-DAMAGED = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, ValueError,
-           NotImplementedError, RuntimeError, struct.error)
-REPAIR = ("文件已损坏（可能没有下载或复制完整）；在 Word 或 WPS 中打开后另存为 .docx，"
-          "或重新索取原文件")
 
 # Characters no document text should hold: C0 controls other than tab and line breaks.
 CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffe\uffff]")
@@ -55,11 +48,6 @@ class Para:
     face: bool = False  # the whole paragraph set in a heading face (a heading, from Word)
 
 
-def failed(code: str, message: str, display: str, hint: str, line: int = 1,
-           column: int = 1) -> Failed:
-    return Failed([Diagnostic(code, message, Location(display, line, column), hint=hint)])
-
-
 def read_file(path: Path, display: str, soffice: str | None = None,
               note: Callable[[str, str], None] | None = None) -> list[Para]:
     """The paragraphs of one input file; raises Failed (E431-E435, E438) when it cannot be
@@ -70,16 +58,7 @@ def read_file(path: Path, display: str, soffice: str | None = None,
         raise failed("E432", f"不支持的文件类型“{path.suffix or '（无扩展名）'}”", display,
                      "可导入 .docx、.doc、.wps、.txt、.html；其他格式请先在 Word 或 WPS 中"
                      "另存为 .docx")
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE:
-            raise failed("E433", f"文件过大（{size // (1024 * 1024)} MB，上限 "
-                                 f"{MAX_FILE // (1024 * 1024)} MB）", display,
-                         "一份公文不会这样大；请确认选对了文件，或删去其中的图片后另存")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise failed("E431", f"无法读取文件：{exc.strerror or exc}", display,
-                     "检查文件是否存在、是否有读取权限") from None
+    data = read_limited(path, display)
     if suffix in CONVERTED_SUFFIXES:
         from .convert import read_converted
 
@@ -153,48 +132,6 @@ def bounded(paras: list[Para], display: str) -> list[Para]:
 def _looks_like_html(text: str) -> bool:
     head = text[:2000].lower()
     return "<html" in head or "<!doctype html" in head or "<body" in head
-
-
-def open_docx(data: bytes, display: str) -> zipfile.ZipFile:
-    """The .docx as a zip, refused when it is not one or would inflate past the limits."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.infolist()
-    except DAMAGED:
-        if data.startswith(b"PK\x03\x04"):  # a zip's first member, but no readable directory
-            raise failed("E431", "Word 文件不完整或已损坏（找不到压缩包的目录）", display,
-                         REPAIR) from None
-        raise failed("E431", "不是有效的 Word 文件（.docx 应是 zip 压缩包）", display,
-                     "在 Word 或 WPS 中打开后另存为 .docx；"
-                     "旧的 .doc 文件请保留 .doc 扩展名") from None
-    if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_INFLATED:
-        raise failed("E433", "文件解压后过大（可能是“压缩炸弹”）", display,
-                     "一份公文解压后不会超过 200 MB；请确认文件来源")
-    names = {m.filename for m in members}
-    if "word/document.xml" not in names:
-        raise failed("E431", "不是有效的 Word 文件（缺少 word/document.xml）", display,
-                     "在 Word 或 WPS 中打开后另存为 .docx")
-    if any(m.flag_bits & 0x1 for m in members):
-        raise failed("E431", "文件已加密", display, "在 Word 中取消密码保护后另存，再导入")
-    return archive
-
-
-def unpacked(archive: zipfile.ZipFile, name: str, display: str) -> bytes:
-    """The bytes of one member, any damage to them a located diagnostic (E431)."""
-    try:
-        return archive.read(name)
-    except DAMAGED as exc:
-        if isinstance(exc, zipfile.BadZipFile) and "CRC" in str(exc):
-            why = "校验和不符，内容已损坏"
-        elif isinstance(exc, NotImplementedError):
-            why = "使用了不支持的压缩方式"
-        elif isinstance(exc, RuntimeError):
-            why = "已加密"
-        elif isinstance(exc, EOFError):
-            why = "不完整"
-        else:
-            why = "压缩数据已损坏，无法解压"
-        raise failed("E431", f"Word 文件中的 {name} {why}", display, REPAIR) from None
 
 
 def read_docx(data: bytes, display: str) -> list[Para]:
