@@ -33,6 +33,7 @@ from ..diagnostics import Diagnostic, Failed, Location
 from ..load import display_path
 from ..sandbox import TEMPLATE_LIMITS, BudgetExceeded, GuardedEnvironment
 from .package import check_xml, read_package
+from .stamp import CUSTOM_PART, PACKAGE_RELS, STAMP, stamped_parts
 
 # Deflating is a tenth of a build: ISA-L (python-isal) at its level 1 takes a fifth of
 # zlib's time at level 3, for parts about 7 % larger; zlib where isal has no wheel.
@@ -221,7 +222,8 @@ class CompiledTemplate:
         self.order = names
         self.static = {name: deflate(name, data) for name, data in parts.items()
                        if name not in self.templates}
-        self.package = {name: parts[name] for name in (CONTENT_TYPES, BODY_RELS) if name in parts}
+        self.package = {name: parts[name] for name in (CONTENT_TYPES, BODY_RELS, PACKAGE_RELS,
+                                                       CUSTOM_PART) if name in parts}
         self.styles = style_ids(parts.get("word/styles.xml", b""))
 
     def _render_part(self, name: str, context: dict[str, Any], hint: str) -> str:
@@ -270,6 +272,10 @@ class CompiledTemplate:
         """The package: rendered and re-declared parts (each checked to parse before it is
         packed), the static ones, and the added parts (pictures)."""
         declared = dict(declared or {})
+        stamp = STAMP.get()
+        if stamp is not None and PACKAGE_RELS in self.package:  # which unit's, which source
+            declared = stamped_parts(self.package, declared,
+                                     _encoded(rendered[BODY_PART])[0], stamp)
         entries = []
         for name in self.order:
             if name in rendered or name in declared:
