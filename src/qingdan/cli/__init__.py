@@ -189,6 +189,7 @@ def main() -> None:
 
 # Each module registers its commands on `main`.
 from . import (  # noqa: E402, F401
+    cmd_absorb,
     cmd_build,
     cmd_diff,
     cmd_fmt,

@@ -1,0 +1,369 @@
+"""qingdan absorb: a list a unit edited in Word or WPS and sent back -> the change to the
+sources that gives it, shown as a diff, written only when asked.
+
+Stages: read the file (read.py); find its unit and list (the properties the build stamped,
+else --unit/--source, else the title); build that unit's list as it is now, in memory;
+align the two (align.py); plan the overlay operations (plan.py); write them into the
+roster (roster.py), or, for the project's own unit, into the base list (base.py); load the
+changed project again and check that it gives the sent list, before anything is written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..diagnostics import Diagnostic, Failed, Location, did_you_mean, errors
+from ..load import display_path, load_text
+from ..model import Project, ResponsibilityList, RosterUnit
+from ..pipeline import Prepared, UnitResult, apply_settings, resolve_unit
+from ..project import load_project, source_files
+from ..refs import build_index
+from ..render.docx import ListView, list_view, render_list
+from ..render.stamp import DIGEST, SOURCE, UNIT, digest
+from .align import ITEM, Alignment, align, body_text, similarity, squeezed
+from .base import base_edits
+from .plan import Op, name_new, plan, simulate
+from .read import Sent, read_sent
+from .retemplate import retemplate
+from .roster import roster_edits
+from .yamltext import apply
+
+OP_NAMES = {"replace": "改写", "add": "新增", "remove": "删除", "move": "移动"}
+
+
+@dataclass
+class Absorbed:
+    """What absorbing one file proposes, and what it has to say."""
+
+    display: str  # the file sent back
+    unit: str  # the unit's name
+    unit_id: str  # its roster id; "" for the project's own unit (the base list)
+    source: str  # the list's source name
+    found_by: str  # how the file was recognised
+    target: Path | None = None  # the source file the change goes into
+    old: str = ""
+    new: str = ""
+    ops: list[Op] = field(default_factory=list)
+    tracked: list[str] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
+    unplaced: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+    def diff(self) -> list[str]:
+        if self.target is None or self.old == self.new:
+            return []
+        shown = display_path(self.target)
+        return list(difflib.unified_diff(self.old.splitlines(), self.new.splitlines(),
+                                         shown, f"{shown}（回收后）", lineterm=""))
+
+
+def absorb(file: Path, project_path: Path, unit: str | None = None,
+           source: str | None = None) -> Absorbed:
+    """The change that absorbing file into the project gives; nothing is written. Raises
+    Failed when the file cannot be read or placed, or the project has errors."""
+    display = display_path(file)
+    sent = read_sent(file, display)
+    prepared = _prepared(project_path)
+    roster_unit, name, found_by = _identify(sent, prepared, unit, source, display)
+    result = Absorbed(display, _unit_name(prepared.project, roster_unit),
+                      roster_unit.id if roster_unit else "", name, found_by)
+    resolved = _resolved(prepared, roster_unit)
+    built = next(doc for doc in resolved.lists if doc.name == name)
+    view = list_view(built)
+    _check_digest(sent, resolved, built, result)
+    alignment = align(view, sent.paragraphs)
+    if not any(alignment.roles.values()) and any(r.items for r in view.roles):
+        raise Failed([Diagnostic("E454", f"“{display}”的正文与“{result.unit}”的“{name}”对不上"
+                                 "（没有一条能对应）", Location(display),
+                                 hint="确认选对了文件；或用 --unit、--source 指定单位和清单")])
+    _listings(sent, alignment, result)
+    base = next(doc for doc in prepared.project.lists if doc.name == name)
+    taken = _taken(prepared.project, base, view)
+    named = name_new(alignment, taken)
+    roles = {role.id: [item.id for item in role.items] for role in view.roles}
+    result.ops = plan(alignment, roles, named)
+    wanted = {role: [p.id or named[id(p)] for p in items]
+              for role, items in alignment.roles.items() if items}
+    if simulate(roles, result.ops) != {r: wanted[r] for r in roles if r in wanted}:
+        raise _defect(display, "各条的顺序")
+    _tracked(sent, result)
+    texts = _texts(prepared.project, roster_unit, base, view, result)
+    if roster_unit is None:
+        _write_base(project_path, base, alignment, named, texts, result)
+    else:
+        _write_roster(project_path, roster_unit, base, texts, result)
+    _verify(project_path, roster_unit, name, alignment, named, result)
+    return result
+
+
+def _prepared(path: Path) -> Prepared:
+    from ..pipeline import prepare
+
+    prepared = prepare(path)
+    found = errors(apply_settings(prepared.found, prepared.project.settings))
+    if found:
+        raise Failed(found)
+    return prepared
+
+
+def _unit_name(project: Project, unit: RosterUnit | None) -> str:
+    if unit is not None:
+        return unit.unit.name
+    return project.unit.name if project.unit else ""
+
+
+def _identify(sent: Sent, prepared: Prepared, unit: str | None, source: str | None,
+              display: str) -> tuple[RosterUnit | None, str, str]:
+    """The roster unit (None: the project's own) and the list's source name, and how they
+    were found: the options, else the stamp the build wrote, else the title."""
+    project = prepared.project
+    found_by = "文件属性（qingdan 生成时写入）"
+    if unit is None and UNIT in sent.stamp:
+        unit = sent.stamp[UNIT]
+    if source is None and SOURCE in sent.stamp:
+        source = sent.stamp[SOURCE]
+    if unit is None or source is None:
+        unit, source, found_by = _by_title(sent, prepared, unit, source, display)
+    elif UNIT not in sent.stamp or SOURCE not in sent.stamp:
+        found_by = "命令行选项"
+    where = Location(display)
+    ids = [u.id for u in project.roster]
+    if unit and unit not in ids:
+        raise Failed([Diagnostic("E452", f"名册中没有编号为“{unit}”的单位", where,
+                                 hint=did_you_mean(unit, ids) or
+                                 f"名册中的单位：{'、'.join(ids) or '（没有名册）'}")])
+    if not unit and project.unit is None:
+        raise Failed([Diagnostic("E452", "项目没有本单位（qingdan.yaml 中没有 unit），"
+                                 "无法回收基础清单", where, hint="用 --unit 指定名册中的单位")])
+    names = [doc.name for doc in project.lists]
+    if source not in names:
+        other = source in {doc.name for doc in project.measures} | {
+            doc.name for doc in project.notices}
+        why = "（回收目前只适用于责任清单）" if other else ""
+        raise Failed([Diagnostic(
+            "E453", f"“{source}”不是项目中的责任清单{why}", where,
+            hint=did_you_mean(source or "", names) or f"项目中的清单：{'、'.join(names)}")])
+    roster_unit = next((u for u in project.roster if u.id == unit), None) if unit else None
+    return roster_unit, source, found_by
+
+
+def _by_title(sent: Sent, prepared: Prepared, unit: str | None, source: str | None,
+              display: str) -> tuple[str, str, str]:
+    """The unit and list whose title the file has, when exactly one has it."""
+    title = squeezed(sent.title or "".join(p.text for p in sent.paragraphs
+                                          if p.style == "公文标题"))
+    candidates: list[RosterUnit | None] = [None] if prepared.project.unit else []
+    candidates += list(prepared.project.roster)
+    found = []
+    for candidate in candidates:
+        if unit is not None and (candidate.id if candidate else "") != unit:
+            continue
+        resolved = resolve_unit(prepared, candidate, UnitResult("", ""))
+        for doc in resolved.lists if resolved is not None else ():
+            if (source is None or doc.name == source) and title and squeezed(
+                    "".join(t.value for t in doc.title)) == title:
+                found.append((candidate.id if candidate else "", doc.name))
+    if len(found) == 1:
+        return found[0][0], found[0][1], "标题"
+    hint = ("文件中没有 qingdan 生成时写入的属性（可能是另存为其他格式时丢失了），"
+            "请用 --unit 单位编号 --source 清单源文件名 指定")
+    message = (f"无法确定“{display}”是哪个单位的哪份清单" if not found else
+               f"“{display}”的标题与 {len(found)} 个单位的清单相同，无法确定是哪一个")
+    raise Failed([Diagnostic("E451", message, Location(display), hint=hint)])
+
+
+def _resolved(prepared: Prepared, unit: RosterUnit | None) -> Project:
+    result = UnitResult("", "")
+    resolved = resolve_unit(prepared, unit, result)
+    if resolved is None:
+        raise Failed(errors(result.found))
+    return resolved
+
+
+def _check_digest(sent: Sent, resolved: Project, built: ResponsibilityList,
+                  result: Absorbed) -> None:
+    """W451 when the sources (or qingdan) changed since the file was built."""
+    if DIGEST not in sent.stamp:
+        return
+    data = render_list(built, resolved.templates["list"]).data
+    body = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+    if digest(body) != sent.stamp[DIGEST]:
+        result.warnings.append(Diagnostic(
+            "W451", f"“{result.display}”生成之后，源文件（或 qingdan）有改动："
+                    "比对以现在的源文件为准",
+            Location(result.display),
+            hint="文件发出之后基础清单改过的地方，会显示为本单位的修改；请逐条核对下面的修改"))
+
+
+def _listings(sent: Sent, alignment: Alignment, result: Absorbed) -> None:
+    for where, what, why in alignment.unplaced:
+        result.unplaced.append(f"{where}：“{_short(what)}”——{why}")
+    for gone, into, where in alignment.merged:
+        result.notes.append(f"{where}：条目 {gone} 并入了条目 {into}，"
+                            f"按改写 {into}、删除 {gone} 处理，请核对")
+    for ident, comment in sent.comments.items():
+        where = sent.where_comment(ident) or "（位置不明）"
+        author = f"（{comment.author}）" if comment.author else ""
+        result.comments.append(f"{where}{author}：{comment.text}")
+    if alignment.unnumbered:
+        result.notes.append(f"{'、'.join(alignment.unnumbered)}没有序号，按条目处理")
+    for link in sent.links:
+        result.notes.append(f"文件链接的{link}已去除，未读取")
+    if result.unplaced:
+        result.warnings.append(Diagnostic(
+            "W452", f"有 {len(result.unplaced)} 处修改无法写成调整，列在“无法归位”下",
+            Location(result.display),
+            hint="这些文字没有写入源文件，请手工处理（如改标题、导语须改基础清单或通知）"))
+    if result.comments:
+        result.warnings.append(Diagnostic(
+            "W453", f"文件中有 {len(result.comments)} 条批注，列在“批注”下",
+            Location(result.display),
+            hint="批注不会写入源文件，请逐条处理"))
+
+
+def _tracked(sent: Sent, result: Absorbed) -> None:
+    """Which items the file's tracked changes concern (read as accepted)."""
+    for op in result.ops:
+        if op.tracked:
+            result.tracked.append(f"{op.where}：条目 {op.id}（{OP_NAMES[op.op]}）")
+        elif op.op == "remove":
+            for paragraph in sent.paragraphs:
+                before = body_text(dataclasses.replace(paragraph, text=paragraph.before), ITEM)
+                if paragraph.tracked and before and similarity(before, op.old) >= 0.9 \
+                        and not squeezed(paragraph.text):
+                    result.tracked.append(f"{paragraph.where}：条目 {op.id}（删除）")
+                    break
+
+
+def _taken(project: Project, base: ResponsibilityList, view: ListView) -> set[str]:
+    """Ids a new item may not take: the base list's, the unit's, any unit's overlays'."""
+    taken = {item.id for item in base.items()}
+    taken |= {item.id for role in view.roles for item in role.items}
+    for unit in project.roster:
+        for op in unit.overlays.get(base.name, ()):
+            taken.add(op.target.value)
+    return taken
+
+
+def _texts(project: Project, unit: RosterUnit | None, base: ResponsibilityList,
+           view: ListView, result: Absorbed) -> dict[int, str]:
+    """Each replace's and add's source text (by its place in ops): a reworded item keeps
+    the placeholders its source had where the rewording left their words alone."""
+    sources = {item.id: item.text.value for item in base.items()}
+    for overlay in (unit.overlays.get(base.name, ()) if unit else ()):
+        if overlay.text is not None:
+            sources[overlay.target.value] = overlay.text.value
+    printed = {item.id: item.text for role in view.roles for item in role.items}
+    texts = {}
+    for n, op in enumerate(result.ops):
+        if op.op != "replace":
+            continue
+        text, kept = retemplate(sources.get(op.id, op.text), printed.get(op.id, op.old),
+                                op.text)
+        texts[n] = text
+        if not kept:
+            result.notes.append(f"条目 {op.id} 改动了占位符（如 {{{{ unit.name }}}}）印出的文字，"
+                                "这一条写成了固定文字")
+    return texts
+
+
+def _file_of(project_path: Path, display: str) -> Path:
+    root, files = source_files(project_path)
+    return next(f for f in files if display_path(f) == display)
+
+
+def _write_roster(project_path: Path, unit: RosterUnit, base: ResponsibilityList,
+                  texts: dict[int, str], result: Absorbed) -> None:
+    target = _file_of(project_path, unit.location.path)
+    source = load_text(target.read_text("utf-8-sig"), target, display_path(target))
+    index = next(n for n, u in enumerate(source.data["units"]) if u.get("id") == unit.id)
+    base_texts = {item.id: item.text.value for item in base.items()}
+    result.target, result.old = target, source.text
+    edits = roster_edits(source, index, base.name, result.ops, texts, base_texts,
+                         Path(result.display).name)
+    result.new = apply(source.text, edits)
+
+
+def _write_base(project_path: Path, base: ResponsibilityList, alignment: Alignment,
+                named: dict[int, str], texts: dict[int, str], result: Absorbed) -> None:
+    target = _file_of(project_path, base.location.path)
+    source = load_text(target.read_text("utf-8-sig"), target, display_path(target))
+    by_item: dict[tuple[str, str], str] = {}
+    role_of = {p.id or named[id(p)]: role for role, items in alignment.roles.items()
+               for p in items}
+    for n, op in enumerate(result.ops):
+        if op.op in ("replace", "add"):
+            by_item[(role_of[op.id], op.id)] = texts.get(n, op.text)
+    # an item moved to another role keeps its reworded text under the new role
+    for (role, ident), text in list(by_item.items()):
+        for old_role, items in ((r.id, r.items) for r in base.roles):
+            if any(i.id == ident for i in items) and old_role != role:
+                by_item[(old_role, ident)] = text
+    edits, problems = base_edits(source, alignment, named, by_item)
+    if problems:
+        raise Failed([Diagnostic("E457", problems[0], Location(display_path(target)))])
+    result.target, result.old = target, source.text
+    result.new = apply(source.text, edits)
+
+
+def _verify(project_path: Path, unit: RosterUnit | None, name: str, alignment: Alignment,
+            named: dict[int, str], result: Absorbed) -> None:
+    """Load the project with the changed file and check it gives the sent list: its items,
+    role by role, and no new error."""
+    if result.target is None or result.old == result.new:
+        return
+    project, found = load_project(project_path, {result.target: result.new})
+    index, problems = build_index(project)
+    found += problems
+    from ..checks import check_project
+
+    found += check_project(project, index)
+    bad = errors(apply_settings(found, project.settings))
+    if bad:  # e.g. an item removed that an assessment or another unit names
+        raise Failed([Diagnostic(
+            "E458", f"按“{result.display}”修改后，项目会有 {len(bad)} 个错误（见下），未写入",
+            Location(result.display), also=tuple(d.location for d in bad),
+            hint="多半是删去或移动了别处引用的条目：先修改引用它的地方，再回收"), *bad])
+    if unit is not None:
+        unit = next(u for u in project.roster if u.id == unit.id)
+    resolved = _resolved(Prepared(project, index, found), unit)
+    doc = next(d for d in resolved.lists if d.name == name)
+    got = {role.id: [squeezed(item.text) for item in role.items] for role in list_view(doc).roles}
+    wanted = {role: [squeezed(p.text) for p in items]
+              for role, items in alignment.roles.items() if items}
+    if got != wanted:
+        raise _defect(result.display, "修改后生成的清单")
+
+
+def _defect(display: str, what: str, found: list[Diagnostic] | None = None) -> Failed:
+    """A change that would not give the sent list: a defect of qingdan's, nothing written."""
+    also = tuple(d.location for d in found or [])
+    return Failed([Diagnostic("E457", f"回收“{display}”得到的{what}与文件不符，未写入",
+                              Location(display), also=also,
+                              hint="这是 qingdan 的缺陷，请把这份文件和项目一并报告")])
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def write_absorbed(result: Absorbed) -> None:
+    """Write the changed source (its byte-order mark kept), as fmt writes: through a link
+    to its target, keeping mode, owner and hard links; all or nothing."""
+    from ..staging import Staging
+
+    if result.target is None or result.old == result.new:
+        return
+    target = result.target
+    bom = "\ufeff" if target.read_bytes().startswith(b"\xef\xbb\xbf") else ""
+    with Staging(target.parent) as staging:
+        staging.stage_source(target, (bom + result.new).encode("utf-8"))
+        staging.commit()
+
