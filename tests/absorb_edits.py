@@ -89,31 +89,41 @@ def _tracked_text(paragraph: Paragraph, old: str, new: str, ident: int) -> None:
         p.append(child)
 
 
-def tracked_edits(src: Path, dst: Path) -> list[str]:
-    """The same kinds of edit as tracked changes, and a comment; returns the paragraphs
-    as they read with every change accepted."""
-    document = docx.Document(str(src))
-    p = find(document, "党支部把意识形态工作纳入")
-    _tracked_text(p, "每年至少两次", "每季度至少一次", 100)
-    p = find(document, "加强宣传思想文化队伍建设")
-    _tracked_text(p, "党和人民放心的", "群众信赖的", 110)
-    # a deleted item: its runs and its paragraph mark
-    p = find(document, "每年对分管条线")._p
+def _tracked_delete(paragraph: Paragraph, ident: int) -> str:
+    """The whole paragraph deleted as a tracked change (its runs and its mark)."""
+    p = paragraph._p
     text = "".join(t.text for t in p.iter(qn("w:t")))
     for r in list(p.iter(qn("w:r"))):
         r.getparent().remove(r)
     p.get_or_add_pPr().append(parse_xml(
-        f'<w:rPr {nsdecls("w")}><w:del w:id="120" {AUTHOR}/></w:rPr>'))
-    p.append(parse_xml(f'<w:del {nsdecls("w")} w:id="121" {AUTHOR}>{_run(text, "delText")}'
-                       "</w:del>"))
-    # an inserted item (its renumbering of the next items left as plain edits)
-    anchor = find(document, "领导、组织对")
-    new = parse_xml(f'<w:p {nsdecls("w")}><w:pPr><w:rPr><w:ins w:id="130" {AUTHOR}/></w:rPr>'
-                    f'</w:pPr><w:ins w:id="131" {AUTHOR}>'
-                    f'{_run("3.每半年听取一次党员思想动态汇报，及时做好思想引导工作。")}</w:ins></w:p>')
-    anchor._p.addnext(new)
-    document.add_comment(find(document, "切实维护网络意识形态安全").runs,
-                         text="这一条请局里再斟酌", author="李红")
+        f'<w:rPr {nsdecls("w")}><w:del w:id="{ident}" {AUTHOR}/></w:rPr>'))
+    p.append(parse_xml(f'<w:del {nsdecls("w")} w:id="{ident + 1}" {AUTHOR}>'
+                       f'{_run(text, "delText")}</w:del>'))
+    return text
+
+
+def _tracked_insert(anchor: Paragraph, text: str, ident: int) -> None:
+    """A new paragraph after anchor, inserted as a tracked change."""
+    anchor._p.addnext(parse_xml(
+        f'<w:p {nsdecls("w")}><w:pPr><w:rPr><w:ins w:id="{ident}" {AUTHOR}/></w:rPr></w:pPr>'
+        f'<w:ins w:id="{ident + 1}" {AUTHOR}>{_run(text)}</w:ins></w:p>'))
+
+
+def tracked_edits(src: Path, dst: Path, comment: bool = True) -> list[str]:
+    """The same kinds of edit as tracked changes (two rewordings, a deletion, an insertion,
+    a move as a deletion here and an insertion there), and a comment when asked; returns
+    the paragraphs as they read with every change accepted."""
+    document = docx.Document(str(src))
+    _tracked_text(find(document, "党支部把意识形态工作纳入"), "每年至少两次", "每季度至少一次", 100)
+    _tracked_text(find(document, "加强宣传思想文化队伍建设"), "党和人民放心的", "群众信赖的", 110)
+    _tracked_delete(find(document, "每年对分管条线"), 120)
+    _tracked_insert(find(document, "领导、组织对"),
+                    "3.每半年听取一次党员思想动态汇报，及时做好思想引导工作。", 130)
+    moved = _tracked_delete(find(document, "每年向局党委专题汇报"), 140)
+    _tracked_insert(find(document, "牢牢掌握"), "2." + LABEL.sub("", moved), 150)
+    if comment:
+        document.add_comment(find(document, "切实维护网络意识形态安全").runs,
+                             text="这一条请局里再斟酌", author="李红")
     renumber_plain(document)
     document.save(str(dst))
     return accepted(dst)

@@ -185,6 +185,9 @@ def _roles(view: ListView, sections: list[Section], result: Alignment) -> None:
         if best is not None and similarity(best.heading, section.text) >= HEADING_MATCH:
             section.role = best.id
             del free[best.id]
+            result.unplaced.append((section.heading.where, section.text,
+                                    f"标题改为此（原为“{best.heading}”）：调整不能改标题，"
+                                    "本节各条仍按原来的一节处理"))
     order = [r.id for r in view.roles]
     for n, section in enumerate(sections):
         if section.role:

@@ -3,9 +3,9 @@ operations (replace, add after / to, remove, move), in an order that applies one
 other as units.py applies a unit's overlays.
 
 An overlay places an item after another item or at the end of a role, never first; an item
-that the sent list puts first in its role, where something else was, is therefore added
-(or moved) to the role's end and the role's other items moved after it in turn. Moves are
-kept few: the items whose order the unit kept (the longest run in the same order) stay.
+that the sent list puts first in its role, where something else was, is therefore placed
+after the role's first item, and that one moved after it. Moves are kept few: the items
+whose order the unit kept (the longest run in the same order) stay.
 """
 
 from __future__ import annotations
@@ -65,20 +65,19 @@ def _order(role: str, sent: list[Placed], current: dict[str, list[str]],
     ops: list[Op] = []
     seq = [p.id or named[id(p)] for p in sent]
     here = current.setdefault(role, [])
-    first = sent[0]
-    kept: set[str] = set()
-    if first.id and first.id in here:
-        start = here.index(first.id)
-        position = {ident: n for n, ident in enumerate(here)}
-        rest = [(position[i], i) for i in seq[1:] if i in position and position[i] > start]
-        kept = {first.id, *_increasing(rest)}
-    else:
-        ops.append(_into(first, seq[0], role, "", current))
-        kept = {seq[0]}
+    if not here:
+        ops.append(_into(sent[0], seq[0], role, "", current))
+    elif here[0] != seq[0]:
+        # No overlay puts an item first: put it after the first, then that one after it.
+        was = here[0]
+        ops.append(_into(sent[0], seq[0], role, was, current))
+        again = next((p for p in sent if p.id == was), Placed(was, "", "", False))
+        ops.append(_into(again, was, role, seq[0], current))
+    position = {ident: n for n, ident in enumerate(here)}
+    kept = {seq[0], *_increasing([(position[i], i) for i in seq[1:] if i in position])}
     for placed, ident, before in zip(sent[1:], seq[1:], seq, strict=False):
-        if ident in kept:
-            continue
-        ops.append(_into(placed, ident, "", before, current))
+        if ident not in kept:
+            ops.append(_into(placed, ident, "", before, current))
     return ops
 
 

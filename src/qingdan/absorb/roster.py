@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..load import Source
+from .align import squeezed
 from .plan import Op
 from .yamltext import Edit, block, dash_indent, end_of, key_indent, scalar
 
@@ -50,7 +51,7 @@ def roster_edits(source: Source, index: int, name: str, ops: list[Op], texts: di
             k = _find(existing, "add", op.id, gone)
             if k is None:
                 k = _find(existing, "replace", op.id, gone)
-                if k is not None and text == base_texts.get(op.id):
+                if k is not None and squeezed(text) == squeezed(base_texts.get(op.id, "")):
                     gone.add(k)
                     continue
             if k is not None:
@@ -71,12 +72,23 @@ def roster_edits(source: Source, index: int, name: str, ops: list[Op], texts: di
             if k is not None:
                 gone.add(k)
         appended.append((op, text))
+    if existing and len(gone) == len(existing) and not appended:
+        # none left: the list's key goes, and `overlays:` when it held nothing else
+        only = isinstance(overlays, dict) and list(overlays) == [name]
+        path = ("units", index, "overlays") if only else here
+        return [(_key_start(source, path), end_of(source, path), "")]
     for k in sorted(gone):
         start, end = block(source, (*here, k))
         edits.append((start, end, ""))
     if appended:
         edits.append(_append(source, index, name, appended, origin))
     return edits
+
+
+def _key_start(source: Source, path: tuple) -> int:
+    """The start of the line of the key at path."""
+    key = dict(source.key_spans())[tuple(path)]
+    return source.text.rfind("\n", 0, key.start) + 1
 
 
 def _find(existing: list[dict[str, Any]], op: str, ident: str, gone: set[int]) -> int | None:
@@ -103,17 +115,14 @@ def _append(source: Source, index: int, name: str, ops: list[tuple[Op, str]],
         at = end_of(source, (*unit, "overlays"))
         if name in overlays:  # an empty value: the key replaced, with its entries
             at = end_of(source, (*unit, "overlays", name))
-            key = dict(source.key_spans())[(*unit, "overlays", name)]
-            start = source.text.rfind("\n", 0, key.start) + 1
-            return (start, at, _listed(pad, name, ops, origin))
+            return (_key_start(source, (*unit, "overlays", name)), at,
+                    _listed(pad, name, ops, origin))
         return (at, at, _listed(pad, name, ops, origin))
     keys = list(data)
     pad = key_indent(source, (*unit, keys[0]))
     at = end_of(source, unit)
     if "overlays" in data:  # overlays: with nothing under it
-        key = dict(source.key_spans())[(*unit, "overlays")]
-        start = source.text.rfind("\n", 0, key.start) + 1
-        return (start, end_of(source, (*unit, "overlays")),
+        return (_key_start(source, (*unit, "overlays")), end_of(source, (*unit, "overlays")),
                 f"{pad}overlays:\n" + _listed(pad + "  ", name, ops, origin))
     return (at, at, f"{pad}overlays:\n" + _listed(pad + "  ", name, ops, origin))
 

@@ -94,12 +94,21 @@ def absorb(file: Path, project_path: Path, unit: str | None = None,
         raise _defect(display, "各条的顺序")
     _tracked(sent, result)
     texts = _texts(prepared.project, roster_unit, base, view, result)
-    if roster_unit is None:
-        _write_base(project_path, base, alignment, named, texts, result)
-    else:
-        _write_roster(project_path, roster_unit, base, texts, result)
-    _verify(project_path, roster_unit, name, alignment, named, result)
-    return result
+    before = {d.format() for d in _all_errors(prepared)}
+    # The roster tidied where the unit's overlays already touch an item; should that not
+    # give the sent list, the plain form (the new operations after the old ones).
+    for tidy in (True, False) if roster_unit is not None else (True,):
+        try:
+            if roster_unit is None:
+                _write_base(project_path, base, alignment, named, texts, result)
+            else:
+                _write_roster(project_path, roster_unit, base, texts, result, tidy)
+            _verify(project_path, roster_unit, name, alignment, before, result)
+            return result
+        except Failed:
+            if not tidy or roster_unit is None:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _prepared(path: Path) -> Prepared:
@@ -158,6 +167,8 @@ def _by_title(sent: Sent, prepared: Prepared, unit: str | None, source: str | No
     """The unit and list whose title the file has, when exactly one has it."""
     title = squeezed(sent.title or "".join(p.text for p in sent.paragraphs
                                           if p.style == "公文标题"))
+    lead = [squeezed(p.text) for p in sent.paragraphs[:6] if p.text.strip()]
+    heads = {"".join(lead[:n]) for n in range(1, len(lead) + 1)}  # styles lost: the first lines
     candidates: list[RosterUnit | None] = [None] if prepared.project.unit else []
     candidates += list(prepared.project.roster)
     found = []
@@ -166,8 +177,9 @@ def _by_title(sent: Sent, prepared: Prepared, unit: str | None, source: str | No
             continue
         resolved = resolve_unit(prepared, candidate, UnitResult("", ""))
         for doc in resolved.lists if resolved is not None else ():
-            if (source is None or doc.name == source) and title and squeezed(
-                    "".join(t.value for t in doc.title)) == title:
+            written = squeezed("".join(t.value for t in doc.title))
+            if (source is None or doc.name == source) and (
+                    written == title if title else written in heads):
                 found.append((candidate.id if candidate else "", doc.name))
     if len(found) == 1:
         return found[0][0], found[0][1], "标题"
@@ -279,14 +291,14 @@ def _file_of(project_path: Path, display: str) -> Path:
 
 
 def _write_roster(project_path: Path, unit: RosterUnit, base: ResponsibilityList,
-                  texts: dict[int, str], result: Absorbed) -> None:
+                  texts: dict[int, str], result: Absorbed, tidy: bool) -> None:
     target = _file_of(project_path, unit.location.path)
     source = load_text(target.read_text("utf-8-sig"), target, display_path(target))
     index = next(n for n, u in enumerate(source.data["units"]) if u.get("id") == unit.id)
     base_texts = {item.id: item.text.value for item in base.items()}
     result.target, result.old = target, source.text
     edits = roster_edits(source, index, base.name, result.ops, texts, base_texts,
-                         Path(result.display).name)
+                         Path(result.display).name, tidy)
     result.new = apply(source.text, edits)
 
 
@@ -313,32 +325,43 @@ def _write_base(project_path: Path, base: ResponsibilityList, alignment: Alignme
 
 
 def _verify(project_path: Path, unit: RosterUnit | None, name: str, alignment: Alignment,
-            named: dict[int, str], result: Absorbed) -> None:
+            before: set[str], result: Absorbed) -> None:
     """Load the project with the changed file and check it gives the sent list: its items,
-    role by role, and no new error."""
-    if result.target is None or result.old == result.new:
-        return
-    project, found = load_project(project_path, {result.target: result.new})
+    role by role, and no error it did not have (before: those it had, formatted)."""
+    texts = {result.target: result.new} if result.target is not None else None
+    project, found = load_project(project_path, texts)
     index, problems = build_index(project)
     found += problems
     from ..checks import check_project
 
-    found += check_project(project, index)
-    bad = errors(apply_settings(found, project.settings))
-    if bad:  # e.g. an item removed that an assessment or another unit names
+    prepared = Prepared(project, index, found + check_project(project, index))
+    bad = [d for d in _all_errors(prepared) if d.format() not in before]
+    if bad:  # e.g. an item removed that an assessment or another unit's overlay names
         raise Failed([Diagnostic(
             "E458", f"按“{result.display}”修改后，项目会有 {len(bad)} 个错误（见下），未写入",
             Location(result.display), also=tuple(d.location for d in bad),
             hint="多半是删去或移动了别处引用的条目：先修改引用它的地方，再回收"), *bad])
     if unit is not None:
         unit = next(u for u in project.roster if u.id == unit.id)
-    resolved = _resolved(Prepared(project, index, found), unit)
+    resolved = _resolved(prepared, unit)
     doc = next(d for d in resolved.lists if d.name == name)
     got = {role.id: [squeezed(item.text) for item in role.items] for role in list_view(doc).roles}
     wanted = {role: [squeezed(p.text) for p in items]
               for role, items in alignment.roles.items() if items}
     if got != wanted:
         raise _defect(result.display, "修改后生成的清单")
+
+
+def _all_errors(prepared: Prepared) -> list[Diagnostic]:
+    """The project's errors, every unit's included (an overlay that names a base item)."""
+    settings = prepared.project.settings
+    found = errors(apply_settings(prepared.found, settings))
+    units: list[RosterUnit | None] = [None] if prepared.project.unit else []
+    for unit in [*units, *prepared.project.roster]:
+        result = UnitResult("", "")
+        resolve_unit(prepared, unit, result)
+        found += errors(apply_settings(result.found, settings))
+    return found
 
 
 def _defect(display: str, what: str, found: list[Diagnostic] | None = None) -> Failed:

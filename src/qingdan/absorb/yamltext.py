@@ -37,11 +37,18 @@ def after_line(text: str, index: int) -> int:
 
 
 def last_char(text: str, start: int, end: int) -> int:
-    """The index of the last character of text[start:end] that is not white space."""
+    """The index of the last character of text[start:end] that is neither white space nor
+    in a comment line after it (a collection's span runs on to the next token; the comment
+    lines before that belong to what follows)."""
     end = min(end, len(text))
-    while end > start and text[end - 1] in " \t\r\n":
-        end -= 1
-    return max(start, end - 1)
+    while True:
+        while end > start and text[end - 1] in " \t\r\n":
+            end -= 1
+        line = line_start(text, end - 1) if end > start else start
+        if line > start and text[line:end].lstrip().startswith("#"):
+            end = line
+            continue
+        return max(start, end - 1)
 
 
 def block(source: Source, path: tuple) -> tuple[int, int]:

@@ -13,7 +13,7 @@ from . import _fail, _project_path, _report, main, path_argument
 
 
 @main.command()
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("docx", type=click.Path(path_type=Path))
 @path_argument
 @click.option("--unit", "unit", default=None, metavar="单位编号",
               help="文件所属的单位（名册中的 id；写空字符串 \"\" 表示本单位的基础清单）。"
@@ -22,11 +22,11 @@ from . import _fail, _project_path, _report, main, path_argument
               help="文件所属的清单（源文件名，不含 .yaml）；默认同上")
 @click.option("--write", "write", is_flag=True,
               help="把修改写入名册（或基础清单）；不加时只显示修改")
-def absorb(file: Path, path: str | None, unit: str | None, source: str | None,
+def absorb(docx: Path, path: str | None, unit: str | None, source: str | None,
            write: bool) -> None:
     """回收各单位修改后寄回的清单（Word 文件），把修改写成该单位在名册中的调整。
 
-    FILE 是单位寄回的 .docx（可含修订和批注：修订按“全部接受”读取，批注逐条列出）。
+    DOCX 是单位寄回的 Word 文件（可含修订和批注：修订按“全部接受”读取，批注逐条列出）。
     逐条与该单位现在生成的清单比对，把改写、新增、删除、移动的条目写成名册中该单位的
     overlays（本单位的文件则直接修改基础清单），以差异显示；加 --write 才写入。
     无法写成调整的修改（改了标题、导语，新增了一节）列出而不写入。
@@ -35,7 +35,7 @@ def absorb(file: Path, path: str | None, unit: str | None, source: str | None,
     from ..absorb.run import write_absorbed
 
     try:
-        result = run(file, _project_path(path), unit, source)
+        result = run(docx, _project_path(path), unit, source)
     except Failed as failed:
         _fail(failed, "text", False)
         return
