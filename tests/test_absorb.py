@@ -387,3 +387,19 @@ def test_a_unit_without_overlays_gets_them(project, tmp_path: Path):
     unit = yaml.safe_load(roster.read_text("utf-8"))["units"][2]
     assert unit["overlays"] == {"意识形态工作责任清单": [{"remove": "zhuize"}]}
     assert texts(rebuilt(folder, tmp_path) / company) == texts(edited)
+
+
+def test_template_markers_typed_by_a_unit_never_run_unchecked(project, tmp_path: Path):
+    """A unit's text with {{ }} would be a template in the roster: it is only ever rendered
+    in the sandbox of the check before writing, which refuses it; nothing is written."""
+    folder, out = project
+    edited = tmp_path / "注入.docx"
+    document = docx.Document(str(out / UNIT_LIST))
+    p = find(document, "严格追责问责")
+    set_text(p, p.text + "{{ ''.__class__.__mro__ }}")
+    document.save(str(edited))
+    before = (folder / ROSTER).read_text("utf-8")
+    result = absorbed(folder, str(edited), "--write")
+    assert result.exit_code == 1 and "error[E458]" in result.stderr
+    assert re.search(r"error\[E30\d\]|error\[E904\]", result.stderr), result.stderr
+    assert (folder / ROSTER).read_text("utf-8") == before

@@ -18,6 +18,7 @@ from ..render.docx import ListView
 from .read import Paragraph
 
 MATCH = 0.5  # the least similarity of an item reworded (below it: one gone, one new)
+MAX_PAIRS = 200_000  # items compared by similarity at most (a hostile file: only by text)
 HEADING_MATCH = 0.6
 COVERED = 0.8  # the share of an item's words a paragraph must hold to have taken it in
 SECTION = re.compile(r"^[一二三四五六七八九十百]+\s*[、．.]\s*")
@@ -101,6 +102,7 @@ class Alignment:
     unplaced: list[tuple[str, str, str]] = field(default_factory=list)  # (where, what, why)
     merged: list[tuple[str, str, str]] = field(default_factory=list)  # (gone, into, where)
     unnumbered: list[str] = field(default_factory=list)
+    capped: bool = False  # too many paragraphs: items matched only by identical text
 
 
 def align(view: ListView, paragraphs: list[Paragraph]) -> Alignment:
@@ -114,15 +116,16 @@ def align(view: ListView, paragraphs: list[Paragraph]) -> Alignment:
             for paragraph in section.items]
     pairs = _match([text for _, _, text in expected], [text for _, _, text in sent])
     taken = {s: e for e, s in pairs.items()}
+    result.capped = len(expected) * len(sent) > MAX_PAIRS
     for index, (section, paragraph, text) in enumerate(sent):
         e = taken.get(index)
-        if e is None:
+        if e is None and not result.capped:
             merged = [j for j, (_, _, old) in enumerate(expected)
                       if j not in pairs and _covers(text, old)]
             if merged:  # a new paragraph made of items that are gone: the first, reworded
                 e = merged[0]
                 pairs[e], taken[index] = index, e
-        if e is not None:
+        if e is not None and not result.capped:
             for j, (_, ident, old) in enumerate(expected):
                 if j not in pairs and j != e and _covers(text, old):
                     pairs[j] = -1  # taken into this paragraph
@@ -236,8 +239,11 @@ def _match(expected: list[str], sent: list[str]) -> dict[int, int]:
             s = min(candidates, key=lambda s: abs(s - e))
             pairs[e] = s
             used.add(s)
-    scored = sorted(((similarity(old, new), e, s) for e, old in enumerate(expected)
-                     if e not in pairs for s, new in enumerate(sent) if s not in used),
+    left = [e for e in range(len(expected)) if e not in pairs]
+    right = [s for s in range(len(sent)) if s not in used]
+    if len(left) * len(right) > MAX_PAIRS:
+        return pairs
+    scored = sorted(((similarity(expected[e], sent[s]), e, s) for e in left for s in right),
                     reverse=True)
     for score, e, s in scored:
         if score < MATCH:

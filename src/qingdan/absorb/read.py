@@ -21,7 +21,7 @@ CODES = Codes("E455", "E456")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 DC = "{http://purl.org/dc/elements/1.1/}"
-MAX_PARAGRAPHS = 200_000
+MAX_PARAGRAPHS = 20_000  # a list has a few hundred at most
 # What accepting every tracked change removes: deleted and moved-away text, and what is
 # never printed (field instructions, the VML copy of a text box).
 GONE = {f"{W}del", f"{W}moveFrom", f"{W}instrText", f"{W}delInstrText", f"{MC}Fallback",

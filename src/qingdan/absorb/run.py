@@ -17,20 +17,21 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..diagnostics import Diagnostic, Failed, Location, did_you_mean, errors
+from ..diagnostics import Diagnostic, Failed, Location, errors
 from ..load import display_path, load_text
 from ..model import Project, ResponsibilityList, RosterUnit
-from ..pipeline import Prepared, UnitResult, apply_settings, resolve_unit
-from ..project import load_project, source_files
-from ..refs import build_index
+from ..pipeline import Prepared, apply_settings
+from ..project import source_files
 from ..render.docx import ListView, list_view, render_list
-from ..render.stamp import DIGEST, SOURCE, UNIT, digest
+from ..render.stamp import DIGEST, digest
 from .align import ITEM, Alignment, align, body_text, similarity, squeezed
 from .base import base_edits
+from .identify import identify
 from .plan import Op, name_new, plan, simulate
 from .read import Sent, read_sent
 from .retemplate import retemplate
 from .roster import roster_edits
+from .verify import all_errors, defect, unit_project, verify
 from .yamltext import apply
 
 OP_NAMES = {"replace": "改写", "add": "新增", "remove": "删除", "move": "移动"}
@@ -70,10 +71,10 @@ def absorb(file: Path, project_path: Path, unit: str | None = None,
     display = display_path(file)
     sent = read_sent(file, display)
     prepared = _prepared(project_path)
-    roster_unit, name, found_by = _identify(sent, prepared, unit, source, display)
+    roster_unit, name, found_by = identify(sent, prepared, unit, source, display)
     result = Absorbed(display, _unit_name(prepared.project, roster_unit),
                       roster_unit.id if roster_unit else "", name, found_by)
-    resolved = _resolved(prepared, roster_unit)
+    resolved = unit_project(prepared, roster_unit)
     built = next(doc for doc in resolved.lists if doc.name == name)
     view = list_view(built)
     _check_digest(sent, resolved, built, result)
@@ -91,10 +92,10 @@ def absorb(file: Path, project_path: Path, unit: str | None = None,
     wanted = {role: [p.id or named[id(p)] for p in items]
               for role, items in alignment.roles.items() if items}
     if simulate(roles, result.ops) != {r: wanted[r] for r in roles if r in wanted}:
-        raise _defect(display, "各条的顺序")
+        raise defect(display, "各条的顺序")
     _tracked(sent, result)
     texts = _texts(prepared.project, roster_unit, base, view, result)
-    before = {d.format() for d in _all_errors(prepared)}
+    before = {d.format() for d in all_errors(prepared)}
     # The roster tidied where the unit's overlays already touch an item; should that not
     # give the sent list, the plain form (the new operations after the old ones).
     for tidy in (True, False) if roster_unit is not None else (True,):
@@ -103,7 +104,7 @@ def absorb(file: Path, project_path: Path, unit: str | None = None,
                 _write_base(project_path, base, alignment, named, texts, result)
             else:
                 _write_roster(project_path, roster_unit, base, texts, result, tidy)
-            _verify(project_path, roster_unit, name, alignment, before, result)
+            verify(project_path, roster_unit, name, alignment, before, result)
             return result
         except Failed:
             if not tidy or roster_unit is None:
@@ -125,77 +126,6 @@ def _unit_name(project: Project, unit: RosterUnit | None) -> str:
     if unit is not None:
         return unit.unit.name
     return project.unit.name if project.unit else ""
-
-
-def _identify(sent: Sent, prepared: Prepared, unit: str | None, source: str | None,
-              display: str) -> tuple[RosterUnit | None, str, str]:
-    """The roster unit (None: the project's own) and the list's source name, and how they
-    were found: the options, else the stamp the build wrote, else the title."""
-    project = prepared.project
-    found_by = "文件属性（qingdan 生成时写入）"
-    if unit is None and UNIT in sent.stamp:
-        unit = sent.stamp[UNIT]
-    if source is None and SOURCE in sent.stamp:
-        source = sent.stamp[SOURCE]
-    if unit is None or source is None:
-        unit, source, found_by = _by_title(sent, prepared, unit, source, display)
-    elif UNIT not in sent.stamp or SOURCE not in sent.stamp:
-        found_by = "命令行选项"
-    where = Location(display)
-    ids = [u.id for u in project.roster]
-    if unit and unit not in ids:
-        raise Failed([Diagnostic("E452", f"名册中没有编号为“{unit}”的单位", where,
-                                 hint=did_you_mean(unit, ids) or
-                                 f"名册中的单位：{'、'.join(ids) or '（没有名册）'}")])
-    if not unit and project.unit is None:
-        raise Failed([Diagnostic("E452", "项目没有本单位（qingdan.yaml 中没有 unit），"
-                                 "无法回收基础清单", where, hint="用 --unit 指定名册中的单位")])
-    names = [doc.name for doc in project.lists]
-    if source not in names:
-        other = source in {doc.name for doc in project.measures} | {
-            doc.name for doc in project.notices}
-        why = "（回收目前只适用于责任清单）" if other else ""
-        raise Failed([Diagnostic(
-            "E453", f"“{source}”不是项目中的责任清单{why}", where,
-            hint=did_you_mean(source or "", names) or f"项目中的清单：{'、'.join(names)}")])
-    roster_unit = next((u for u in project.roster if u.id == unit), None) if unit else None
-    return roster_unit, source, found_by
-
-
-def _by_title(sent: Sent, prepared: Prepared, unit: str | None, source: str | None,
-              display: str) -> tuple[str, str, str]:
-    """The unit and list whose title the file has, when exactly one has it."""
-    title = squeezed(sent.title or "".join(p.text for p in sent.paragraphs
-                                          if p.style == "公文标题"))
-    lead = [squeezed(p.text) for p in sent.paragraphs[:6] if p.text.strip()]
-    heads = {"".join(lead[:n]) for n in range(1, len(lead) + 1)}  # styles lost: the first lines
-    candidates: list[RosterUnit | None] = [None] if prepared.project.unit else []
-    candidates += list(prepared.project.roster)
-    found = []
-    for candidate in candidates:
-        if unit is not None and (candidate.id if candidate else "") != unit:
-            continue
-        resolved = resolve_unit(prepared, candidate, UnitResult("", ""))
-        for doc in resolved.lists if resolved is not None else ():
-            written = squeezed("".join(t.value for t in doc.title))
-            if (source is None or doc.name == source) and (
-                    written == title if title else written in heads):
-                found.append((candidate.id if candidate else "", doc.name))
-    if len(found) == 1:
-        return found[0][0], found[0][1], "标题"
-    hint = ("文件中没有 qingdan 生成时写入的属性（可能是另存为其他格式时丢失了），"
-            "请用 --unit 单位编号 --source 清单源文件名 指定")
-    message = (f"无法确定“{display}”是哪个单位的哪份清单" if not found else
-               f"“{display}”的标题与 {len(found)} 个单位的清单相同，无法确定是哪一个")
-    raise Failed([Diagnostic("E451", message, Location(display), hint=hint)])
-
-
-def _resolved(prepared: Prepared, unit: RosterUnit | None) -> Project:
-    result = UnitResult("", "")
-    resolved = resolve_unit(prepared, unit, result)
-    if resolved is None:
-        raise Failed(errors(result.found))
-    return resolved
 
 
 def _check_digest(sent: Sent, resolved: Project, built: ResponsibilityList,
@@ -223,6 +153,8 @@ def _listings(sent: Sent, alignment: Alignment, result: Absorbed) -> None:
         where = sent.where_comment(ident) or "（位置不明）"
         author = f"（{comment.author}）" if comment.author else ""
         result.comments.append(f"{where}{author}：{comment.text}")
+    if alignment.capped:
+        result.notes.append("文件的段落太多，各条只按文字完全相同比对（改写的条目按删除和新增处理）")
     if alignment.unnumbered:
         result.notes.append(f"{'、'.join(alignment.unnumbered)}没有序号，按条目处理")
     for link in sent.links:
@@ -322,54 +254,6 @@ def _write_base(project_path: Path, base: ResponsibilityList, alignment: Alignme
         raise Failed([Diagnostic("E457", problems[0], Location(display_path(target)))])
     result.target, result.old = target, source.text
     result.new = apply(source.text, edits)
-
-
-def _verify(project_path: Path, unit: RosterUnit | None, name: str, alignment: Alignment,
-            before: set[str], result: Absorbed) -> None:
-    """Load the project with the changed file and check it gives the sent list: its items,
-    role by role, and no error it did not have (before: those it had, formatted)."""
-    texts = {result.target: result.new} if result.target is not None else None
-    project, found = load_project(project_path, texts)
-    index, problems = build_index(project)
-    found += problems
-    from ..checks import check_project
-
-    prepared = Prepared(project, index, found + check_project(project, index))
-    bad = [d for d in _all_errors(prepared) if d.format() not in before]
-    if bad:  # e.g. an item removed that an assessment or another unit's overlay names
-        raise Failed([Diagnostic(
-            "E458", f"按“{result.display}”修改后，项目会有 {len(bad)} 个错误（见下），未写入",
-            Location(result.display), also=tuple(d.location for d in bad),
-            hint="多半是删去或移动了别处引用的条目：先修改引用它的地方，再回收"), *bad])
-    if unit is not None:
-        unit = next(u for u in project.roster if u.id == unit.id)
-    resolved = _resolved(prepared, unit)
-    doc = next(d for d in resolved.lists if d.name == name)
-    got = {role.id: [squeezed(item.text) for item in role.items] for role in list_view(doc).roles}
-    wanted = {role: [squeezed(p.text) for p in items]
-              for role, items in alignment.roles.items() if items}
-    if got != wanted:
-        raise _defect(result.display, "修改后生成的清单")
-
-
-def _all_errors(prepared: Prepared) -> list[Diagnostic]:
-    """The project's errors, every unit's included (an overlay that names a base item)."""
-    settings = prepared.project.settings
-    found = errors(apply_settings(prepared.found, settings))
-    units: list[RosterUnit | None] = [None] if prepared.project.unit else []
-    for unit in [*units, *prepared.project.roster]:
-        result = UnitResult("", "")
-        resolve_unit(prepared, unit, result)
-        found += errors(apply_settings(result.found, settings))
-    return found
-
-
-def _defect(display: str, what: str, found: list[Diagnostic] | None = None) -> Failed:
-    """A change that would not give the sent list: a defect of qingdan's, nothing written."""
-    also = tuple(d.location for d in found or [])
-    return Failed([Diagnostic("E457", f"回收“{display}”得到的{what}与文件不符，未写入",
-                              Location(display), also=also,
-                              hint="这是 qingdan 的缺陷，请把这份文件和项目一并报告")])
 
 
 def _short(text: str, limit: int = 40) -> str:
