@@ -81,7 +81,7 @@ def roster_edits(source: Source, index: int, name: str, ops: list[Op], texts: di
         start, end = block(source, (*here, k))
         edits.append((start, end, ""))
     if appended:
-        edits.append(_append(source, index, name, appended, origin))
+        edits.append(_append(source, index, name, appended, _origin(origin)))
     return edits
 
 
@@ -125,6 +125,11 @@ def _append(source: Source, index: int, name: str, ops: list[tuple[Op, str]],
         return (_key_start(source, (*unit, "overlays")), end_of(source, (*unit, "overlays")),
                 f"{pad}overlays:\n" + _listed(pad + "  ", name, ops, origin))
     return (at, at, f"{pad}overlays:\n" + _listed(pad + "  ", name, ops, origin))
+
+
+def _origin(name: str) -> str:
+    """The file's name for the comment line: one line whatever the name holds."""
+    return "".join(" " if ord(c) < 32 or c in "\x7f\u2028\u2029\x85" else c for c in name)
 
 
 def _listed(pad: str, name: str, ops: list[tuple[Op, str]], origin: str) -> str:

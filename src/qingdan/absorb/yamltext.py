@@ -20,6 +20,8 @@ def scalar(text: str, like: str = "") -> str:
     written) was: double or single quotes kept; else plain where YAML allows, else
     quoted by PyYAML."""
     style = like[:1] if like[:1] in ("'", '"') else None
+    if any(c in text for c in "\n\r\x85\u2028\u2029"):
+        style = '"'  # escaped, so the scalar stays on its line
     dumped = yaml.safe_dump(text, allow_unicode=True, width=1_000_000, default_style=style)
     if dumped.endswith("\n...\n"):
         dumped = dumped[: -len("\n...\n")]
