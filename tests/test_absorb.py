@@ -403,3 +403,43 @@ def test_template_markers_typed_by_a_unit_never_run_unchecked(project, tmp_path:
     assert result.exit_code == 1 and "error[E458]" in result.stderr
     assert re.search(r"error\[E30\d\]|error\[E904\]", result.stderr), result.stderr
     assert (folder / ROSTER).read_text("utf-8") == before
+
+
+def test_a_template_with_properties_of_its_own_keeps_them(project, tmp_path: Path):
+    """A clerk's template saved by Word carries custom properties: qingdan's are added
+    beside them, and absorb still reads whose document it is."""
+    from lxml import etree
+
+    folder, out = project
+    template = folder / "清单模板.docx"
+    source = Path(__file__).resolve().parents[1] / "templates" / "responsibility-list.docx"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(template, "w") as copy:
+        for name in original.namelist():
+            data = original.read(name)
+            if name == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/docProps/custom.xml" '
+                                    b'ContentType="application/vnd.openxmlformats-officedocument.'
+                                    b'custom-properties+xml"/></Types>')
+            if name == "_rels/.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdC" Type="http://'
+                                    b'schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                                    b'custom-properties" Target="docProps/custom.xml"/>'
+                                    b"</Relationships>")
+            copy.writestr(name, data)
+        copy.writestr("docProps/custom.xml", (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Properties xmlns="http://'
+            'schemas.openxmlformats.org/officeDocument/2006/custom-properties" xmlns:vt="http://'
+            'schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"><property fmtid="'
+            '{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="科室"><vt:lpwstr>办公室'
+            "</vt:lpwstr></property></Properties>"))
+    config = folder / "qingdan.yaml"
+    config.write_text(config.read_text("utf-8") + "templates:\n  list: 清单模板.docx\n", "utf-8")
+    built = rebuilt(folder, tmp_path, "own")
+    with zipfile.ZipFile(built / UNIT_LIST) as document:
+        custom = etree.fromstring(document.read("docProps/custom.xml"))
+        types = document.read("[Content_Types].xml").decode()
+    names = [p.get("name") for p in custom]
+    assert names == ["科室", "qingdan-unit", "qingdan-source", "qingdan-digest"]
+    assert types.count("/docProps/custom.xml") == 1
+    result = absorbed(folder, str(built / UNIT_LIST))
+    assert result.exit_code == 0 and "（jiguan）" in result.output and "按文件属性" in result.output

@@ -23,7 +23,7 @@ from ..model import Project, ResponsibilityList, RosterUnit
 from ..pipeline import Prepared, apply_settings
 from ..project import source_files
 from ..render.docx import ListView, list_view, render_list
-from ..render.stamp import DIGEST, digest
+from ..render.stamp import DIGEST, body_digest
 from .align import ITEM, Alignment, align, body_text, similarity, squeezed
 from .base import base_edits
 from .identify import identify
@@ -135,7 +135,7 @@ def _check_digest(sent: Sent, resolved: Project, built: ResponsibilityList,
         return
     data = render_list(built, resolved.templates["list"]).data
     body = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
-    if digest(body) != sent.stamp[DIGEST]:
+    if body_digest(body) != sent.stamp[DIGEST]:
         result.warnings.append(Diagnostic(
             "W451", f"“{result.display}”生成之后，源文件（或 qingdan）有改动："
                     "比对以现在的源文件为准",

@@ -3,9 +3,9 @@ edits in Word or WPS and sends back can be matched to what qingdan built (qingda
 
 Word, WPS and LibreOffice keep custom properties (文件 > 属性 > 自定义) when they save. A
 document gets three, in docProps/custom.xml: qingdan-unit (the roster unit's id, empty for
-the project's own unit), qingdan-source (the source file's name) and qingdan-digest (a
-digest of the main document part as built, to tell later whether the sources or qingdan
-changed since). Adding them changes a package by that part and the two lines that
+the project's own unit), qingdan-source (the source file's name) and qingdan-digest (the
+main document part's CRC-32 and length as built, to tell later whether the sources or
+qingdan changed since). Adding them changes a package by that part and the two lines that
 declare it ([Content_Types].xml, _rels/.rels); nothing a reader sees.
 
 The build sets the stamp around each document it renders (`stamping`); the engine packs
@@ -14,14 +14,16 @@ the part when a stamp is set (a ContextVar, so the renderers' signatures stay as
 
 from __future__ import annotations
 
-import hashlib
+import functools
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 CUSTOM_PART = "docProps/custom.xml"
+TYPES = "[Content_Types].xml"
 PACKAGE_RELS = "_rels/.rels"
 CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
@@ -51,43 +53,59 @@ def stamping(unit: str, source: str) -> Iterator[None]:
         STAMP.reset(token)
 
 
-def digest(body: bytes) -> str:
-    """The digest a document carries of its main part as built."""
-    return hashlib.sha256(body).hexdigest()[:16]
+def digest(crc: int, size: int) -> str:
+    """The digest a document carries of its main part as built: the part's CRC-32 (which
+    the zip computes anyway) and length, to tell whether the sources changed since (not a
+    seal: nothing relies on it but W451)."""
+    return f"{crc & 0xFFFFFFFF:08x}{size:08x}"
 
 
-def _property(pid: int, name: str, value: str) -> str:
-    return (f'<property fmtid="{FMTID}" pid="{pid}" name={quoteattr(name)}>'
-            f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>")
+def body_digest(body: bytes) -> str:
+    """digest() of a main part read back."""
+    return digest(zlib.crc32(body), len(body))
 
 
-def stamped_parts(package: dict[str, bytes], declared: dict[str, bytes], body: bytes,
-                  stamp: Stamp) -> dict[str, bytes]:
-    """declared with the properties part and its declarations added: package holds the
-    template's own [Content_Types].xml, _rels/.rels and custom properties (when it has
-    them); declared, the parts already re-declared for this document (pictures)."""
-    values = {UNIT: stamp.unit, SOURCE: stamp.source, DIGEST: digest(body)}
+@functools.lru_cache(maxsize=4096)
+def _value(text: str) -> str:
+    return escape(text)
+
+
+def _properties(values: dict[str, str], first: int) -> str:
+    return "".join(f'<property fmtid="{FMTID}" pid="{first + n}" name="{name}">'
+                   f"<vt:lpwstr>{_value(values[name])}</vt:lpwstr></property>"
+                   for n, name in enumerate(NAMES))
+
+
+def stamp_parts(package: dict[str, bytes], declared: dict[str, bytes], crc: int, size: int,
+                stamp: Stamp) -> tuple[bytes, dict[str, bytes]]:
+    """The properties part for a document whose main part has this checksum and size,
+    and the declarations it needs that cannot be shared (when pictures re-declared the
+    content types); package: the template's [Content_Types].xml, _rels/.rels and
+    docProps/custom.xml (when it has one); declared: this document's."""
+    values = {UNIT: stamp.unit, SOURCE: stamp.source, DIGEST: digest(crc, size)}
     own = package.get(CUSTOM_PART)
-    out = dict(declared)
     if own is not None:  # a custom template with properties of its own: ours added
         text = own.decode("utf-8")
-        props = "".join(_property(1000 + n, name, values[name]) for n, name in enumerate(NAMES))
-        out[CUSTOM_PART] = text.replace("</Properties>", props + "</Properties>").encode("utf-8")
-        return out
-    props = "".join(_property(2 + n, name, values[name]) for n, name in enumerate(NAMES))
-    out[CUSTOM_PART] = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                        f'<Properties xmlns="{CUSTOM_NS}" xmlns:vt="{VT_NS}">{props}'
-                        "</Properties>").encode()
-    types_name = "[Content_Types].xml"
-    types = out.get(types_name, package[types_name]).decode("utf-8")
-    out[types_name] = types.replace(
-        "</Types>", f'<Override PartName="/{CUSTOM_PART}" ContentType="{CUSTOM_TYPE}"/></Types>'
-    ).encode("utf-8")
+        return text.replace("</Properties>", _properties(values, 1000) + "</Properties>"
+                            ).encode(), {}
+    custom = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties '
+              f'xmlns="{CUSTOM_NS}" xmlns:vt="{VT_NS}">{_properties(values, 2)}</Properties>')
+    return custom.encode(), declarations(package, declared) if TYPES in declared else {}
+
+
+def declarations(package: dict[str, bytes], declared: dict[str, bytes]) -> dict[str, bytes]:
+    """[Content_Types].xml (this document's, when it has its own) and _rels/.rels with the
+    properties part declared; nothing when the template declares it already."""
+    if CUSTOM_PART in package:
+        return {}
+    types = declared.get(TYPES, package[TYPES]).decode("utf-8")
     rels = package[PACKAGE_RELS].decode("utf-8")
-    out[PACKAGE_RELS] = rels.replace(
-        "</Relationships>", f'<Relationship Id="rIdQingdanStamp" Type="{CUSTOM_REL}" '
-                            f'Target="{CUSTOM_PART}"/></Relationships>').encode("utf-8")
-    return out
+    return {
+        TYPES: types.replace("</Types>", f'<Override PartName="/{CUSTOM_PART}" '
+                                         f'ContentType="{CUSTOM_TYPE}"/></Types>').encode(),
+        PACKAGE_RELS: rels.replace("</Relationships>", f'<Relationship Id="rIdQingdanStamp" '
+                                   f'Type="{CUSTOM_REL}" Target="{CUSTOM_PART}"/>'
+                                   "</Relationships>").encode()}
 
 
 def read_stamp(custom: bytes | None) -> dict[str, str]:
