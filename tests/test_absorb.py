@@ -201,6 +201,9 @@ def test_what_no_overlay_can_say_is_listed_never_lost(project, tmp_path: Path):
     second = find(document, "党支部把意识形态工作纳入")
     set_text(first, first.text + second.text.split(".", 1)[1])  # two items merged
     second._p.getparent().remove(second._p)
+    preamble = next(p for p in document.paragraphs if p.text.startswith("根据"))
+    rewritten = preamble.text.replace("结合工作实际", "结合本支部承担的检验检测任务和党员分布的实际情况")
+    set_text(preamble, rewritten)
     renumber(document)
     document.save(str(edited))
     result = absorbed(folder, str(edited))
@@ -208,6 +211,7 @@ def test_what_no_overlay_can_say_is_listed_never_lost(project, tmp_path: Path):
     assert "warning[W452]" in result.stderr
     unplaced = result.output.split("无法归位")[1]
     assert "“支部书记第一责任人清单”——标题改为此（原为“机关党支部书记意识形态工作责任清单”）" in unplaced
+    assert f"“{rewritten}”——主送或导语改为此" in unplaced  # whole, to be copied by hand
     assert "条目 zerenzhi 并入了条目 lingdaoquan" in result.output
     written = absorbed(folder, str(edited), "--write")
     assert written.exit_code == 0

@@ -145,7 +145,8 @@ def _check_digest(sent: Sent, resolved: Project, built: ResponsibilityList,
 
 def _listings(sent: Sent, alignment: Alignment, result: Absorbed) -> None:
     for where, what, why in alignment.unplaced:
-        result.unplaced.append(f"{where}：“{_short(what)}”——{why}")
+        # whole, never shortened: the clerk copies it from here into the sources
+        result.unplaced.append(f"{where}：“{' / '.join(what.splitlines())}”——{why}")
     for gone, into, where in alignment.merged:
         result.notes.append(f"{where}：条目 {gone} 并入了条目 {into}，"
                             f"按改写 {into}、删除 {gone} 处理，请核对")
@@ -254,11 +255,6 @@ def _write_base(project_path: Path, base: ResponsibilityList, alignment: Alignme
         raise Failed([Diagnostic("E457", problems[0], Location(display_path(target)))])
     result.target, result.old = target, source.text
     result.new = apply(source.text, edits)
-
-
-def _short(text: str, limit: int = 40) -> str:
-    text = text.replace("\n", " ")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def write_absorbed(result: Absorbed) -> None:
