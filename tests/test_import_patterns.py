@@ -182,3 +182,19 @@ def test_a_unit_nothing_names_is_reported_as_such(tmp_path: Path):
     out, report = imported(tmp_path, source)
     assert yaml.safe_load((out / "qingdan.yaml").read_text("utf-8"))["unit"]["name"] == "本单位"
     assert "原文没有写明本单位（没有署名，标题和各节标题中也没有单位名称），名称暂写“本单位”" in report
+
+
+def test_numbered_items_before_any_heading_are_kept_as_written_and_said(tmp_path: Path):
+    """A part with no heading (items before the first 一、): no role is invented for it;
+    its items stay in the preamble with their numbers, and the report says so."""
+    source = tmp_path / "清单.txt"
+    source.write_text("局机关意识形态工作责任清单\n1.每年至少两次专题研究意识形态工作。\n"
+                      "2.每年向县委专题汇报一次。\n一、局党委主体责任清单\n"
+                      "1.牢牢掌握意识形态工作的领导权。\n", "utf-8")
+    out, report = imported(tmp_path, source)
+    [doc] = documents(out).values()
+    assert doc["preamble"].split() == ["1.每年至少两次专题研究意识形态工作。", "2.每年向县委专题汇报一次。"]
+    assert list(doc["roles"]) == ["committee"]
+    assert re.search(r"第2行：“1\.每年至少两次[^\n]*第一节标题之前（这一部分没有标题）", report)
+    [page] = built(tmp_path, out)
+    assert "1.每年至少两次专题研究意识形态工作。" in page

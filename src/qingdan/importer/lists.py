@@ -96,6 +96,9 @@ def build(paras: list[Para], display: str, report: Report) -> tuple[list[str], l
             continue
         if not roles:
             preamble.append(para.text)
+            if label is not None and label.kind == "h3":  # a part with no heading above it
+                report.add(where, para.text, "编号的条目在第一节标题之前（这一部分没有标题）："
+                                             "照原文（连同序号）写在导语中")
         elif not roles[-1].items:
             roles[-1].lead.append(para.text)
             if len(roles[-1].lead) > 1:
