@@ -152,8 +152,10 @@ def test_samples_from_text_and_from_word_give_the_same_project(tmp_path: Path):
         from_word = imported(tmp_path, word, f"{name}-word")
         assert sources(from_word) == sources(text), name
     counts = sorted(map(str, _counts(sources(tmp_path / "002-text"))))
+    # The page repeats the 局党委 list four times: one is imported (issue 27); the 考核办法's
+    # closing sentence is a part of its own after its four sections.
     assert counts == sorted(map(str, [("list", [5, 6, 6]), ("list", [8, 5]), ("list", [8, 5]),
-                                      *[("list", [5, 5, 5, 6])] * 4, ("measures", 4)]))
+                                      ("list", [5, 5, 5, 6]), ("measures", 5)]))
     assert _counts(sources(tmp_path / "000-text")) == [
         ("notice", ["高新区思想政治工作目标管理考核实施办法"]), ("measures", 7)]
     notice = sources(tmp_path / "000-text")["关于印发《高新区思想政治工作目标管理考核实施办法》的通知"]

@@ -45,6 +45,7 @@ FEATURES = {
     "qingdan.pdf": "build --pdf",
     "qingdan.ofd": "build --ofd, proof --ofd",
     "qingdan.rewrite": "qingdan fmt and upgrade",
+    "qingdan.absorb": "qingdan absorb",
 }
 TOP = {
     "qingdan.cli": "the commands: parse options, call, print, exit",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import REPO
 from qingdan.builder.run import run_build
-from qingdan.render import engine
+from qingdan.render import engine, zipout
 
 
 def parts(path: Path) -> dict[str, bytes]:
@@ -37,12 +37,12 @@ def test_template_has_no_word_list_numbering_or_theme_fonts():
 
 
 def test_documents_deflated_by_isal_or_zlib_hold_the_same_parts(monkeypatch, tmp_path):
-    """render/engine deflates with ISA-L where isal is installed, else with zlib: either
+    """render/zipout deflates with ISA-L where isal is installed, else with zlib: either
     gives a package any inflater reads, with the same parts."""
-    assert engine.DEFLATER.__name__ == "isal.isal_zlib"  # installed by the project's setup
+    assert zipout.DEFLATER.__name__ == "isal.isal_zlib"  # installed by the project's setup
     run_build(REPO / "checklists" / "example", tmp_path / "isal")
-    monkeypatch.setattr(engine, "DEFLATER", zlib)
-    monkeypatch.setattr(engine, "DEFLATE_LEVEL", 3)
+    monkeypatch.setattr(zipout, "DEFLATER", zlib)
+    monkeypatch.setattr(zipout, "DEFLATE_LEVEL", 3)
     engine._CACHE.clear()  # the templates' own parts were deflated when compiled
     run_build(REPO / "checklists" / "example", tmp_path / "zlib")
     engine._CACHE.clear()

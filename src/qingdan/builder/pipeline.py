@@ -30,6 +30,7 @@ from ..render.docx import (
 )
 from ..render.engine import Rendered
 from ..render.notice import Attached, render_notice
+from ..render.stamp import STAMP, stamping
 from ..resolve.overlays import Deviation
 from ..resolve.refs import Index, build_index
 from ..resolve.resolver import check_without_unit, resolve_all
@@ -125,7 +126,8 @@ def build_unit(prepared: Prepared, unit: RosterUnit | None, folder: str = "",
         result.documents = sum(1 for d in planned(resolved) if d.written)
         return result
     try:
-        result.outputs = render_project(resolved)
+        with stamping(unit.id if unit is not None else "", ""):  # each file says whose it is
+            result.outputs = render_project(resolved)
     except Failed as failed:
         result.found += failed.diagnostics
     result.documents = len(result.outputs)
@@ -213,14 +215,21 @@ def _issue(notice: Notice, template: Path, duplex: bool, done: dict[str, Attache
 
 
 def render_project(project: Project) -> list[Output]:
-    """Render every document of a resolved project; raises Failed with all problems."""
+    """Render every document of a resolved project; raises Failed with all problems.
+    Inside `stamping` (a build), each document carries its unit's id and its source's
+    name as properties (render/stamp.py: what qingdan absorb reads back)."""
     problems: list[Diagnostic] = []
     names: set[str] = set()
     outputs: list[Output] = []
     rendered: dict[str, Attached] = {}
+    stamp = STAMP.get()
     for doc in planned(project):
         try:
-            result = doc.render(rendered)
+            if stamp is None:
+                result = doc.render(rendered)
+            else:
+                with stamping(stamp.unit, doc.source):
+                    result = doc.render(rendered)
         except Failed as failed:
             problems.extend(d for d in failed.diagnostics if d not in problems)
             continue

@@ -5,6 +5,7 @@ commands on it (cmd_build: check and build); chinese.py is click in Chinese.
 """
 
 from . import (  # noqa: F401 - each registers its commands on main
+    cmd_absorb,
     cmd_build,
     cmd_diff,
     cmd_fmt,

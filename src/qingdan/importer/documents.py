@@ -21,6 +21,10 @@ PREAMBLE = re.compile(r"^(根据|按照|为了?|依据).{4,}(制定|提出|特�
 SUBTITLE = re.compile(r"^[（(][^）)]{1,10}[）)]$")
 ORGAN = re.compile(r"^(中共)?[\u4e00-\u9fffxX]{2,30}(委员会|党委|党组|党工委|支部|总支|办公室|政府|"
                    r"管委会|委|局|厅|部)$")
+TOPIC = re.compile(r"([\u4e00-\u9fff]{2,8})工作(?:责任|主体)")
+BODIES = ("党委", "党组", "党支部", "支部", "党总支", "总支", "党工委", "委员会")
+ROLE_WORDS = ("主体", "书记", "班子", "支委", "一岗双责", "“一岗双责”", "第一责任", "直接责任",
+              "意识形态", "工作", "责任")
 UNDATED = re.compile(r"^[（(]?\d{4}年\d{1,2}月(\d{1,2}日)?[）)]?$")
 
 
@@ -35,6 +39,8 @@ class Doc:
     source: str  # where it starts: 001.txt 第5行
     signature: str = ""  # an organ that signs it, for the project's unit
     attachments: list[Doc] = field(default_factory=list)  # a notice's issued documents
+    # The organ that signs it, else the one its title or first heading names, and where.
+    organ: tuple[str, str] = ("", "")
 
 
 def read_documents(paras: list[Para], display: str, report: Report, join: bool) -> list[Doc]:
@@ -46,17 +52,34 @@ def read_documents(paras: list[Para], display: str, report: Report, join: bool) 
         rest = notice.end_block(rest, parts)
         notice.split_attachments(rest, parts)
         issued = [document(chunk, "", display, report) for _, chunk in parts.attachments]
+        signature = parts.data.get("signature", "")
         doc = Doc(parts.data["title"], "notice", parts.data, parts.comments,
-                  f"{display} {paras[0].where}", parts.data.get("signature", ""),
-                  [d for d in issued if d is not None])
+                  f"{display} {paras[0].where}", signature,
+                  [d for d in issued if d is not None],
+                  (signature, f"{display} {paras[0].where}")
+                  if not signature.startswith("（") else ("", ""))
         return [doc]
     docs = []
+    seen: dict[tuple[str, ...], tuple[Doc | None, list[str]]] = {}
     for title, piece in split_pieces(paras, display, report):
         for chunk in split_documents(piece):
+            key = (title, *(p.text for p in chunk))
+            if key in seen:  # a page that repeats a whole document: one is imported
+                first, copies = seen[key]
+                copies.append(chunk[0].where)
+                report.add(f"{display} {chunk[0].where}—{chunk[-1].where}", chunk[0].text,
+                           f"已去除：与{copies[0]}起的一份完全相同（原文重复），只导入一份")
+                continue
             found = document(chunk, title, display, report)
+            seen[key] = (found, [chunk[0].where])
             if found is not None:
                 docs.append(found)
             title = ""
+    for found, copies in seen.values():
+        if found is not None and len(copies) > 1:
+            found.comments.setdefault(("title",), []).append(
+                f"导入：原文中这份文件出现了 {len(copies)} 次（{'、'.join(copies)}起），"
+                "完全相同，只导入一份")
     return docs
 
 
@@ -111,10 +134,10 @@ def document(paras: list[Para], given: str, display: str, report: Report) -> Doc
         first += 1
     comments: Comments = {}
     front: list[str] = []
-    signature = ""
+    signature = signed = ""
     while first < end and (ORGAN.match(paras[first].text) or UNDATED.match(paras[first].text)):
-        if ORGAN.match(paras[first].text):
-            signature = signature or paras[first].text
+        if ORGAN.match(paras[first].text) and not signature:
+            signature, signed = paras[first].text, f"{display} {paras[first].where}"
         front.append(paras[first].text)
         first += 1
     recipients = None
@@ -127,12 +150,23 @@ def document(paras: list[Para], given: str, display: str, report: Report) -> Doc
                                or UNDATED.match(paras[end - 1].text)):
         end -= 1
     closing = [p.text for p in paras[end:]]
-    signature = signature or next((t for t in reversed(closing) if ORGAN.match(t)), "")
+    signer = next((p for p in reversed(paras[end:]) if ORGAN.match(p.text)), None)
+    if not signature and signer is not None:
+        signature, signed = signer.text, f"{display} {signer.where}"
     paras = paras[first:end]
+    organ = _organ(title[0], _topic(paras)) if title else ""
+    organ_at = (signature, signed) if signature else (organ, start) if organ else ("", "")
     if not title:
-        title = [_made_title(paras)]
+        made, heading = _made_title(paras)
+        title = [made]
         comments[("title",)] = ["导入：原文没有标题，按内容取了这个标题，请改为正式标题"]
-        report.add(start, title[0], "原文没有标题，按内容取了标题")
+        if heading is not None and not signature:
+            organ_at = (_organ(parse_label(heading.text).rest, _topic(paras)),  # type: ignore[union-attr]
+                        f"{display} {heading.where}")
+            report.add(f"{display} {heading.where}", made,
+                       f"原文没有标题，按本节标题“{heading.text[:30]}”和正文取了标题")
+        else:
+            report.add(start, made, "原文没有标题，按正文取了标题")
     if not paras:
         report.add(start, title[0], "只有标题，没有正文，未导入")
         return None
@@ -154,7 +188,7 @@ def document(paras: list[Para], given: str, display: str, report: Report) -> Doc
                            "文末的署名、日期没有对应字段，放在导语中")
             if front or closing:
                 comments[("preamble",)] = ["导入：标题下的署名、日期没有对应字段，放在导语中"]
-            return Doc(title[0], "list", data, comments, start, signature)
+            return Doc(title[0], "list", data, comments, start, signature, organ=organ_at)
     if recipients:
         front.insert(0, recipients)
         comments[("preamble",)] = ["导入：主送机关（办法没有 recipients 字段）放在导语中"]
@@ -169,15 +203,37 @@ def document(paras: list[Para], given: str, display: str, report: Report) -> Doc
         data["content"].append({"paragraph": "\n".join(closing)})
         report.add(f"{display} {last}", closing[0],
                    "文末的署名、日期没有对应字段，作为不编号的段落保留")
-    return Doc(title[0], data["kind"], data, comments, start, signature)
+    return Doc(title[0], data["kind"], data, comments, start, signature, organ=organ_at)
 
 
-def _made_title(paras: list[Para]) -> str:
-    """A title for a document without one: its topic (…工作) and what it is called."""
+def _topic(paras: list[Para]) -> str:
+    """What the document is about (意识形态工作), from the words before 工作责任 / 工作主体."""
     text = "".join(p.text for p in paras[:40])
-    found = re.findall(r"([\u4e00-\u9fff]{2,8})工作(?:责任|主体)", text)
+    found = TOPIC.findall(text)
     suffixes = [m[-n:] for m in found for n in range(2, len(m) + 1)]
     best = max(suffixes, key=lambda s: (suffixes.count(s), len(s))) if suffixes else ""
-    topic = f"{best}工作" if best else ""
-    kind = "责任清单" if "清单" in text[:200] else "实施办法"
-    return f"{topic}{kind}"
+    return f"{best}工作" if best else ""
+
+
+def _organ(text: str, topic: str) -> str:
+    """The party organisation a title or a section heading begins with (文化馆党支部, 局党组),
+    or "" when it names none."""
+    cuts = [i for i in (text.find(topic) if topic else -1, *(text.find(w) for w in ROLE_WORDS))
+            if i > 0]
+    head = text[:min(cuts)] if cuts else ""
+    return head if 2 <= len(head) <= 20 and head.endswith(BODIES) else ""
+
+
+def _made_title(paras: list[Para]) -> tuple[str, Para | None]:
+    """A title for a document without one: the organisation its first section names, its
+    topic (…工作) and what it is called; and that section's heading, when it gave the name."""
+    topic = _topic(paras)
+    kind = "责任清单" if "清单" in "".join(p.text for p in paras[:40])[:200] else "实施办法"
+    for para in paras[:60]:
+        label = parse_label(para.text)
+        if label is not None and label.kind == "h1":
+            organ = _organ(label.rest, topic)
+            if organ:
+                return f"{organ}{topic}{kind}", para
+            break
+    return f"{topic}{kind}", None

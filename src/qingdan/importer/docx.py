@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from ..load.wordfile import xml_part
 from ..words import numbering
-from .paras import MAX_PART, Para, bounded, failed, open_docx, unpacked
+from .paras import Para, bounded, open_docx
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -18,30 +19,6 @@ HEADER_CELLS = {"序号", "编号", "内容", "责任内容", "责任事项", "�
                 "主要内容", "职责", "具体内容", "工作职责", "项目", "考核内容", "分值"}
 HEADING_FACES = ("黑体", "楷体", "方正小标宋", "小标宋", "SimHei", "KaiTi")
 LEVELS = range(9)  # Word's list levels, w:ilvl 0 to 8; any other is ignored
-PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                         huge_tree=False, remove_comments=True)
-
-
-def _xml(archive: zipfile.ZipFile, name: str, display: str) -> etree._Element | None:
-    """A part parsed safely, None when the package does not have it."""
-    try:
-        info = archive.getinfo(name)
-    except KeyError:
-        return None
-    if info.file_size > MAX_PART:
-        raise failed("E433", f"{name} 解压后过大（{info.file_size // (1024 * 1024)} MB）",
-                     display, "一份公文的正文不会这样大；请确认文件来源")
-    data = unpacked(archive, name, display)
-    if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data[:4096]:
-        raise failed("E431", f"{name} 含有 DTD 或实体声明，拒绝读取", display,
-                     "Word 生成的文件不含这些内容；请确认文件来源")
-    try:
-        return etree.fromstring(data, PARSER)
-    except etree.XMLSyntaxError as exc:
-        line = exc.lineno or 1
-        raise failed("E431", f"{name} 第 {line} 行不是有效的 XML：{exc.msg}", display,
-                     "文件已损坏或含有无效字符；在 Word 或 WPS 中打开后另存为 .docx",
-                     line) from None
 
 
 @dataclass
@@ -212,10 +189,11 @@ class _Reader:
         text = label + "".join(_texts(p))
         style = self.styles.names.get(style_id, style_id)
         lead = label + _lead(p) if text.strip() else ""
+        face = bool(text.strip()) and _face(p)
         for n, line in enumerate(text.split("\n")):
             if line.strip():
                 self.out.append(Para(line, where or f"第{self.count}段", style,
-                                     lead=lead if n == 0 else ""))
+                                     lead=lead if n == 0 else "", face=face))
         for box in _boxes(p):
             before = len(self.out)
             self.block(box, where or f"第{self.count}段（文本框）")
@@ -271,6 +249,18 @@ def _lead(p: etree._Element) -> str:
     return joined if joined and joined != whole else ""
 
 
+def _face(p: etree._Element) -> bool:
+    """Whether every run that prints text is set in a heading face: a heading paragraph."""
+    runs = [r for r in p.iter(f"{W}r") if not _excluded(r, p)
+            and "".join(t.text or "" for t in r.iter(f"{W}t")).strip()]
+    for run in runs:
+        fonts = run.find(f"{W}rPr/{W}rFonts")
+        face = (fonts.get(f"{W}eastAsia") or "") if fonts is not None else ""
+        if not face.startswith(HEADING_FACES):
+            return False
+    return bool(runs)
+
+
 def _boxes(p: etree._Element) -> list[etree._Element]:
     """Text box contents anchored in p, each once: the DrawingML choice, not its VML copy."""
     return [box for box in p.iter(f"{W}txbxContent")
@@ -279,10 +269,10 @@ def _boxes(p: etree._Element) -> list[etree._Element]:
 
 
 def paragraphs(archive: zipfile.ZipFile, display: str) -> list[Para]:
-    document = _xml(archive, "word/document.xml", display)
+    document = xml_part(archive, "word/document.xml", display)
     assert document is not None  # open_docx checked the part is there
-    reader = _Reader(_styles(_xml(archive, "word/styles.xml", display)),
-                     _numbering(_xml(archive, "word/numbering.xml", display)))
+    reader = _Reader(_styles(xml_part(archive, "word/styles.xml", display)),
+                     _numbering(xml_part(archive, "word/numbering.xml", display)))
     body = document.find(f"{W}body")
     if body is not None:
         reader.block(body)

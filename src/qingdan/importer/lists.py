@@ -6,10 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..model import ROLE_NAMES
+from ..words.numbering import chinese
 from .ids import Ids
 from .labels import missing_separator, parse_label
 from .paras import Para
 from .report import Report
+from .tree import CLOSING
 
 
 def role_of(heading: str) -> str | None:
@@ -70,18 +73,32 @@ def build(paras: list[Para], display: str, report: Report) -> tuple[list[str], l
                                              "节的标题导入")
         if label is not None and label.kind == "h1":
             key = role_of(label.rest)
-            if key is None or key in taken:
+            standard = key is not None and key not in taken
+            if not standard:
                 key = ids.make(label.rest, 6, "juese")
+            assert key is not None
             taken.add(key)
             roles.append(Role(key, label.rest, where))
+            report.add(where, para.text, f"按标题识别为“{ROLE_NAMES[key]}”一节（{key}）" if standard
+                       else f"识别为自定义的一节（{key}），标题照录")
             if label.number != len(roles):
-                roles[-1].notes.append(f"导入：原文序号为“{label.raw}”，qingdan 按顺序编号")
+                why = f"原文序号为“{label.raw}”，qingdan 按顺序编为“{chinese(len(roles))}、”"
+                roles[-1].notes.append(f"导入：{why}")
+                report.add(where, para.text, why)
             continue
         if label is not None and label.kind == "h3" and roles:
-            roles[-1].items.append(Entry([label.rest], where))
+            role = roles[-1]
+            role.items.append(Entry([label.rest], where))
+            if label.number != len(role.items):
+                why = f"原文序号为“{label.raw}”，qingdan 按顺序编为“{len(role.items)}.”"
+                role.items[-1].notes.append(f"导入：{why}")
+                report.add(where, para.text, why)
             continue
         if not roles:
             preamble.append(para.text)
+            if label is not None and label.kind == "h3":  # a part with no heading above it
+                report.add(where, para.text, "编号的条目在第一节标题之前（这一部分没有标题）："
+                                             "照原文（连同序号）写在导语中")
         elif not roles[-1].items:
             roles[-1].lead.append(para.text)
             if len(roles[-1].lead) > 1:
@@ -89,6 +106,11 @@ def build(paras: list[Para], display: str, report: Report) -> tuple[list[str], l
         else:
             entry = roles[-1].items[-1]
             entry.parts.append(para.text)
+            if CLOSING.search(para.text):
+                entry.notes.append(f"导入：“{para.text[:12]}……”是文末的结束语，清单没有结束语的"
+                                   "字段，已并入最后一条，请核对")
+                report.add(where, para.text, "文末的结束语：清单没有结束语的字段，并入最后一条")
+                continue
             entry.notes.append(f"导入：原文在本条之后另起一段“{para.text[:12]}……”，清单条目只有一段，已并入本条")
             report.add(where, para.text, "不编号的段落，并入上一条（清单条目只有一段）")
     return preamble, roles

@@ -9,7 +9,7 @@ from typing import Any
 from .ids import Ids
 from .report import Report
 from .scoring import find
-from .tree import Node, build, check_numbers, scheme_of
+from .tree import Node, build, check_numbers, keep_labels, scheme_of
 
 Comments = dict[tuple[Any, ...], list[str]]
 DEFAULT_FORM = {1: "line"}  # deeper levels run in unless the document says otherwise
@@ -18,11 +18,14 @@ DEFAULT_FORM = {1: "line"}  # deeper levels run in unless the document says othe
 def measures(title: list[str], paras: list, display: str, report: Report,
              ) -> tuple[dict[str, Any], Comments]:
     """A measures or assessment document's data and comments."""
+    first = next((p.where for p in paras if p.where), "")
+    start = f"{display} {first}" if first else display
     scheme = scheme_of(paras)
     preamble, nodes = build(paras, scheme, display, report)
+    nodes = keep_labels(nodes, report)
     comments: Comments = {}
     if not nodes:
-        report.add(f"{display} {paras[0].where}" if paras else display, title[0],
+        report.add(start, title[0],
                    "没有识别出条文编号（第一条，或一、（一）1.），全文作为不编号的段落导入")
         body = preamble[1:] if len(preamble) > 1 else preamble
         preamble = preamble[:1] if len(preamble) > 1 else []
@@ -50,9 +53,9 @@ def measures(title: list[str], paras: list, display: str, report: Report,
         if found.notes:
             comments[("scoring",)] = [f"导入：{note}" for note in found.notes]
         for note in found.notes:
-            report.add(display, title[0], note)
+            report.add(start, title[0], note)
     if any(n.raw.endswith("、") and n.kind == "h3" for top in nodes for n in top.walk()):
-        report.add(display, title[0], "原文的“1、”“2、”按公文格式写成“1.”“2.”")
+        report.add(start, title[0], "原文的“1、”“2、”按公文格式写成“1.”“2.”")
     return data, comments
 
 

@@ -100,7 +100,8 @@ def parse(paras: list[Para], display: str, report: Report) -> tuple[NoticeParts,
     for key, missing in (("mark", mark), ("signature", signature), ("date", date)):
         if not missing:
             parts.comments[(key,)] = ["导入：原文中没有找到，请补上"]
-            report.add(display, data["title"], f"原文中没有找到{key}（{_NAMES[key]}），已留出位置")
+            report.add(f"{display} {paras[0].where}", data["title"],
+                       f"原文中没有找到{key}（{_NAMES[key]}），已留出位置")
     return parts, paras[i:]
 
 

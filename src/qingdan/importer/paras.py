@@ -1,39 +1,32 @@
-"""A paragraph of an imported file (Para), and what every reader shares: the limits on
-what is read, decoding text, damaged zips and control characters as located
-diagnostics (E431-E435).
+"""A paragraph of an imported file (Para), and what every reader shares: decoding text and
+control characters as located diagnostics (E432, E435); the limits on what is read and
+damaged zips (E431, E433) come from the core's load/wordfile.py, which absorb shares.
 """
 
 from __future__ import annotations
 
-import io
-import lzma
 import re
-import struct
-import zipfile
-import zlib
 from dataclasses import dataclass
 
-from ..diagnostics import Diagnostic, Failed, Location
+from ..load.wordfile import (  # noqa: F401 - the limits and damage every reader shares
+    DAMAGED,
+    MAX_FILE,
+    MAX_INFLATED,
+    MAX_MEMBERS,
+    MAX_PART,
+    REPAIR,
+    failed,
+    open_docx,
+    read_limited,
+    unpacked,
+)
 
-MAX_FILE = 50 * 1024 * 1024  # bytes of any input file
-MAX_MEMBERS = 2000  # zip members of a .docx
-MAX_INFLATED = 200 * 1024 * 1024  # declared uncompressed bytes of a .docx, all members
-MAX_PART = 60 * 1024 * 1024  # declared uncompressed bytes of one XML part we read
 MAX_PARAGRAPHS = 200_000
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 WORD_SUFFIXES = (".docx", ".docm", ".dotx")
 CONVERTED_SUFFIXES = (".doc", ".wps", ".wpt", ".dot", ".rtf", ".odt")
-
-# What zipfile and the decompressors raise on damaged bytes: a corrupt deflate stream
-# (zlib.error), a bad CRC or a broken header (BadZipFile), a truncated member (EOFError),
-# a compression method zipfile lacks (NotImplementedError), a damaged bzip2 or lzma stream
-# (OSError, LZMAError), an encrypted member (RuntimeError), a short header (struct.error).
-DAMAGED = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, ValueError,
-           NotImplementedError, RuntimeError, struct.error)
-REPAIR = ("文件已损坏（可能没有下载或复制完整）；在 Word 或 WPS 中打开后另存为 .docx，"
-          "或重新索取原文件")
 
 # Characters no document text should hold: C0 controls other than tab and line breaks.
 CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffe\uffff]")
@@ -48,11 +41,7 @@ class Para:
     style: str = ""  # the Word paragraph style's name, when there is one
     box: bool = False  # from a text box (a qingdan notice's 版记)
     lead: str = ""  # the leading run(s) set in a heading face (黑体/楷体), when read from Word
-
-
-def failed(code: str, message: str, display: str, hint: str, line: int = 1,
-           column: int = 1) -> Failed:
-    return Failed([Diagnostic(code, message, Location(display, line, column), hint=hint)])
+    face: bool = False  # the whole paragraph set in a heading face (a heading, from Word)
 
 
 def decode(data: bytes, display: str) -> str:
@@ -97,45 +86,3 @@ def bounded(paras: list[Para], display: str) -> list[Para]:
         raise failed("E433", f"段落过多（{len(paras)} 段，上限 {MAX_PARAGRAPHS}）", display,
                      "一份公文不会有这样多段；请确认选对了文件")
     return paras
-
-
-def open_docx(data: bytes, display: str) -> zipfile.ZipFile:
-    """The .docx as a zip, refused when it is not one or would inflate past the limits."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.infolist()
-    except DAMAGED:
-        if data.startswith(b"PK\x03\x04"):  # a zip's first member, but no readable directory
-            raise failed("E431", "Word 文件不完整或已损坏（找不到压缩包的目录）", display,
-                         REPAIR) from None
-        raise failed("E431", "不是有效的 Word 文件（.docx 应是 zip 压缩包）", display,
-                     "在 Word 或 WPS 中打开后另存为 .docx；"
-                     "旧的 .doc 文件请保留 .doc 扩展名") from None
-    if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_INFLATED:
-        raise failed("E433", "文件解压后过大（可能是“压缩炸弹”）", display,
-                     "一份公文解压后不会超过 200 MB；请确认文件来源")
-    names = {m.filename for m in members}
-    if "word/document.xml" not in names:
-        raise failed("E431", "不是有效的 Word 文件（缺少 word/document.xml）", display,
-                     "在 Word 或 WPS 中打开后另存为 .docx")
-    if any(m.flag_bits & 0x1 for m in members):
-        raise failed("E431", "文件已加密", display, "在 Word 中取消密码保护后另存，再导入")
-    return archive
-
-
-def unpacked(archive: zipfile.ZipFile, name: str, display: str) -> bytes:
-    """The bytes of one member, any damage to them a located diagnostic (E431)."""
-    try:
-        return archive.read(name)
-    except DAMAGED as exc:
-        if isinstance(exc, zipfile.BadZipFile) and "CRC" in str(exc):
-            why = "校验和不符，内容已损坏"
-        elif isinstance(exc, NotImplementedError):
-            why = "使用了不支持的压缩方式"
-        elif isinstance(exc, RuntimeError):
-            why = "已加密"
-        elif isinstance(exc, EOFError):
-            why = "不完整"
-        else:
-            why = "压缩数据已损坏，无法解压"
-        raise failed("E431", f"Word 文件中的 {name} {why}", display, REPAIR) from None

@@ -33,6 +33,7 @@ CITATION = re.compile(r"《(?P<title>[^《》]{2,80})》[（(](?P<number>[^（�
 ORGAN = re.compile(r"(?:根据|按照|依据|落实)([\u4e00-\u9fff]{4,30}?"
                    r"(?:办公室|办公厅|委员会|委|部|局|厅|政府))$")
 PARTY = re.compile(r"^中共(?P<name>.+?)(?P<body>党?委员会|总支部委员会|支部委员会|党组|党工委)$")
+ORGAN_BODIES = ("党总支", "党支部", "党工委", "党委", "党组", "总支", "支部")
 BODIES = {"委员会": "党委", "党委员会": "党委", "总支部委员会": "党总支", "支部委员会": "党支部",
           "党组": "党组", "党工委": "党工委"}
 
@@ -223,22 +224,53 @@ def _register(docs: list[Doc]) -> dict[str, dict[str, str]]:
     return registry
 
 
-def _unit(flat: list[tuple[str, Doc]]) -> tuple[dict[str, str], bool]:
-    signature = next((d.signature for _, d in flat if d.signature), "")
-    match = PARTY.match(signature)
+@dataclass(frozen=True)
+class UnitGuess:
+    """The project's unit as the documents name it, how sure, and what it was read from."""
+
+    data: dict[str, str]
+    sure: bool
+    where: str  # 001.txt 第3行, or "" when no document names one
+    what: str  # the words it was read from
+    others: tuple[str, ...] = ()  # other organs the documents name
+
+
+def _unit(flat: list[tuple[str, Doc]]) -> UnitGuess:
+    """The unit: from a signature (中共某某委员会: sure), else from the organ a title or a
+    first heading names (文化馆党支部 -> 文化馆, 党支部), else 本单位."""
+    named = [d.organ for _, d in flat if d.organ[0]]
+    others = tuple(dict.fromkeys(o for o, _ in named[1:] if o != named[0][0])) if named else ()
+    if not named:
+        return UnitGuess({"name": "本单位", "body": "党委"}, False, "", "")
+    organ, where = named[0]
+    match = PARTY.match(organ)
     if match:
-        return {"name": match.group("name"), "body": BODIES.get(match.group("body"), "党委")}, True
-    if signature:
-        return {"name": signature, "body": "党委"}, False
-    return {"name": "本单位", "body": "党委"}, False
+        return UnitGuess({"name": match.group("name"),
+                          "body": BODIES.get(match.group("body"), "党委")}, True, where, organ,
+                         others)
+    body = next((b for b in ORGAN_BODIES if organ.endswith(b) and organ != b), "")
+    name = organ[: len(organ) - len(body)] if body else organ
+    body = {"支部": "党支部", "总支": "党总支"}.get(body, body) or "党委"
+    return UnitGuess({"name": name if len(name) >= 2 else "本单位", "body": body}, False, where,
+                     organ, others)
 
 
 def _config(flat: list[tuple[str, Doc]], registry: dict[str, dict[str, str]],
             report: Report) -> dict[str, Any]:
-    unit, sure = _unit(flat)
-    if not sure:
+    guess = _unit(flat)
+    unit = guess.data
+    others = (f"；文件中还写有{'、'.join(guess.others)}，请确认本单位是哪一个" if guess.others
+              else "")
+    if not guess.where:
         report.add(CONFIG_NAME, unit["name"],
-                   "本单位的名称和党组织类型是推测的，请在 qingdan.yaml 中核对")
+                   "原文没有写明本单位（没有署名，标题和各节标题中也没有单位名称），名称暂写“本单位”、"
+                   "党组织类型暂写“党委”，请在 qingdan.yaml 中改为本单位的全称和党组织类型")
+    elif not guess.sure:
+        report.add(guess.where, guess.what,
+                   f"按此推测本单位名称为“{unit['name']}”、党组织类型为“{unit['body']}”，"
+                   f"请在 qingdan.yaml 中核对{others}")
+    elif others:
+        report.add(guess.where, guess.what, f"本单位按这一署名填写{others}")
     data: dict[str, Any] = {"format": CURRENT_FORMAT, "unit": unit}  # written for this one
     if registry:
         data["documents"] = registry
@@ -246,11 +278,12 @@ def _config(flat: list[tuple[str, Doc]], registry: dict[str, dict[str, str]],
 
 
 def _config_comments(flat: list[tuple[str, Doc]]) -> dict[tuple[Any, ...], list[str]]:
-    unit, sure = _unit(flat)
-    if sure:
-        return {("unit",): ["导入：按文件的署名填写，请核对"]}
-    if unit["name"] != "本单位":
-        return {("unit",): ["导入：按文件的署名推测，请改为本单位的全称和党组织类型"]}
+    guess = _unit(flat)
+    if guess.sure:
+        return {("unit",): [f"导入：按{guess.where}的署名填写，请核对"]}
+    if guess.where:
+        return {("unit",): [f"导入：按{guess.where}的“{guess.what}”推测，"
+                            "请改为本单位的全称和党组织类型"]}
     return {("unit",): ["导入：原文没有写明本单位，请改为本单位的全称和党组织类型"]}
 
 

@@ -15,13 +15,13 @@ from .docx import read_docx
 from .paras import (
     CONVERTED_SUFFIXES,
     HTML_SUFFIXES,
-    MAX_FILE,
     TEXT_SUFFIXES,
     WORD_SUFFIXES,
     Para,
     bounded,
     decode,
     failed,
+    read_limited,
 )
 from .webpage import read_html
 
@@ -36,16 +36,7 @@ def read_file(path: Path, display: str, soffice: str | None = None,
         raise failed("E432", f"不支持的文件类型“{path.suffix or '（无扩展名）'}”", display,
                      "可导入 .docx、.doc、.wps、.txt、.html；其他格式请先在 Word 或 WPS 中"
                      "另存为 .docx")
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE:
-            raise failed("E433", f"文件过大（{size // (1024 * 1024)} MB，上限 "
-                                 f"{MAX_FILE // (1024 * 1024)} MB）", display,
-                         "一份公文不会这样大；请确认选对了文件，或删去其中的图片后另存")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise failed("E431", f"无法读取文件：{exc.strerror or exc}", display,
-                     "检查文件是否存在、是否有读取权限") from None
+    data = read_limited(path, display)
     if suffix in CONVERTED_SUFFIXES:
         return read_converted(path, data, display, soffice, note)
     if suffix in WORD_SUFFIXES:

@@ -4,6 +4,7 @@ paragraphs where the text has them, and the numbering qingdan must reproduce."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -16,6 +17,9 @@ POINTS = re.compile(r"^(?P<body>.*?)[（(](?P<n>\d+(?:\.\d+)?)分[）)]$")
 HEADING_STYLES = ("一级标题", "二级标题", "章标题", "Heading 1", "Heading 2", "heading 1",
                   "heading 2", "标题 1", "标题 2")
 SENTENCE_MARKS = "。；！？"
+# The sentence that closes a document (本办法自印发之日起施行), after its last numbered part.
+CLOSING = re.compile(r"^(?:本|以上|上述)[\u4e00-\u9fff]{0,6}(?:办法|细则|意见|方案|规定|制度|清单|"
+                     r"要点|规则)|自(?:印发|发布)之日起")
 
 
 @dataclass
@@ -32,6 +36,7 @@ class Node:
     continues: bool = False
     id: str = ""
     notes: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)  # the source paragraphs it was made of
 
     @property
     def depth(self) -> int:
@@ -72,7 +77,7 @@ def _split_run_together(paras: list[Para], scheme: str) -> list[Para]:
             done = cut
             expected += 1
         text = text[done:]
-        out.append(Para(text, para.where, para.style, para.box, para.lead))
+        out.append(dataclasses.replace(para, text=text))
     return out
 
 
@@ -84,24 +89,36 @@ def build(paras: list[Para], scheme: str, display: str, report: Report,
     preamble: list[str] = []
     root: list[Node] = []
     stack: list[Node] = []
-    for para in paras:
-        label = parse_label(para.text)
-        if label is not None and label.kind not in kinds:
-            label = None
+    labels = [_label_in(p.text, kinds) for p in paras]
+    last = max((i for i, lab in enumerate(labels) if lab is not None), default=-1)
+    closing = False
+    for i, para in enumerate(paras):
+        label = labels[i]
         if label is None:
-            if not stack:
+            if stack and not closing and i > last and CLOSING.search(para.text):
+                closing = True  # 本办法自印发之日起施行: the document's, not the last item's
+                report.add(f"{display} {para.where}", para.text,
+                           "文末的结束语，作为全文最后不编号的段落（不并入上一条）")
+            if closing:
+                if root[-1].kind == "plain":
+                    root[-1].texts.append(para.text)
+                else:
+                    root.append(Node("plain", f"{display} {para.where}", texts=[para.text]))
+            elif not stack:
                 preamble.append(para.text)
             elif stack[-1].children:
-                last = stack[-1].children[-1]
-                if last.kind == "plain" and not last.children:
-                    last.texts.append(para.text)
+                tail = stack[-1].children[-1]
+                if tail.kind == "plain" and not tail.children:
+                    tail.texts.append(para.text)
                 else:
                     stack[-1].children.append(Node("plain", f"{display} {para.where}",
                                                    texts=[para.text]))
             else:
                 stack[-1].texts.append(para.text)
+                stack[-1].lines.append(para.text)
             continue
         node = _node(label, para, display)
+        node.lines.append(para.text)
         while stack and stack[-1].depth >= node.depth:
             stack.pop()
         if node.kind == "chapter" or not stack:
@@ -128,6 +145,46 @@ def build(paras: list[Para], scheme: str, display: str, report: Report,
     return preamble, root
 
 
+def _label_in(text: str, kinds: set[str]) -> Label | None:
+    label = parse_label(text)
+    return label if label is not None and label.kind in kinds else None
+
+
+def keep_labels(nodes: list[Node], report: Report) -> list[Node]:
+    """A numbered run that steps back (（一）（二）（三）（二）（三）: the copy lost a
+    heading and what stood under it) keeps the labels the source has: from the step on,
+    the run's nodes become unnumbered paragraphs that print their labels as written, where
+    numbering them would print （四）（五）. Each is reported at its line."""
+    out: list[Node] = []
+    previous: Node | None = None
+    stepped = False
+    for node in nodes:
+        if node.kind not in ("h1", "h2", "h3", "h4"):
+            node.children = keep_labels(node.children, report)
+            out.append(node)
+            continue
+        if (not stepped and previous is not None and previous.kind == node.kind
+                and node.number <= previous.number):
+            stepped = True
+            why = (f"原文序号在此退回到“{node.raw}”（上一个是“{previous.raw}”），前面可能缺了一部分"
+                   "（如一个标题）：照录原文的序号，作为不编号的段落导入，不改为 qingdan 的编号")
+            report.add(node.where, node.lines[0] if node.lines else node.raw, why)
+            node.notes.append(f"导入：{why}")
+        if stepped:
+            out.append(Node("plain", node.where, texts=_literal(node), notes=node.notes))
+            continue
+        previous = node
+        node.children = keep_labels(node.children, report)
+        out.append(node)
+    return out
+
+
+def _literal(node: Node) -> list[str]:
+    """A node's paragraphs as the source wrote them, labels included, and its children's."""
+    own = node.lines if node.kind != "plain" else node.texts
+    return [*own, *(line for child in node.children for line in _literal(child))]
+
+
 def _node(label: Label, para: Para, display: str) -> Node:
     node = Node(label.kind, f"{display} {para.where}", label.number, label.raw)
     rest = label.rest
@@ -137,6 +194,8 @@ def _node(label: Label, para: Para, display: str) -> Node:
     lead = para.lead[len(label.raw):].strip() if para.lead.startswith(label.raw) else ""
     if para.style in HEADING_STYLES:
         node.heading = rest or None
+    elif para.face and rest and label.kind != "article":  # a heading paragraph in Word
+        node.heading, node.form = rest, "line"
     elif lead and rest.startswith(lead) and len(rest) > len(lead):
         node.heading = lead[:-1] if lead.endswith("。") else lead
         node.texts.append(rest[len(lead):].strip())

@@ -16,10 +16,7 @@ from __future__ import annotations
 
 import io
 import re
-import struct
-import types
 import zipfile
-import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,24 +30,17 @@ from ..diagnostics import Diagnostic, Failed, Location
 from ..paths import display_path
 from ..resolve.sandbox import TEMPLATE_LIMITS, BudgetExceeded, GuardedEnvironment
 from .package import check_xml, read_package
-
-# Deflating is a tenth of a build: ISA-L (python-isal) at its level 1 takes a fifth of
-# zlib's time at level 3, for parts about 7 % larger; zlib where isal has no wheel.
-DEFLATER: types.ModuleType = zlib
-DEFLATE_LEVEL = 3
-try:
-    from isal import isal_zlib
-
-    DEFLATER, DEFLATE_LEVEL = isal_zlib, 1
-except ImportError:  # pragma: no cover - isal is a dependency where it has wheels
-    pass
+from .stamp import CUSTOM_PART, PACKAGE_RELS, STAMP, declarations, stamp_parts
+from .zipout import Entry, assemble, deflate, stored
 
 BODY_PART = "word/document.xml"
 CONTENT_TYPES = "[Content_Types].xml"
 BODY_RELS = "word/_rels/document.xml.rels"
 IMAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
-DOS_DATE = (0 << 9) | (1 << 5) | 1  # 1980-01-01
 EMPTY_RUN = re.compile(r'<w:r><w:t(?: xml:space="preserve")?></w:t></w:r>')
+# Characters XML 1.0 does not allow (C0 controls but tab and line breaks, surrogates,
+# U+FFFE and U+FFFF).
+XML_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 STYLE_REF = re.compile(r'(<w:(?:pStyle|rStyle|tblStyle) w:val=")([^"]+)(")')
 
 
@@ -58,42 +48,6 @@ def environment() -> GuardedEnvironment:
     """Template text a clerk can edit runs sandboxed with a work budget (sandbox.py), and
     undefined names are errors."""
     return GuardedEnvironment(TEMPLATE_LIMITS, undefined=StrictUndefined, autoescape=True)
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One zip member, compressed and ready to be written."""
-
-    name: bytes
-    crc: int
-    size: int
-    data: bytes
-
-
-def deflate(name: str, payload: bytes) -> Entry:
-    """A zip member's raw deflate stream (any inflater reads it) and its checksum."""
-    data = DEFLATER.compress(payload, DEFLATE_LEVEL, -15)
-    return Entry(name.encode("utf-8"), DEFLATER.crc32(payload), len(payload), data)
-
-
-def assemble(entries: list[Entry]) -> bytes:
-    """A zip archive of the entries, in order, with fixed times: reproducible bytes."""
-    out = bytearray()
-    central = bytearray()
-    for entry in entries:
-        offset = len(out)
-        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, DOS_DATE, entry.crc,
-                           len(entry.data), entry.size, len(entry.name), 0)
-        out += entry.name + entry.data
-        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, DOS_DATE,
-                               entry.crc, len(entry.data), entry.size, len(entry.name),
-                               0, 0, 0, 0, 0o644 << 16, offset)
-        central += entry.name
-    start = len(out)
-    out += central
-    out += struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(central),
-                       start, 0)
-    return bytes(out)
 
 
 def _numbered(source: str) -> str:
@@ -221,8 +175,10 @@ class CompiledTemplate:
         self.order = names
         self.static = {name: deflate(name, data) for name, data in parts.items()
                        if name not in self.templates}
-        self.package = {name: parts[name] for name in (CONTENT_TYPES, BODY_RELS) if name in parts}
+        self.package = {name: parts[name] for name in (CONTENT_TYPES, BODY_RELS, PACKAGE_RELS,
+                                                       CUSTOM_PART) if name in parts}
         self.styles = style_ids(parts.get("word/styles.xml", b""))
+        self._declarations: dict[str, Entry] | None = None
 
     def _render_part(self, name: str, context: dict[str, Any], hint: str) -> str:
         template = self.templates[name]
@@ -268,24 +224,55 @@ class CompiledTemplate:
     def _pack(self, rendered: dict[str, str], declared: dict[str, bytes] | None = None,
               parts: Sequence[Part] = ()) -> bytes:
         """The package: rendered and re-declared parts (each checked to parse before it is
-        packed), the static ones, and the added parts (pictures)."""
+        packed), the static ones, and the added parts (pictures); inside a build's
+        `stamping`, the properties that say whose document it is (render/stamp.py)."""
         declared = dict(declared or {})
+        extra: list[Entry] = []
+        packed: dict[str, Entry] = {}
+        for name, xml in rendered.items():
+            payload, utf8 = _encoded(xml)
+            check_xml(name, payload, self.where, utf8=utf8)
+            packed[name] = deflate(name, payload)
+        fixed = dict(self.static)
+        stamp = STAMP.get()
+        if stamp is not None and PACKAGE_RELS in self.package:
+            body = packed[BODY_PART]  # its checksum and size are the digest: no hashing
+            custom, declarations = stamp_parts(self.package, declared, body.crc, body.size,
+                                               stamp)
+            if declarations:  # pictures re-declared the content types: per document
+                declared.update(declarations)
+            else:  # the same for every document of this template: deflated once
+                fixed.update(self._stamp_declarations())
+            if CUSTOM_PART in self.static:
+                declared[CUSTOM_PART] = custom  # the template's own, ours added: checked below
+            else:
+                extra.append(_stamp_entry(custom, self.where))
         entries = []
         for name in self.order:
-            if name in rendered or name in declared:
-                if name in rendered:
-                    payload, utf8 = _encoded(rendered[name])
-                else:
-                    payload, utf8 = declared.pop(name), False
-                check_xml(name, payload, self.where, utf8=utf8)
+            if name in packed:
+                entries.append(packed[name])
+            elif name in declared:
+                payload = declared.pop(name)
+                check_xml(name, payload, self.where)
                 entries.append(deflate(name, payload))
             else:
-                entries.append(self.static[name])
-        for name, payload in declared.items():  # a new rels part
+                entries.append(fixed[name])
+        for name, payload in declared.items():  # a new part: rels, properties
             check_xml(name, payload, self.where)
             entries.append(deflate(name, payload))
+        entries += extra
         entries += [deflate(part.name, part.data) for part in parts]
         return assemble(entries)
+
+    def _stamp_declarations(self) -> dict[str, Entry]:
+        """[Content_Types].xml and _rels/.rels declaring the properties part, checked and
+        deflated once per template."""
+        if self._declarations is None:
+            made = declarations(self.package, {})
+            for name, payload in made.items():
+                check_xml(name, payload, self.where)
+            self._declarations = {name: deflate(name, payload) for name, payload in made.items()}
+        return self._declarations
 
     def style_id(self, name: str) -> str:
         """The id of a style named name (Word shows names; the XML refers to ids)."""
@@ -314,6 +301,16 @@ class CompiledTemplate:
             return f"{match.group(1)}{ident}{match.group(3)}"
 
         return STYLE_REF.sub(swap, body)
+
+
+def _stamp_entry(custom: bytes, where: Location) -> Entry:
+    """The properties part, stored. It is a constant skeleton around escaped values, so
+    what a parse could find wrong in it is a character XML refuses in a value: looked for
+    instead of parsing the part (which took longer than the rest of the stamp); found, the
+    part goes through check_xml, which says where (E508)."""
+    if XML_REFUSED.search(custom.decode("utf-8", "surrogatepass")):
+        check_xml(CUSTOM_PART, custom, where)
+    return stored(CUSTOM_PART, custom)
 
 
 def _encoded(xml: str) -> tuple[bytes, bool]:
