@@ -328,6 +328,26 @@ def test_old_word_file_through_libreoffice(tmp_path: Path):
     assert len(doc["roles"]["committee"]["items"]) == 2
 
 
+@pytest.mark.parametrize("store, suffix", [("MS Word 97", ".doc"), ("writer8", ".odt")])
+def test_old_word_and_odf_files_with_comments_import(tmp_path: Path, store: str, suffix: str):
+    """Offices' files often carry 批注. LibreOffice's -nogui packages abort when a view
+    of a commented document is made; the conversion loads it without one."""
+    from qingdan import office
+
+    made = docx.Document()
+    for line in ("局党委意识形态工作责任清单", "一、局党委主体责任清单",
+                 "1.牢牢掌握意识形态工作的领导权。", "2.每年至少两次专题研究意识形态工作。"):
+        made.add_paragraph(line)
+    made.add_comment(made.paragraphs[2].runs, text="请核实", author="办公室", initials="BGS")
+    made.save(tmp_path / "批注.docx")
+    old = tmp_path / f"去年的清单{suffix}"
+    with office.converter(office.find_office(None)) as converter:
+        assert converter.convert([office.Job(tmp_path / "批注.docx", old, store=store)]) == []
+    out = imported(tmp_path, old)
+    doc = sources(out)["局党委意识形态工作责任清单"]
+    assert len(doc["roles"]["committee"]["items"]) == 2
+
+
 def _rtf(text: str) -> str:
     return "".join(c if ord(c) < 128 else f"\\u{ord(c)}?" for c in text)
 

@@ -79,7 +79,7 @@ def launch(soffice, pipe, url):
 
 
 def start(soffice, pipe, profile):
-    """(process, desktop) of a fresh soffice connected over the pipe."""
+    """(process, context) of a fresh soffice connected over the pipe."""
     url = uno.systemPathToFileUrl(os.path.abspath(profile))
     process = launch(soffice, pipe, url)
     local = uno.getComponentContext()
@@ -102,9 +102,12 @@ def start(soffice, pipe, profile):
                 process.kill()
                 raise RuntimeError(f"soffice did not answer in {CONNECT_TIMEOUT:g} s") from error
             time.sleep(0.05)
-    desktop = context.ServiceManager.createInstanceWithContext(
-        "com.sun.star.frame.Desktop", context)
-    return process, desktop
+    return process, context
+
+
+def desktop_of(context):
+    return context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop",
+                                                            context)
 
 
 def no_autospacing(document):
@@ -135,14 +138,41 @@ def no_pictures(document):
         pass  # a document without pictures, or another kind of document
 
 
-def convert(desktop, request):
-    load = [prop("Hidden", True), prop("ReadOnly", True),
+def document_service(context, filter_name):
+    """The document service an import filter loads into (com.sun.star.text.TextDocument
+    for Word's and ODF's text filters), or None."""
+    factory = context.ServiceManager.createInstanceWithContext(
+        "com.sun.star.document.FilterFactory", context)
+    if not factory.hasByName(filter_name):
+        return None
+    return {p.Name: p.Value for p in factory.getByName(filter_name)}.get("DocumentService")
+
+
+def load_document(context, request):
+    """The document, opened read-only with no macro run and no link updated.
+
+    A conversion to PDF needs the layout a view makes. Any other is loaded into a model
+    with no view at all (as `soffice --convert-to` does): a view of a document with
+    comments builds the comments' side panes from UI files the -nogui packages leave
+    out, and LibreOffice aborts (NoSuchElementException in CreateInterimBuilder)."""
+    load = [prop("ReadOnly", True),
             prop("MacroExecutionMode", 0),  # NEVER_EXECUTE
             prop("UpdateDocMode", 0)]  # NO_UPDATE: no links updated
+    url = uno.systemPathToFileUrl(os.path.abspath(request["src"]))
     if request.get("load"):
         load.append(prop("FilterName", request["load"]))
-    document = desktop.loadComponentFromURL(
-        uno.systemPathToFileUrl(os.path.abspath(request["src"])), "_blank", 0, tuple(load))
+        service = None if request.get("pdf") else document_service(context,
+                                                                    request["load"])
+        if service:
+            document = context.ServiceManager.createInstanceWithContext(service, context)
+            document.load(tuple([*load, prop("URL", url)]))
+            return document
+    return desktop_of(context).loadComponentFromURL(url, "_blank", 0,
+                                                    tuple([prop("Hidden", True), *load]))
+
+
+def convert(context, request):
+    document = load_document(context, request)
     if document is None:
         raise ValueError("LibreOffice could not open the document")
     try:
@@ -185,7 +215,7 @@ def main(argv):
     soffice, pipe, profile, parent = argv[1], argv[2], argv[3], int(argv[4])
     die_with(parent)
     try:
-        process, desktop = start(soffice, pipe, profile)
+        process, context = start(soffice, pipe, profile)
     except Exception as error:
         say({"ready": False, "error": f"{type(error).__name__}: {error}"})
         return 1
@@ -200,7 +230,7 @@ def main(argv):
             if not line.strip():
                 continue
             try:
-                convert(desktop, json.loads(line))
+                convert(context, json.loads(line))
                 say({"ok": True})
             except Exception as error:
                 dead = fatal(error) or process.poll() is not None
@@ -210,7 +240,7 @@ def main(argv):
                     return 1
     finally:
         try:
-            desktop.terminate()
+            desktop_of(context).terminate()
         except Exception:
             pass
         try:
