@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import runpy
+import subprocess
 import zipfile
 import zlib
 from pathlib import Path
@@ -54,3 +55,55 @@ def test_documents_deflated_by_isal_or_zlib_hold_the_same_parts(monkeypatch, tmp
         for path in (one, other):
             assert zipfile.ZipFile(path).testzip() is None
         assert parts(one) == parts(other)
+
+
+def test_a_comment_left_in_a_template_reaches_no_document_and_the_pdf_is_made(tmp_path):
+    """A clerk's 批注 in their own 红头 template is a note about the template: no built
+    document carries it (in thirty units' margins), and LibreOffice, which aborts on a
+    view of a commented document, makes the PDF."""
+    import shutil
+
+    import docx
+    from docxread import printed_text
+
+    from conftest import run_cli
+    from qingdan import office
+
+    project = tmp_path / "project"
+    shutil.copytree(REPO / "checklists" / "example", project)
+    made = docx.Document(str(REPO / "templates" / "notice.docx"))
+    number = next(p for p in made.paragraphs if p.text == "{{ number }}")
+    made.add_comment(number.runs, text="文号按年度改", author="办公室", initials="BGS")
+    (project / "模板").mkdir()
+    made.save(str(project / "模板" / "红头.docx"))
+    with (project / "qingdan.yaml").open("a", encoding="utf-8") as config:
+        config.write("templates:\n  notice: 模板/红头.docx\n")
+    result = run_cli("build", str(project), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    [notice] = (tmp_path / "out").glob("关于印发*的通知.docx")
+    package = parts(notice)
+    assert not [name for name in package if "comment" in name.lower()]
+    assert b"comment" not in package["word/document.xml"]
+    assert b"comment" not in package["[Content_Types].xml"]
+    assert b"comment" not in package["word/_rels/document.xml.rels"]
+    assert "清粮党发〔2024〕3号" in printed_text(notice)
+    pdf = tmp_path / "notice.pdf"
+    with office.converter(office.find_office(None)) as converter:
+        assert converter.convert([office.Job(notice, pdf)]) == []
+    shown = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "清粮党发〔2024〕3号" in shown and "文号按年度改" not in shown
+
+
+def test_a_comment_reference_sharing_its_run_leaves_the_run():
+    from qingdan.render.comments import without_comments
+
+    body = ('<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/'
+            'main"><w:body><w:p><w:commentRangeStart w:id="0"/><w:r><w:t>文号</w:t>'
+            '</w:r><w:commentRangeEnd w:id="0"/><w:r><w:t>留下</w:t><w:commentReference '
+            'w:id="0"/></w:r><w:r><w:rPr><w:b/></w:rPr><w:commentReference w:id="0"/></w:r>'
+            '</w:p></w:body></w:document>').encode()
+    kept = without_comments({"word/document.xml": body, "word/comments.xml": b"<x/>"})
+    assert list(kept) == ["word/document.xml"]
+    text = kept["word/document.xml"].decode()
+    assert "comment" not in text and "<w:t>文号</w:t>" in text and "<w:t>留下</w:t>" in text
+    assert text.count("<w:r>") == 2  # the run that held only the reference is gone

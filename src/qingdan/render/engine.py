@@ -29,6 +29,7 @@ from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError
 from ..diagnostics import Diagnostic, Failed, Location
 from ..paths import display_path
 from ..resolve.sandbox import TEMPLATE_LIMITS, BudgetExceeded, GuardedEnvironment
+from .comments import has_comments, repacked, without_comments
 from .package import check_xml, read_package
 from .stamp import CUSTOM_PART, PACKAGE_RELS, STAMP, declarations, stamp_parts
 from .zipout import Entry, assemble, deflate, stored
@@ -133,6 +134,9 @@ class CompiledTemplate:
         self.where = Location(display_path(path))
         self.env = env = environment()
         data, parts = read_package(path, self.where)  # names, sizes and XML checked
+        if has_comments(parts):  # a note about the template, for no document (comments.py)
+            parts = without_comments(parts)
+            data = repacked(parts)
         names = list(parts)
         document = parts.get(BODY_PART, b"").decode("utf-8")
         if "<w:body" not in document or "</w:body>" not in document:
