@@ -64,9 +64,9 @@ def test_a_comment_left_in_a_template_reaches_no_document_and_the_pdf_is_made(tm
     import shutil
 
     import docx
-    from docxread import printed_text
 
     from conftest import run_cli
+    from docxread import printed_text
     from qingdan import office
 
     project = tmp_path / "project"
