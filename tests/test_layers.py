@@ -23,6 +23,7 @@ CORE = {
     "qingdan": "the package's face: its version",
     "qingdan.diagnostics": "Diagnostic, the code table, printers, exit codes",
     "qingdan.paths": "paths as messages show them; the project's qingdan.yaml",
+    "qingdan.rules": "the rule registry: each code's basis and strength",
     "qingdan.schemas": "the source formats as JSON Schema, also served to editors",
     "qingdan.model": "the model: frozen dataclasses",
     "qingdan.words": "how values print: numbers, labels, grade bands, dates, blanks",

@@ -141,7 +141,7 @@ def test_also_is_data_printed_under_the_hint_kept_by_json_and_the_manifest():
                       also=(first,)).affecting([Location("通知.yaml", 5, 1), first])
     assert diag.also == (Location("通知.yaml", 5, 1), first)  # once each, in order
     assert render_text([diag]).splitlines() == [
-        "清单.yaml:2:5: error[E302]: 占位符中的“x”未定义", "    提示：提示",
+        "清单.yaml:2:5: error[E302]: 占位符中的“x”未定义", "    提示：提示（依据：qingdan）",
         "    也影响：通知.yaml:5:1、通知.yaml:12:3"]
     data = diag.to_json()
     assert data["also"] == [{"path": "通知.yaml", "line": 5, "column": 1},
@@ -167,7 +167,8 @@ def test_the_unit_is_a_field_printed_after_the_message():
     diag = Diagnostic("W642", "发文字号“清粮党发〔2025〕待定号”的序号待定：按草稿生成",
                       Location("通知.yaml", 8, 9), units=("清河县粮食局",))
     assert render_text([diag]) == ("通知.yaml:8:9: warning[W642]: 发文字号“清粮党发〔2025〕待定号”"
-                                   "的序号待定：按草稿生成（单位：清河县粮食局）")
+                                   "的序号待定：按草稿生成（单位：清河县粮食局）\n"
+                                   "    依据：《党政机关公文处理工作条例》第九条（五）")
     assert diag.to_json()["message"] == diag.full_message and "units" not in diag.to_json()
     record = diag.to_record()
     assert (record["message"], record["units"]) == (diag.message, ["清河县粮食局"])

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+from .rules import RULES
+
 
 class Severity(str, enum.Enum):
     ERROR = "error"
@@ -231,7 +233,7 @@ class Diagnostic:
     units: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.code not in CODES:
+        if self.code not in CODES or self.code not in RULES:
             raise ValueError(f"unknown diagnostic code {self.code}")
         if self.severity is None:
             default = Severity.WARNING if self.code.startswith("W") else Severity.ERROR
@@ -242,7 +244,9 @@ class Diagnostic:
         affects, each on its own line."""
         lines = [f"{self.location}: {self.severity.value}[{self.code}]: {self.full_message}"]
         if self.hint:
-            lines.append(f"    提示：{self.hint}")
+            lines.append(f"    提示：{self.hint}（依据：{self.basis}）")
+        else:
+            lines.append(f"    依据：{self.basis}")
         if self.also:
             shown = "、".join(str(loc) for loc in self.also[:ALSO_SHOWN])
             more = len(self.also) - ALSO_SHOWN
@@ -254,6 +258,11 @@ class Diagnostic:
         return (loc.path, loc.line, loc.column, self.code)
 
     @property
+    def basis(self) -> str:
+        """The clause (or practice) the rule behind this code enforces: rules.RULES."""
+        return RULES[self.code].basis
+
+    @property
     def full_message(self) -> str:
         """The message as printed: with the units it is about."""
         return self.message + units_note(self.units)
@@ -263,6 +272,8 @@ class Diagnostic:
         data = self.to_record()
         data["message"] = self.full_message
         data.pop("units", None)
+        data["basis"] = self.basis
+        data["strength"] = RULES[self.code].strength.value
         return data
 
     def to_record(self) -> dict[str, object]:

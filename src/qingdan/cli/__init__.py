@@ -13,6 +13,7 @@ from . import (  # noqa: F401 - each registers its commands on main
     cmd_newyear,
     cmd_proof,
     cmd_report,
+    cmd_rules,
     cmd_serve,
     cmd_sheets,
     cmd_upgrade,
