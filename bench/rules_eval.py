@@ -1,0 +1,204 @@
+"""Measure the document rules: detection on synthetic cases, false positives on clean
+documents. Run by hand; the figures go into docs/检查代码表.md and the session note.
+
+    .venv/bin/python bench/rules_eval.py [--proof] [--samples ../shared/samples]
+                                         [--json bench/rules_results.json]
+
+The rules measured are those a registry office checks by hand: every code whose basis is a
+standard, the 条例 or 公文实务 (rules.RULES), not the tool's own limits ("qingdan").
+
+- Detection. Every folder tests/cases/CODE-name/ is a synthetic positive case for CODE: a
+  small project with the fault planted (the corpus test_cases.py runs). The case is run as
+  the corpus runs it; it is detected when CODE is reported. A rule shown only by a running
+  system (tests/test_cases.RUNTIME) has its own test and is listed as such.
+- False positives. The clean documents: the bundled examples (checklists/example,
+  example-2025) and the projects under tests/fixtures, each checked as a whole (`check`;
+  with --proof also `proof`, which lays out every page with LibreOffice, slow). A hit of a
+  rule in scope is a false positive unless bench/rules_truth.yaml names it: example-2025
+  is next year's draft, whose blanks (待定) are meant to be reported, and
+  tests/fixtures/sample001 is a transcription of sample 001 that keeps its real errors.
+- Real documents. With --samples, each text in the folder is imported (`qingdan import`)
+  and checked, and its hits judged the same way: bench/rules_truth.yaml names the true
+  errors of the original (read and confirmed by hand: the quoted text is in the sample).
+  A hit not named there counts as a false positive; a named error not hit as missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import yaml
+from click.testing import CliRunner
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests"))
+
+from qingdan.cli import main  # noqa: E402
+from qingdan.rules import QINGDAN, RULES  # noqa: E402
+from test_cases import CASES, RUNTIME, materialise  # noqa: E402
+
+CLEAN = [REPO / "checklists" / "example", REPO / "checklists" / "example-2025",
+         *sorted(p.parent for p in (REPO / "tests" / "fixtures").glob("*/qingdan.yaml"))]
+REPORTED = re.compile(r"(?:error|warning)\[([EW]\d{3})\]")
+TRUTH = Path(__file__).with_name("rules_truth.yaml")
+
+
+def in_scope() -> list[str]:
+    return sorted(code for code, rule in RULES.items() if rule.basis != QINGDAN)
+
+
+def run(args: list[str], cwd: Path) -> tuple[set[str], str]:
+    """The codes a qingdan command reports (terminal and JSON alike) and its output."""
+    import os
+
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(main, args, catch_exceptions=False)
+    finally:
+        os.chdir(old)
+    text = result.stderr + result.stdout
+    return set(REPORTED.findall(text)), text
+
+
+def detection(scope: list[str]) -> dict[str, dict[str, Any]]:
+    """Per rule: its synthetic cases and which of them reported it."""
+    found: dict[str, dict[str, Any]] = {code: {"cases": [], "detected": []} for code in scope}
+    for case in sorted(p for p in CASES.iterdir() if p.is_dir()):
+        code = case.name.split("-", 1)[0]
+        if code not in found:
+            continue
+        args_file = case / "args.txt"
+        args = args_file.read_text("utf-8").split() if args_file.exists() else ["check", "."]
+        with tempfile.TemporaryDirectory() as scratch:
+            project = materialise(case, Path(scratch))
+            codes, _ = run(args, project)
+        found[code]["cases"].append(case.name)
+        if code in codes:
+            found[code]["detected"].append(case.name)
+    return found
+
+
+def reported(project: Path) -> list[dict[str, str]]:
+    """Every diagnostic `check --format json` gives for a project: code and message."""
+    _, text = run(["check", str(project), "--format", "json"], REPO)
+    start = text.find("[")
+    found = json.loads(text[start:text.rfind("]") + 1]) if start >= 0 else []
+    return [{"code": d["code"], "message": d["message"]} for d in found]
+
+
+def judge(name: str, hits: list[dict[str, str]], truth: dict[str, Any]) -> dict[str, Any]:
+    """Hits against the errors confirmed by hand for one document: true, false, missed."""
+    confirmed = truth.get(name) or []
+
+    def known(hit: dict[str, str]) -> bool:
+        return any(hit["code"] == t["code"] and t["text"] in hit["message"] for t in confirmed)
+
+    true = [h for h in hits if known(h)]
+    false = [h for h in hits if not known(h)]
+    missed = [t for t in confirmed
+              if not any(h["code"] == t["code"] and t["text"] in h["message"] for h in hits)]
+    return {"true": true, "false": false, "missed": missed}
+
+
+def load_truth() -> dict[str, Any]:
+    return (yaml.safe_load(TRUTH.read_text("utf-8")) or {}) if TRUTH.exists() else {}
+
+
+def clean_documents(scope: list[str], proof: bool) -> dict[str, Any]:
+    """Per clean document: its hits of rules in scope, judged against rules_truth.yaml (the
+    draft's intended blanks, the transcription's real errors); a hit not named is a false
+    positive."""
+    truth = load_truth()
+    report: dict[str, Any] = {}
+    for project in CLEAN:
+        name = str(project.relative_to(REPO))
+        hits = [h for h in reported(project) if h["code"] in scope]
+        if proof:
+            codes, _ = run(["proof", str(project)], REPO)
+            hits += [{"code": c, "message": "(proof)"} for c in sorted(codes & set(scope))]
+        report[name] = judge(name, hits, truth)
+    return report
+
+
+def samples(folder: Path, scope: list[str]) -> dict[str, Any]:
+    """Each sample imported and checked: the hits, matched against the confirmed errors."""
+    truth = load_truth()
+    report: dict[str, Any] = {}
+    for sample in sorted(folder.glob("*.txt")):
+        with tempfile.TemporaryDirectory() as scratch:
+            out = Path(scratch) / "导入"
+            run(["import", str(sample), "-o", str(out)], REPO)
+            hits = [h for h in reported(out) if h["code"] in scope]
+        report[sample.name] = judge(sample.name, hits, truth)
+    return report
+
+
+def main_() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--proof", action="store_true",
+                        help="also run proof on the clean documents")
+    parser.add_argument("--samples", type=Path,
+                        default=REPO.parent / "shared" / "samples")
+    parser.add_argument("--json", type=Path)
+    options = parser.parse_args()
+    scope = in_scope()
+    detected = detection(scope)
+    clean = clean_documents(scope, options.proof)
+    real = samples(options.samples, scope) if options.samples.is_dir() else {}
+
+    per_fp: dict[str, list[str]] = defaultdict(list)
+    for document, judged in clean.items():
+        for hit in judged["false"]:
+            per_fp[hit["code"]].append(document)
+    print(f"{'code':6} {'cases':>5} {'found':>5} {'FP':>3}  basis")
+    for code in scope:
+        row = detected[code]
+        if code in RUNTIME and not row["cases"]:
+            cases = "test"
+            found = "-"
+        else:
+            cases, found = str(len(row["cases"])), str(len(row["detected"]))
+        print(f"{code:6} {cases:>5} {found:>5} {len(per_fp[code]):>3}  {RULES[code].basis}")
+    total = sum(len(r["cases"]) for r in detected.values())
+    hit = sum(len(r["detected"]) for r in detected.values())
+    untested = [c for c in scope if not detected[c]["cases"]]
+    fps = sum(len(v["false"]) for v in clean.values())
+    known = sum(len(v["true"]) for v in clean.values())
+    print(f"\nrules in scope: {len(scope)}; synthetic cases: {total}, detected {hit} "
+          f"({100 * hit / max(total, 1):.1f} %)")
+    print(f"rules without a case folder (each has its own test): {', '.join(untested) or '-'}")
+    print(f"clean documents: {len(clean)}; false positives: {fps}; "
+          f"known true hits (a draft's blanks, a transcription's errors): {known}")
+    for name, judged in clean.items():
+        for hit_ in judged["false"]:
+            print(f"  FP {name}: {hit_['code']} {hit_['message']}")
+        for gone in judged["missed"]:
+            print(f"  missed {name}: {gone['code']} {gone['text']}")
+    if real:
+        true = sum(len(r["true"]) for r in real.values())
+        false = sum(len(r["false"]) for r in real.values())
+        missed = sum(len(r["missed"]) for r in real.values())
+        print(f"real samples: {len(real)}; confirmed errors found {true}, missed {missed}; "
+              f"false positives {false}")
+        for name, r in real.items():
+            for hit_ in r["false"]:
+                print(f"  FP {name}: {hit_['code']} {hit_['message']}")
+            for gone in r["missed"]:
+                print(f"  missed {name}: {gone['code']} {gone['text']}")
+    if options.json:
+        options.json.write_text(json.dumps(
+            {"scope": scope, "detection": detected, "clean": clean, "samples": real},
+            ensure_ascii=False, indent=2), "utf-8")
+    return 0 if hit == total and fps == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main_())
