@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,12 @@ from qingdan.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "checklists" / "example"
+
+# A shell without job control starts a background job (`pytest … &`) with SIGINT ignored,
+# and Python then installs no KeyboardInterrupt handler; children inherit the ignoring.
+# The tests of Ctrl-C (the build's cleanup, serve's shutdown) need the terminal's default.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None):

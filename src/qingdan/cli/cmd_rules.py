@@ -39,7 +39,8 @@ def rules(fmt: str) -> None:
     elif fmt == "markdown":
         click.echo(markdown_table(), nl=False)
     else:
-        for r in rows():
-            click.echo(f"{r['code']}  {r['level']}  {r['strength']:<3}\t{r['meaning']}\n"
+        for r in rows():  # strengths padded to three characters with ideographic spaces
+            strength = r["strength"].ljust(3, "\u3000")
+            click.echo(f"{r['code']}  {r['level']}  {strength}  {r['meaning']}\n"
                        f"      依据：{r['basis']}")
     sys.exit(EXIT_OK)
