@@ -158,7 +158,7 @@ def short_years(text: Text) -> list[Diagnostic]:
     raw = prose(text.raw)
     found = []
     for m in SHORT_YEAR.finditer(raw):
-        if raw[m.end()] == "度" and raw[:m.start()].endswith(NOT_A_YEAR):
+        if raw[m.end()] == "度" and raw[max(0, m.start() - 2):m.start()].endswith(NOT_A_YEAR):
             continue
         two = m.group(1)
         full = ("20" if int(two) <= 50 else "19") + two
@@ -176,7 +176,7 @@ def ranges(text: Text) -> list[Diagnostic]:
         after = raw[m.end()] if m.end() < len(raw) else ""
         if (not (re.match(r"[\u4e00-\u9fff%％℃]", after))
                 or (len(first) > 1 and first.startswith("0"))
-                or raw[:m.start()].rstrip(" ").endswith(NUMBERED)
+                or raw[max(0, m.start() - 3):m.start()].rstrip(" ").endswith(NUMBERED)
                 or re.search(r"[A-Za-z/]\s?$", raw[max(0, m.start() - 2):m.start()])):
             continue
         if after in "年月日时":
@@ -231,17 +231,25 @@ def title_ends(project: Project) -> list[Diagnostic]:
 def chinese_dates(notice: Notice) -> list[Diagnostic]:
     """W916 for a date of issue in Chinese numerals (二〇二四年三月十五日) written in a
     notice's signature or printing line, or as a paragraph of its own in its body."""
-    places = [t for t in (notice.signature, notice.printer) if t is not None and t.raw]
     found = []
-    for text in [*places, *([notice.body] if notice.body is not None else [])]:
-        raw = prose(text.raw)
-        for m in ZH_DATE.finditer(raw):
-            line = raw[raw.rfind("\n", 0, m.start()) + 1:].split("\n", 1)[0]
-            if text is notice.body and line.strip(" \t\u3000|>-\"'") != m.group(0):
-                continue  # a date in a sentence of the body may be written in words
-            found.append(Diagnostic("W916", f"日期“{m.group(0)}”用了汉字数字",
-                                    text.at(m.start()), hint=_date_hint(m)))
+    for text in (notice.signature, notice.printer):
+        if text is not None and text.raw:
+            found += [_chinese_date(text, m) for m in ZH_DATE.finditer(prose(text.raw))]
+    if notice.body is not None and notice.body.raw:
+        start = 0
+        for line in prose(notice.body.raw).split("\n"):
+            # A date in a sentence of the body may be written in words; one on a line of
+            # its own is the date of issue typed into the body.
+            m = ZH_DATE.fullmatch(line.strip(" \t\u3000\"'"))
+            if m is not None:
+                found.append(_chinese_date(notice.body, m, start + line.index(m.group(0))))
+            start += len(line) + 1
     return found
+
+
+def _chinese_date(text: Text, m: re.Match[str], offset: int = -1) -> Diagnostic:
+    return Diagnostic("W916", f"日期“{m.group(0)}”用了汉字数字",
+                      text.at(m.start() if offset < 0 else offset), hint=_date_hint(m))
 
 
 def _date_hint(m: re.Match[str]) -> str:
