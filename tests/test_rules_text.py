@@ -131,7 +131,7 @@ def test_fmt_fixes_the_marks_in_place(tmp_path: Path) -> None:
 def test_number_faults_name_each_fault(number: str, faults: list[str]) -> None:
     found = number_faults(number)
     assert len(found) == len(faults)
-    for fault, expected in zip(found, faults):
+    for fault, expected in zip(found, faults, strict=True):
         assert fault.startswith(expected)
 
 

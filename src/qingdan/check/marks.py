@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from ..diagnostics import Diagnostic
-from ..model import Notice, Project, Text
+from ..model import Measures, Notice, Project, ResponsibilityList, Text
 from ..words.numbering import chinese
 from .prose import CJK, prose
 
@@ -137,9 +137,10 @@ def unpaired(texts: Sequence[Text]) -> list[Diagnostic]:
                 if stack:
                     stack.pop()
                 else:
+                    opener = CLOSERS[char]
                     found.append(Diagnostic(
-                        "W914", f"{NAMES[char]} {char} 前面没有与之配对的{NAMES[CLOSERS[char]]}",
-                        text.at(index), hint=f"在应开始处补上{NAMES[CLOSERS[char]]} {CLOSERS[char]}，"
+                        "W914", f"{NAMES[char]} {char} 前面没有与之配对的{NAMES[opener]}",
+                        text.at(index), hint=f"在应开始处补上{NAMES[opener]} {opener}，"
                                              f"或删去多余的{NAMES[char]}"))
             if char == "\n":
                 line_start = True
@@ -147,8 +148,9 @@ def unpaired(texts: Sequence[Text]) -> list[Diagnostic]:
                 line_start = False
     for mark, stack in open_at.items():
         for text, index in stack:
-            found.append(Diagnostic("W914", f"{NAMES[mark]} {mark} 没有与之配对的{NAMES[PAIRS[mark]]}",
-                                    text.at(index), hint=f"在应结束处补上{NAMES[PAIRS[mark]]} {PAIRS[mark]}，"
+            close = PAIRS[mark]
+            found.append(Diagnostic("W914", f"{NAMES[mark]} {mark} 没有与之配对的{NAMES[close]}",
+                                    text.at(index), hint=f"在应结束处补上{NAMES[close]} {close}，"
                                                          f"或删去多余的{NAMES[mark]}"))
     return found
 
@@ -207,7 +209,9 @@ def lint_marks(texts: Iterable[Text], joined: Iterable[Sequence[Text]] = ()) -> 
 
 def titles(project: Project) -> Iterator[tuple[Text, ...]]:
     """Every title a project writes: its documents' (by line) and the cited ones'."""
-    for doc in [*project.lists, *project.measures, *project.notices]:
+    documents: list[ResponsibilityList | Measures | Notice] = [
+        *project.lists, *project.measures, *project.notices]
+    for doc in documents:
         if doc.title:
             yield doc.title
     cited = {id(d): d for d in [*project.documents, *(c for lst in project.lists

@@ -1,7 +1,9 @@
 """qingdan fmt: fix what is safe to fix mechanically, in place, only when asked.
 
-Only half-width punctuation inside Chinese text is changed, character for character at
-the offsets the loader recorded, so comments, quoting, indentation and key order stay
+Only what is safe to fix mechanically is changed: half-width punctuation inside Chinese
+text (W901), full-width digits (W911), ellipses written otherwise than …… (W912) and the
+顿号 between titles or quotations (W913), character for character at the offsets the
+loader recorded, so comments, quoting, indentation and key order stay
 exactly as the clerk wrote them. The file itself stays the same file: a symbolic link's
 target is fixed (the link stays), and its mode, owner and hard links are kept.
 """
