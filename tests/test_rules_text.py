@@ -140,3 +140,10 @@ def test_a_number_with_several_faults_names_them_all() -> None:
     assert "六角括号" in hint and "第" in hint and "虚位" in hint
     assert hint.endswith("应写成“清委办〔2016〕7号”")
     assert number_faults("清委办〔2016〕15号") == []
+
+
+def test_fmt_leaves_a_plain_value_that_would_read_as_a_number() -> None:
+    assert marks.mark_changes(text("２０２４")) == []
+    assert codes("２０２４") == ["W911"]  # still reported: the clerk decides
+    quoted = '"２０２４"'
+    assert len(marks.mark_changes(Text(quoted, Location("t.yaml"), raw=quoted, offset=0))) == 4

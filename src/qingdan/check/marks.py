@@ -21,6 +21,7 @@ from .prose import CJK, prose
 Change = tuple[int, str, str]
 
 FULL_DIGITS = re.compile(r"(?<![０-９])[０-９]+")
+NUMBER_CHARS = set("0123456789０１２３４５６７８９.．+-eE_")
 # Three or more dots or full stops, or a run of …: a run is entered only at its start.
 ELLIPSIS = re.compile(r"(?<![.．])[.．]{3,}|(?<!。)。{3,}|(?<!…)…+")
 SERIAL_COMMA = re.compile(r"(?<=[》”’])、(?=[《“‘])")
@@ -112,6 +113,8 @@ def mark_changes(text: Text) -> list[Change]:
     changes: list[Change] = [(m.start() + k, c, _ascii(c))
                              for m in FULL_DIGITS.finditer(raw)
                              for k, c in enumerate(m.group(0))]
+    if not raw.startswith(("'", '"', "|", ">")) and set(raw.strip()) <= NUMBER_CHARS:
+        changes = []  # a plain ２０２４ made 2024 would read as a number, not text
     changes += [c for _, _, group in _ellipses(text.raw) for c in group]
     changes += [(m.start(), "、", "") for m in SERIAL_COMMA.finditer(raw)]
     return changes
