@@ -135,7 +135,7 @@ def unpaired(texts: Sequence[Text]) -> list[Diagnostic]:
             if char in PAIRS:
                 if not (line_start and open_at[char] and char in "“‘"):
                     open_at[char].append((text, index))
-            elif char in CLOSERS and index not in labels:
+            elif char in CLOSERS and index not in labels and not _apostrophe(raw, index):
                 stack = open_at[CLOSERS[char]]
                 if stack:
                     stack.pop()
@@ -156,6 +156,13 @@ def unpaired(texts: Sequence[Text]) -> list[Diagnostic]:
                                     text.at(index), hint=f"在应结束处补上{NAMES[close]} {close}，"
                                                          f"或删去多余的{NAMES[mark]}"))
     return found
+
+
+def _apostrophe(raw: str, index: int) -> bool:
+    """A ’ between Latin letters (People’s) is an apostrophe, not a closing quote."""
+    return (raw[index] == "’" and 0 < index < len(raw) - 1
+            and raw[index - 1].isascii() and raw[index - 1].isalpha()
+            and raw[index + 1].isascii() and raw[index + 1].isalpha())
 
 
 def short_years(text: Text) -> list[Diagnostic]:
