@@ -148,3 +148,14 @@ def test_fmt_leaves_a_plain_value_that_would_read_as_a_number() -> None:
     assert codes("２０２４") == ["W911"]  # still reported: the clerk decides
     quoted = '"２０２４"'
     assert len(marks.mark_changes(Text(quoted, Location("t.yaml"), raw=quoted, offset=0))) == 4
+
+
+def test_a_terminal_counts_the_fmt_fixable_marks_after_three(tmp_path: Path) -> None:
+    project = tmp_path / "many"
+    shutil.copytree(CASES / "W911-full-width-digits", project,
+                    ignore=shutil.ignore_patterns("expected.txt"))
+    source = project / "清单.yaml"
+    source.write_text(source.read_text("utf-8").replace("２", "２次、３次、４次、５"), "utf-8")
+    output = run_cli("check", str(project)).output
+    assert output.count("warning[W911]: 全角数字") == 3
+    assert "还有 2 处全角数字，运行 qingdan fmt 可一次全部改正" in output

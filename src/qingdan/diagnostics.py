@@ -331,7 +331,10 @@ def errors(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 # Codes a terminal shows at most GROUPED times per file, then counts: `qingdan fmt`
 # fixes them all at once. JSON output keeps every one.
-GROUPED = {"W901": (3, "还有 {n} 处中文中的半角标点，运行 qingdan fmt 可一次全部改正")}
+GROUPED = {"W901": (3, "还有 {n} 处中文中的半角标点，运行 qingdan fmt 可一次全部改正"),
+           "W911": (3, "还有 {n} 处全角数字，运行 qingdan fmt 可一次全部改正"),
+           "W912": (3, "还有 {n} 处省略号写法不对，运行 qingdan fmt 可一次全部改正"),
+           "W913": (3, "还有 {n} 处并列书名号、引号之间的顿号，运行 qingdan fmt 可一次全部删去")}
 
 
 def render_text(diagnostics: Iterable[Diagnostic]) -> str:
