@@ -261,6 +261,16 @@ def chinese_dates(notice: Notice) -> list[Diagnostic]:
     return found
 
 
+def resolved_dates(project: Project) -> list[Diagnostic]:
+    """W916 for a Chinese-numeral date a placeholder put into a notice's signature or
+    printing line (a unit's vars); the source text itself is checked by chinese_dates."""
+    return [Diagnostic("W916", f"占位符生成的日期“{m.group(0)}”用了汉字数字", text.location,
+                       hint=_date_hint(m).split("；")[0] + "；改正占位符所取的值（如单位的 vars）")
+            for notice in project.notices for text in (notice.signature, notice.printer)
+            if text is not None and not text.broken and "{" in text.raw
+            for m in ZH_DATE.finditer(text.value) if m.group(0) not in text.raw]
+
+
 def _chinese_date(text: Text, m: re.Match[str], offset: int = -1) -> Diagnostic:
     return Diagnostic("W916", f"日期“{m.group(0)}”用了汉字数字",
                       text.at(m.start() if offset < 0 else offset), hint=_date_hint(m))
