@@ -40,6 +40,7 @@ SMALL = {chinese(n): n for n in range(1, 32)}
 YEAR_DIGITS = {"〇": 0, "○": 0, "零": 0, **{c: i for i, c in enumerate("一二三四五六七八九", 1)}}
 PAIRS = {"“": "”", "‘": "’", "《": "》", "（": "）", "〔": "〕", "【": "】"}
 CLOSERS = {close: open_ for open_, close in PAIRS.items()}
+PAIR_MARKS = re.compile(r"\n[ \t\u3000]*|[“”‘’《》（）〔〕【】]")
 # 1） a） 一） after a line's start or a point mark: a sequence label, not a bracket left
 # unopened.
 LABEL = re.compile(r"(?:^|(?<=[\n\x00 \t　：；。，、:;,]))[0-9A-Za-z一二三四五六七八九十]{1,3}）")
@@ -130,12 +131,15 @@ def unpaired(texts: Sequence[Text]) -> list[Diagnostic]:
     for text in texts:
         raw = prose(text.raw)
         labels = {m.end() - 1 for m in LABEL.finditer(raw)}
-        line_start = True
-        for index, char in enumerate(raw):
-            if char in PAIRS:
-                if not (line_start and open_at[char] and char in "“‘"):
+        line_at = len(raw) - len(raw.lstrip(" \t\u3000"))  # where a line's text starts
+        for m in PAIR_MARKS.finditer(raw):
+            index, char = m.start(), m.group(0)
+            if char[0] == "\n":
+                line_at = m.end()
+            elif char in PAIRS:
+                if not (index == line_at and open_at[char] and char in "“‘"):
                     open_at[char].append((text, index))
-            elif char in CLOSERS and index not in labels and not _apostrophe(raw, index):
+            elif index not in labels and not _apostrophe(raw, index):
                 stack = open_at[CLOSERS[char]]
                 if stack:
                     stack.pop()
@@ -145,10 +149,6 @@ def unpaired(texts: Sequence[Text]) -> list[Diagnostic]:
                         "W914", f"{NAMES[char]} {char} 前面没有与之配对的{NAMES[opener]}",
                         text.at(index), hint=f"在应开始处补上{NAMES[opener]} {opener}，"
                                              f"或删去多余的{NAMES[char]}"))
-            if char == "\n":
-                line_start = True
-            elif char not in " \t\u3000":
-                line_start = False
     for mark, stack in open_at.items():
         for text, index in stack:
             close = PAIRS[mark]
