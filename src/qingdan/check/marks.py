@@ -25,7 +25,6 @@ NUMBER_CHARS = set("0123456789０１２３４５６７８９.．+-eE_")
 # Three or more dots or full stops, or a run of …: a run is entered only at its start.
 ELLIPSIS = re.compile(r"(?<![.．])[.．]{3,}|(?<!。)。{3,}|(?<!…)…+")
 SERIAL_COMMA = re.compile(r"(?<=[》”’])、(?=[《“‘])")
-OPENS = {"《": "》", "“": "”", "‘": "’"}
 # A year of two digits: 19年3月, 24年度 (not 2019年, 5年, 10年来, 近10年).
 SHORT_YEAR = re.compile(r"(?<![\d０-９.．\-—～~/])(\d{2})年(?=\d{1,2}月|度)")
 NOT_A_YEAR = ("近", "连续", "前", "后", "每", "多", "第", "过去", "最近", "未来", "满", "达")
