@@ -18,7 +18,8 @@ from regex_shapes import problems
 
 # Modules whose patterns run on what a source holds (text, keys, dates, numbers).
 ON_SOURCE_TEXT = [
-    "qingdan.check.text", "qingdan.check.arithmetic", "qingdan.check.docnumber",
+    "qingdan.check.text", "qingdan.check.marks", "qingdan.check.prose",
+    "qingdan.check.arithmetic", "qingdan.check.docnumber",
     "qingdan.check.coverage", "qingdan.check.notice", "qingdan.check.work",
     "qingdan.check.drafts", "qingdan.resolve.resolver", "qingdan.resolve.refs",
     "qingdan.resolve.placeholders", "qingdan.load.builders", "qingdan.load.formats",

@@ -143,6 +143,14 @@ CODES: dict[str, str] = {
     "E903": "内容为空",
     "E904": "生成的文字中残留模板标记",
     "W905": "项目按旧格式书写，本版本中这里的排法已改变（可保持原排法，或采用新排法）",
+    "W911": "文字中有全角数字",
+    "W912": "省略号写法不对（应为“……”）",
+    "W913": "并列的书名号或引号之间用了顿号",
+    "W914": "成对的标点不配对（引号、书名号、括号）",
+    "W915": "年份写成了两位数字",
+    "W916": "成文日期用了汉字数字",
+    "W917": "数值或起止范围中的连接号用了“-”或“~”",
+    "W918": "标题末尾有标点",
     "E951": "PDF 页面上少了文档中的文字",
     "E952": "PDF 页面上多出文档中没有的文字",
     "E953": "一行超过 28 个字",
@@ -323,7 +331,10 @@ def errors(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 # Codes a terminal shows at most GROUPED times per file, then counts: `qingdan fmt`
 # fixes them all at once. JSON output keeps every one.
-GROUPED = {"W901": (3, "还有 {n} 处中文中的半角标点，运行 qingdan fmt 可一次全部改正")}
+GROUPED = {"W901": (3, "还有 {n} 处中文中的半角标点，运行 qingdan fmt 可一次全部改正"),
+           "W911": (3, "还有 {n} 处全角数字，运行 qingdan fmt 可一次全部改正"),
+           "W912": (3, "还有 {n} 处省略号写法不对，运行 qingdan fmt 可一次全部改正"),
+           "W913": (3, "还有 {n} 处并列书名号、引号之间的顿号，运行 qingdan fmt 可一次全部删去")}
 
 
 def render_text(diagnostics: Iterable[Diagnostic]) -> str:

@@ -116,6 +116,16 @@ RULES: dict[str, Rule] = {
     "E903": Rule(QINGDAN, MUST),
     "E904": Rule(QINGDAN, MUST),
     "W905": Rule(QINGDAN, NORMAL),
+    # Marks and numbers (check/marks.py): GB/T 15834-2011 clause 4 names each mark (4.5
+    # 顿号, 4.8 引号, 4.9 括号, 4.11 省略号, 4.13 连接号, 4.15 书名号).
+    "W911": Rule(NUMBERS, NORMAL),
+    "W912": Rule(f"{PUNCTUATION} 4.11", NORMAL),
+    "W913": Rule(f"{PUNCTUATION} 4.5.3.5", NORMAL),
+    "W914": Rule(f"{PUNCTUATION} 4.8、4.9、4.15", MUST),
+    "W915": Rule(NUMBERS, NORMAL),
+    "W916": Rule(f"{FORMAT} 7.3.5", MUST),
+    "W917": Rule(f"{PUNCTUATION} 4.13", NORMAL),
+    "W918": Rule(PUNCTUATION, NORMAL),
     # The printed page (proof): GB/T 9704-2012 clauses 5 and 7.
     "E951": Rule(QINGDAN, MUST),
     "E952": Rule(QINGDAN, MUST),

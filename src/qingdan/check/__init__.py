@@ -14,6 +14,7 @@ from .arithmetic import check_scoring
 from .coverage import check_coverage
 from .docnumber import check_documents, check_resolved_numbers
 from .layout import check_signature_page
+from .marks import resolved_dates
 from .notice import check_attachments, check_titles
 from .text import lint_resolved, lint_sources
 from .work import check_work
@@ -35,4 +36,4 @@ def check_project(project: Project, index: Index) -> list[Diagnostic]:
 def check_resolved(project: Project) -> list[Diagnostic]:
     """Problems only visible once placeholders are rendered."""
     return (lint_resolved(project) + check_titles(project) + check_resolved_numbers(project)
-            + check_signature_page(project))
+            + check_signature_page(project) + resolved_dates(project))

@@ -13,6 +13,7 @@ from .drafts import check_notice, number_blank
 # 机关代字 + 〔四位年份〕 + 序号（无前导零）+ 号.
 NUMBER = re.compile(r"^(?P<organ>[^〔\[［(（【]+)〔(?P<year>\d{4})〕(?P<serial>[1-9]\d*)号$")
 YEAR_BRACKETS = re.compile(r"[\[［(（【〔](\d{2,4})[\]］)）】〕]")
+WRITTEN_YEAR = re.compile(r"[\[［(（【〔]?(?<!\d)(\d{4})年[\]］)）】〕]?")
 
 
 def check_documents(project: Project) -> list[Diagnostic]:
@@ -128,17 +129,57 @@ def check_number(number: Text | None, date: Text | None,
     return found
 
 
+def number_faults(text: str) -> list[str]:
+    """Each fault of a 发文字号, naming the characters where it is: the year's brackets,
+    a year not in full, 第 before the serial, a leading zero (虚位), no 号, spaces."""
+    faults = []
+    bracket = YEAR_BRACKETS.search(text)
+    if bracket is None:
+        with_year = re.search(r"[\[［(（【〔](\d{2,4})年[\]］)）】〕]", text)
+        bare = re.search(r"(?<!\d)(\d{4})年", text)
+        if with_year:
+            faults.append(f"括号中的年份不写“年”字：“{with_year.group(0)}”应为"
+                          f"“〔{with_year.group(1)}〕”")
+        elif bare:
+            faults.append(f"年份“{bare.group(0)}”应写在六角括号中：“〔{bare.group(1)}〕”")
+        else:
+            faults.append("没有写在六角括号〔〕中的年份")
+        return faults
+    written, year = bracket.group(0), bracket.group(1)
+    if written[0] != "〔" or written[-1] != "〕":
+        faults.append(f"年份的括号“{written}”应为六角括号“〔{year}〕”（不用方括号、圆括号或"
+                      "方头括号）")
+    if len(year) != 4:
+        faults.append(f"年份“{year}”应写全四位")
+    if not text[:bracket.start()].strip():
+        faults.append("年份前缺少机关代字")
+    after = text[bracket.end():]
+    if after.lstrip().startswith("第"):
+        faults.append(f"序号前多了“第”：“{written}{after[:after.find('第') + 1]}”")
+    serial = re.match(r"\s*第?\s*(\d+)", after)
+    if serial and len(serial.group(1)) > 1 and serial.group(1).startswith("0"):
+        faults.append(f"序号“{serial.group(1)}”编了虚位（前导零），应为“{int(serial.group(1))}”")
+    if " " in text or "\u3000" in text:
+        faults.append("字号中有空格")
+    if not text.endswith("号"):
+        faults.append("末尾缺少“号”")
+    return faults
+
+
 def number_hint(text: str) -> str:
     """What exactly is wrong with a document number, and the corrected form when clear."""
-    fixed = YEAR_BRACKETS.sub(lambda m: f"〔{m.group(1)}〕", text)
+    faults = number_faults(text)
+    found = ("；".join(faults) + "。") if faults else ""
+    fixed = YEAR_BRACKETS.sub(lambda m: f"〔{m.group(1)}〕", re.sub(r"[ \u3000]", "", text))
+    if not YEAR_BRACKETS.search(fixed):  # 2024年 or 〔2024年〕 for the year
+        fixed = WRITTEN_YEAR.sub(lambda m: f"〔{m.group(1)}〕", fixed, count=1)
     fixed = re.sub(r"〕第", "〕", fixed)
     fixed = re.sub(r"〕0+(\d)", r"〕\1", fixed)
     if not fixed.endswith("号"):
         fixed += "号"
     year = re.search(r"〔(\d+)〕", fixed)
     if year is None or len(year.group(1)) != 4:
-        return "格式为“机关代字〔四位年份〕序号号”，例如“本委办发〔2018〕70号”，年份写全四位"
+        return found + "格式为“机关代字〔四位年份〕序号号”，例如“本委办发〔2018〕70号”"
     if NUMBER.match(fixed):
-        return (f"应写成“{fixed}”：年份用六角括号〔〕，序号不加“第”、"
-                "不编虚位（无前导零），以“号”结尾")
-    return "格式为“机关代字〔四位年份〕序号号”，例如“本委办发〔2018〕70号”"
+        return found + f"应写成“{fixed}”"
+    return found + "格式为“机关代字〔四位年份〕序号号”，例如“本委办发〔2018〕70号”"

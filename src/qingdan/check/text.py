@@ -4,17 +4,17 @@ after rendering, empty text and leftover template markers."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic
 from ..model import Measures, Notice, Project, ResponsibilityList, Text
 from ..resolve.refs import Index
-from ..resolve.substitution import blank_templates
+from .marks import chinese_dates, lint_marks, mark_changes, title_ends, titles
+from .prose import CJK, prose
 
 HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）",
                 ".": "。"}
-CJK = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’《》—…]"
 # A half-width mark touching Chinese text; a full stop only between two Chinese characters,
 # so 1. and 2.5 stay.
 HALF_WIDTH = re.compile(rf"(?<={CJK})[,;:?!()]|[,;:?!()](?={CJK})|(?<={CJK})\.(?={CJK})")
@@ -37,6 +37,7 @@ class Fix:
     offset: int
     old: str
     new: str
+    counted: bool = True  # False for a change that only completes another (a space, a dot)
 
 
 def texts_of_list(doc: ResponsibilityList) -> Iterator[Text]:
@@ -93,59 +94,68 @@ def all_texts(project: Project) -> Iterator[Text]:
         yield from texts_of_notice(notice)
 
 
-def _prose(raw: str) -> str:
-    """raw with placeholders blanked out (same length), so offsets stay true; so is a block
-    scalar's header line (`>-  # 注释`), whose comment is not text."""
-    if raw.startswith(("|", ">")):
-        header = raw.find("\n") if "\n" in raw else len(raw)
-        raw = "\x00" * header + raw[header:]
-    return blank_templates(raw)
-
-
 def half_width(text: Text) -> list[tuple[int, str, str]]:
     """(offset in raw, mark, full-width mark) for each half-width mark in Chinese text."""
     return [(m.start(), m.group(0), HALF_TO_FULL[m.group(0)])
-            for m in HALF_WIDTH.finditer(_prose(text.raw))]
+            for m in HALF_WIDTH.finditer(prose(text.raw))]
 
 
 def fmt_changes(text: Text) -> list[tuple[int, str, str]]:
     """What `qingdan fmt` changes in a text: every half-width mark W901 reports, made
     full-width, and the spaces between such a mark and Chinese text deleted (a full-width
     mark has its own space: "测试）, 好" becomes "测试），好")."""
-    prose = _prose(text.raw)
+    written = prose(text.raw)
     changes = half_width(text)
     spaces = []
     for index, _, _ in changes:
         after = index + 1
-        while after < len(prose) and prose[after] == " ":
+        while after < len(written) and written[after] == " ":
             after += 1
-        if after > index + 1 and after < len(prose) and re.match(CJK, prose[after]):
+        if after > index + 1 and after < len(written) and re.match(CJK, written[after]):
             spaces += [(k, " ", "") for k in range(index + 1, after)]
         before = index
-        while before > 0 and prose[before - 1] == " ":
+        while before > 0 and written[before - 1] == " ":
             before -= 1
-        if before < index and before > 0 and re.match(CJK, prose[before - 1]):
+        if before < index and before > 0 and re.match(CJK, written[before - 1]):
             spaces += [(k, " ", "") for k in range(before, index)]
     return changes + sorted(set(spaces))
 
 
+def text_fixes(text: Text) -> list[Fix]:
+    """Every change `qingdan fmt` makes in one source text: fmt_changes (W901), then
+    marks.mark_changes (W911-W913) where W901 changes nothing."""
+    if not text.raw or text.offset < 0:
+        return []
+    path, base = text.location.path, text.offset
+    fixes = [Fix(path, base + i, old, new, counted=bool(new)) for i, old, new in fmt_changes(text)]
+    taken = {f.offset for f in fixes}
+    fixes += [Fix(path, base + i, old, new, counted=bool(new) or old in "、…")
+              for i, old, new in mark_changes(text) if base + i not in taken]
+    return fixes
+
+
 def punctuation_fixes(project: Project) -> list[Fix]:
-    """What `qingdan fmt` changes in the project's texts (fmt_changes)."""
-    return [Fix(text.location.path, text.offset + index, old, new)
-            for text in all_texts(project) if text.raw and text.offset >= 0
-            for index, old, new in fmt_changes(text)]
+    """What `qingdan fmt` changes in the project's texts (text_fixes)."""
+    return [fix for text in all_texts(project) for fix in text_fixes(text)]
 
 
 def lint_sources(project: Project, index: Index) -> list[Diagnostic]:
-    """Lints on the source text, before rendering, so each points at what the clerk wrote."""
-    found = lint_texts(all_texts(project))
+    """Lints on the source text, before rendering, so each points at what the clerk wrote.
+    A title's lines are one text for its paired marks (《 on one line, 》 on the next)."""
+    found = lint_texts(all_texts(project),
+                       joined=[t for t in titles(project) if len(t) > 1])
     for doc in project.measures:
         found.extend(_hard_coded(doc, index))
+    found.extend(title_ends(project))
+    for notice in project.notices:
+        found.extend(chinese_dates(notice))
     return found
 
 
-def lint_texts(texts: Iterable[Text]) -> list[Diagnostic]:
-    """Half-width punctuation and common slips in the given source texts."""
+def lint_texts(texts: Iterable[Text], joined: Sequence[Sequence[Text]] = ()) -> list[Diagnostic]:
+    """Half-width punctuation, common slips and the marks of marks.py in the given source
+    texts; joined: groups of them whose paired marks are matched across the group."""
+    texts = list(texts)
     found = []
     for text in texts:
         if not text.raw:
@@ -153,12 +163,12 @@ def lint_texts(texts: Iterable[Text]) -> list[Diagnostic]:
         for offset, old, new in half_width(text):
             found.append(Diagnostic("W901", f"中文中的半角标点“{old}”应为全角“{new}”",
                                     text.at(offset), hint="运行 qingdan fmt 可自动改正"))
-        for match in TYPO.finditer(_prose(text.raw)):
+        for match in TYPO.finditer(prose(text.raw)):
             word = match.group(0)
             found.append(Diagnostic("W902", f"“{word}”疑为错别字，应为“{TYPOS[word]}”",
                                     text.at(match.start()), hint="确认无误后可在 qingdan.yaml "
                                     "的 diagnostics 中写 W902: off"))
-    return found
+    return found + lint_marks(texts, joined)
 
 
 NUMERAL = r"(?:[零〇一二三四五六七八九十百千]+|（[零〇一二三四五六七八九十百千]+）|\d+)"
@@ -206,7 +216,7 @@ def _hard_coded(doc: Measures, index: Index) -> list[Diagnostic]:
     articles = sum(1 for p in phrases if p.endswith("条") and "第" not in p[1:])
     found = []
     for text in texts_of_measures(doc):
-        for match in HARD_REFERENCE.finditer(_prose(text.raw)):
+        for match in HARD_REFERENCE.finditer(prose(text.raw)):
             label = match.group(0)
             known = phrases.get(label)
             if known is not None:

@@ -1,4 +1,5 @@
-"""qingdan fmt: fix half-width punctuation in the sources, only when asked."""
+"""qingdan fmt: fix half-width punctuation, full-width digits, ellipses and the 顿号
+between titles or quotations in the sources, only when asked."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from .common import chosen_project, fail, main, path_argument
 @click.option("--check", "check_only", is_flag=True,
               help="只报告需要改正之处，不改动文件；有需要改正之处时退出码为 1")
 def fmt(path: str | None, check_only: bool) -> None:
-    """把中文中的半角标点改为全角（只改动文字内容，保留注释和排版）。"""
+    """把中文中的半角标点改为全角，全角数字改为半角，省略号改为“……”，删去并列书名号、引号之间的顿号（只改动文字内容，保留注释和排版）。"""
     from ..rewrite.fmt import format_project
 
     try:

@@ -1,7 +1,9 @@
 """qingdan fmt: fix what is safe to fix mechanically, in place, only when asked.
 
-Only half-width punctuation inside Chinese text is changed, character for character at
-the offsets the loader recorded, so comments, quoting, indentation and key order stay
+Only what is safe to fix mechanically is changed: half-width punctuation inside Chinese
+text (W901), full-width digits (W911), ellipses written otherwise than …… (W912) and the
+顿号 between titles or quotations (W913), character for character at the offsets the
+loader recorded, so comments, quoting, indentation and key order stay
 exactly as the clerk wrote them. The file itself stays the same file: a symbolic link's
 target is fixed (the link stays), and its mode, owner and hard links are kept.
 """
@@ -13,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from ..check.text import Fix, fmt_changes, punctuation_fixes
+from ..check.text import Fix, punctuation_fixes, text_fixes
 from ..diagnostics import Failed
 from ..load.project import load_project, source_files
 from ..load.source import load_text, read_text
@@ -90,7 +92,7 @@ def format_project(path: Path, write: bool) -> list[tuple[str, int]]:
             file = by_display[display]
             texts[file] = apply_fixes(texts[file], fixes)
             load_text(texts[file], file, display)  # raises Failed if a fix broke the YAML
-            counts[display] = counts.get(display, 0) + sum(1 for f in fixes if f.new)
+            counts[display] = counts.get(display, 0) + sum(1 for f in fixes if f.counted)
     staged = []
     for display, count in sorted(counts.items()):
         if only not in (None, display):
@@ -112,6 +114,5 @@ def _results_fixes(root: Path, texts: dict[Path, str]) -> list[Fix]:
     """The same fixes in results notices (kind: results), which build does not read."""
     from ..load.results import results_sources, source_texts
 
-    return [Fix(text.location.path, text.offset + index, old, new)
-            for results in results_sources(root, texts) for text in source_texts(results)
-            if text.raw and text.offset >= 0 for index, old, new in fmt_changes(text)]
+    return [fix for results in results_sources(root, texts) for text in source_texts(results)
+            for fix in text_fixes(text)]

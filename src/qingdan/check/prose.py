@@ -1,0 +1,16 @@
+"""Source text as the text lints read it: placeholders blanked, offsets kept."""
+
+from __future__ import annotations
+
+from ..resolve.substitution import blank_templates
+
+CJK = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’《》—…]"
+
+
+def prose(raw: str) -> str:
+    """raw with placeholders blanked out (same length), so offsets stay true; so is a block
+    scalar's header line (`>-  # 注释`), whose comment is not text."""
+    if raw.startswith(("|", ">")):
+        header = raw.find("\n") if "\n" in raw else len(raw)
+        raw = "\x00" * header + raw[header:]
+    return blank_templates(raw)
