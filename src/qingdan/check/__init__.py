@@ -16,6 +16,7 @@ from .docnumber import check_documents, check_resolved_numbers
 from .layout import check_signature_page
 from .notice import check_attachments, check_titles
 from .text import lint_resolved, lint_sources
+from .wording import check_wording
 from .work import check_work
 
 
@@ -26,6 +27,7 @@ def check_project(project: Project, index: Index) -> list[Diagnostic]:
         found.extend(check_scoring(doc))
     found.extend(check_coverage(project, index))
     found.extend(lint_sources(project, index))
+    found.extend(check_wording(project))
     found.extend(check_attachments(project))
     found.extend(check_work(project))
     found.extend(check_formats(project))

@@ -1,8 +1,8 @@
 """qingdan fmt: fix what is safe to fix mechanically, in place, only when asked.
 
-Only half-width punctuation inside Chinese text is changed, character for character at
-the offsets the loader recorded, so comments, quoting, indentation and key order stay
-exactly as the clerk wrote them. The file itself stays the same file: a symbolic link's
+Only half-width punctuation inside Chinese text, and the wording W931 and W935 name with a
+certain replacement, are changed, at the offsets the loader recorded, so comments,
+quoting, indentation and key order stay exactly as the clerk wrote them. The file itself stays the same file: a symbolic link's
 target is fixed (the link stays), and its mode, owner and hard links are kept.
 """
 
@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from ..check.text import Fix, fmt_changes, punctuation_fixes
+from ..check.wording import wording_fixes
 from ..diagnostics import Failed
 from ..load.project import load_project, source_files
 from ..load.source import load_text, read_text
@@ -47,9 +48,12 @@ def apply_fixes(text: str, fixes: list[Fix]) -> str:
     """text with each fix applied (offsets refer to the original text)."""
     out = list(text)
     for fix in fixes:
-        if out[fix.offset] != fix.old:
-            raise ValueError(f"offset {fix.offset} holds {out[fix.offset]!r}, not {fix.old!r}")
+        held = text[fix.offset:fix.offset + len(fix.old)]
+        if held != fix.old:
+            raise ValueError(f"offset {fix.offset} holds {held!r}, not {fix.old!r}")
         out[fix.offset] = fix.new
+        for k in range(fix.offset + 1, fix.offset + len(fix.old)):
+            out[k] = ""
     return "".join(out)
 
 
@@ -81,7 +85,8 @@ def format_project(path: Path, write: bool) -> list[tuple[str, int]]:
     for _ in range(MAX_ROUNDS):
         project, _ = load_project(path, texts)
         grouped: dict[str, list[Fix]] = defaultdict(list)
-        for fix in punctuation_fixes(project) + _results_fixes(root, texts):
+        for fix in (punctuation_fixes(project) + wording_fixes(project)
+                    + _results_fixes(root, texts)):
             if only in (None, fix.path):
                 grouped[fix.path].append(fix)
         if not grouped:
