@@ -11,6 +11,8 @@ from ..load.formats import check_formats
 from ..model import Project
 from ..resolve.refs import Index
 from .arithmetic import check_scoring
+from .citations import check_citations
+from .consistency import check_consistency
 from .coverage import check_coverage
 from .docnumber import check_documents, check_resolved_numbers
 from .layout import check_signature_page
@@ -28,6 +30,7 @@ def check_project(project: Project, index: Index) -> list[Diagnostic]:
     found.extend(check_coverage(project, index))
     found.extend(lint_sources(project, index))
     found.extend(check_wording(project))
+    found.extend(check_citations(project))
     found.extend(check_attachments(project))
     found.extend(check_work(project))
     found.extend(check_formats(project))
@@ -37,4 +40,4 @@ def check_project(project: Project, index: Index) -> list[Diagnostic]:
 def check_resolved(project: Project) -> list[Diagnostic]:
     """Problems only visible once placeholders are rendered."""
     return (lint_resolved(project) + check_titles(project) + check_resolved_numbers(project)
-            + check_signature_page(project))
+            + check_signature_page(project) + check_consistency(project))

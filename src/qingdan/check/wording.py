@@ -25,7 +25,7 @@ class Usage:
     """One entry of the table: the form, the form to write, where that comes from, and
     whether `qingdan fmt` may replace it (False where a context could make it right).
     not_before / not_after: characters that, next to the form, make it part of another
-    word (本身分工 is 本身 + 分工, not 身分)."""
+    word (本身分工 is 本身 + 分工, not 身分; 按装备 is 按 + 装备)."""
 
     wrong: str
     right: str
@@ -46,7 +46,8 @@ class Usage:
 USAGES: tuple[Usage, ...] = (
     # Forms the 2001 table ranks below a recommended one (异形词).
     Usage("惟一", "唯一", VARIANTS),
-    Usage("身分", "身份", VARIANTS, fix=False, not_before="本自全终亲置脱转修随单一半上下"),
+    Usage("身分", "身份", VARIANTS, fix=False,  # 本身分工 is 本身 + 分工
+          not_after="工配布析解化流离开别成为裂散出类期批项摊担享管级层头区组值数"),
     Usage("藉口", "借口", VARIANTS),
     Usage("参预", "参与", VARIANTS),
     Usage("成份", "成分", VARIANTS),
@@ -63,7 +64,8 @@ USAGES: tuple[Usage, ...] = (
     Usage("做为", "作为", f"{DICTIONARY}：表示当作，或就某种身份、性质来说，写作“作为”",
           not_after="民群众人百老基企党国社"),
     Usage("度过难关", "渡过难关", f"{DICTIONARY}：通过江河、难关写“渡过”，时间写“度过”"),
-    Usage("按装", "安装", "常见误写：固定机械、器材写“安装”", fix=False, not_after="备修卸订机置载配运饰"),
+    Usage("按装", "安装", "常见误写：固定机械、器材写“安装”", fix=False,
+          not_after="备修卸订机置载配运饰"),
     Usage("布署", "部署", "常见误写：安排、布置人力和任务写“部署”"),
     # A convention of official writing, not an error.
     Usage("其它", "其他", "公文实务：公文中统一写“其他”（“其它”在《现代汉语词典》中用于事物，"

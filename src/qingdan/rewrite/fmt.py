@@ -2,8 +2,9 @@
 
 Only half-width punctuation inside Chinese text, and the wording W931 and W935 name with a
 certain replacement, are changed, at the offsets the loader recorded, so comments,
-quoting, indentation and key order stay exactly as the clerk wrote them. The file itself stays the same file: a symbolic link's
-target is fixed (the link stays), and its mode, owner and hard links are kept.
+quoting, indentation and key order stay exactly as the clerk wrote them. The file itself
+stays the same file: a symbolic link's target is fixed (the link stays), and its mode,
+owner and hard links are kept.
 """
 
 from __future__ import annotations
