@@ -165,11 +165,11 @@ def check_citations(project: Project) -> list[Diagnostic]:
                 report(repeal, text.at(offset), day, shown)
             for cite in re.finditer(r"cite\(\s*['\"]([^'\"]+)['\"]", text.raw or ""):
                 doc = registered.get(cite.group(1))
-                repeal = _registered(doc, registry) if doc is not None else None
-                if repeal is not None and doc is not None:
-                    report(repeal, text.at(cite.start()), day)
+                named = _registered(doc, registry) if doc is not None else None
+                if named is not None:
+                    report(named, text.at(cite.start()), day)
         for doc in basis:
-            repeal = _registered(doc, registry)
-            if repeal is not None:
-                report(repeal, doc.title.location, day)
+            named = _registered(doc, registry)
+            if named is not None:
+                report(named, doc.title.location, day)
     return list(found.values())

@@ -155,7 +155,8 @@ def wording_fixes(project: Project) -> list[Fix]:
     replacement; where two overlap, the first (the project's own) wins."""
     fixes: list[Fix] = []
     taken: dict[str, list[tuple[int, int]]] = {}
-    pairs = [(r.wrong, r.right, None) for r in project.wording.rules if r.right]
+    pairs: list[tuple[str, str | None, re.Pattern[str] | None]] = [
+        (r.wrong, r.right, None) for r in project.wording.rules if r.right]
     pairs += [(u.wrong, u.right, _PATTERNS[u.wrong]) for u in USAGES if u.fix]
     for text in _texts(project):
         if not text.raw or text.offset < 0:
