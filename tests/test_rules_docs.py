@@ -300,3 +300,8 @@ def test_w936_in_a_project(tmp_path: Path):
 def test_the_cases_of_this_issue_exist():
     cases = {p.name.split("-")[0] for p in (REPO / "tests" / "cases").iterdir()}
     assert set(OURS) <= cases
+
+
+def test_w936_a_later_sentence_naming_one_is_no_list():
+    body = "现将文件印发给你们。《考核办法》印发后，各支部要抓好落实。"
+    assert check_issued(notice_body(body), ATTACHED) == []

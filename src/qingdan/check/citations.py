@@ -52,7 +52,7 @@ class Citation:
 
 def _number_pattern(number: str) -> re.Pattern[str]:
     """GB/T 9704-1999 as written in many ways: GB/T9704—1999, GB／T 9704－1999."""
-    parts = re.split(r"[\s/／\-—–－]+", number)
+    parts = [p for p in re.split(r"[\s/／\-—–－]+", number) if p] or ["\x00"]
     return re.compile(r"[\s/／\-—–－]*".join(map(re.escape, parts)))
 
 

@@ -151,10 +151,12 @@ def check_issued(notice: Notice, attached: list[str]) -> list[Diagnostic]:
 
 
 def _issuing_parts(text: Text) -> list[str]:
-    """The sentences of a text that issue documents (印发, 转发, 随文): where the
-    documents named should be all of those attached."""
+    """The sentences of a text that issue documents (现将《甲》印发给你们, 关于印发《甲》的
+    通知): where the documents named should be all of those attached. A later sentence
+    that names one of them (《甲》印发后……) is not one."""
     sentences = re.split(r"(?<=[。；！？\n])", text.value)
-    return [s for s in sentences if re.search(r"印发|转发|随文|附后", s)]
+    return [s for s in sentences
+            if re.search(r"现将|现印发|关于(?:印发|转发)|(?:印发|转发)给|随文(?:印发|下发)", s)]
 
 
 def check_consistency(resolved: Project) -> list[Diagnostic]:

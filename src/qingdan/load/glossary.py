@@ -55,9 +55,17 @@ def build_repealed(reader: Reader) -> tuple[Repeal, ...]:
             continue
         edition = entry.get("edition")
         found.append(Repeal(
-            title=str(entry["title"]), date=str(entry["date"]),
+            title=str(entry["title"]).strip().strip("《》"), date=_day(str(entry["date"])),
             replacement=str(entry["replacement"]) if entry.get("replacement") else None,
             edition=str(edition) if edition is not None else None,
             number=str(entry["number"]) if entry.get("number") else None,
             location=reader.source.at(("repealed", i, "title"))))
     return tuple(found)
+
+
+def _day(value: str) -> str:
+    """2023-1-1 as 2023-01-01, so dates compare as strings."""
+    parts = value.strip().split("-")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return value
+    return f"{int(parts[0]):04d}-{int(parts[1]):02d}-{int(parts[2]):02d}"
