@@ -305,3 +305,10 @@ def test_the_cases_of_this_issue_exist():
 def test_w936_a_later_sentence_naming_one_is_no_list():
     body = "现将文件印发给你们。《考核办法》印发后，各支部要抓好落实。"
     assert check_issued(notice_body(body), ATTACHED) == []
+
+
+def test_a_repealed_date_that_does_not_exist_is_e603(tmp_path: Path):
+    config = "repealed:\n  - title: 某办法\n    date: 2020-13-45\n  - title: ' '\n    date: 2020-1-1\n"
+    output = messages(project(tmp_path, "按《某办法》执行。", config))
+    assert "error[E603]: 已废止文件《某办法》的废止日期“2020-13-45”不存在" in output
+    assert "W933" not in output

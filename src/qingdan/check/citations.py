@@ -14,6 +14,7 @@ document's date or number does: a title alone names the edition in force.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -52,7 +53,9 @@ class Citation:
 
 def _number_pattern(number: str) -> re.Pattern[str]:
     """GB/T 9704-1999 as written in many ways: GB/T9704—1999, GB／T 9704－1999."""
-    parts = [p for p in re.split(r"[\s/／\-—–－]+", number) if p] or ["\x00"]
+    parts = [p for p in re.split(r"[\s/／\-—–－]+", number) if p]
+    if not parts:
+        return re.compile(r"(?!)")  # a number of separators alone names nothing
     return re.compile(r"[\s/／\-—–－]*".join(map(re.escape, parts)))
 
 
@@ -140,10 +143,20 @@ def _documents(project: Project) -> Iterator[tuple[str, list[Text], tuple[CitedD
 def check_citations(project: Project) -> list[Diagnostic]:
     """W933 for each repealed document a document names, written or cited, when the date
     it is issued on is on or after the day the document stopped being in force."""
-    registry = BUILTIN + project.repealed
+    found: dict[tuple[str, int, int], Diagnostic] = {}
+    own = []
+    for repeal in project.repealed:
+        try:
+            datetime.date.fromisoformat(repeal.date)
+            own.append(repeal)
+        except ValueError:
+            where = repeal.location or Location("qingdan.yaml")
+            found[(where.path, where.line, where.column)] = Diagnostic(
+                "E603", f"已废止文件《{repeal.title}》的废止日期“{repeal.date}”不存在", where,
+                hint="date 写成 2020-01-01 的形式，检查月份和日期")
+    registry = BUILTIN + tuple(own)
     days = _document_days(project)
     registered = {d.key: d for d in project.documents if d.key}
-    found: dict[tuple[str, int, int], Diagnostic] = {}
 
     def report(repeal: Repeal, where: Location, day: str, shown: str = "") -> None:
         if day < repeal.date:

@@ -53,6 +53,8 @@ def build_repealed(reader: Reader) -> tuple[Repeal, ...]:
     for i, entry in enumerate(entries):
         if not isinstance(entry, dict) or not reader.ok(("repealed", i)):
             continue
+        if not str(entry["title"]).strip().strip("《》"):
+            continue  # a title of spaces names nothing
         edition = entry.get("edition")
         found.append(Repeal(
             title=str(entry["title"]).strip().strip("《》"), date=_day(str(entry["date"])),
