@@ -6,6 +6,7 @@ none of these codes."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -312,3 +313,17 @@ def test_a_repealed_date_that_does_not_exist_is_e603(tmp_path: Path):
     output = messages(project(tmp_path, "按《某办法》执行。", config))
     assert "error[E603]: 已废止文件《某办法》的废止日期“2020-13-45”不存在" in output
     assert "W933" not in output
+
+
+def test_a_units_overlay_is_checked_and_fixed(tmp_path: Path):
+    """A unit's overlay text is the unit's own writing: W931 there, and fmt fixes it (its
+    half-width marks too, which fmt used to leave)."""
+    folder = tmp_path / "example"
+    shutil.copytree(EXAMPLE, folder)
+    roster = folder / "单位名册.yaml"
+    text = roster.read_text("utf-8")
+    roster.write_text(text.replace("检测数据和质量", "检测数据,和其它质量"), "utf-8")
+    assert codes(folder) == ["W931"]
+    assert run_cli("fmt", str(folder)).exit_code == 0
+    assert "检测数据，和其他质量" in roster.read_text("utf-8")
+    assert codes(folder) == [] and "W901" not in messages(folder)

@@ -95,6 +95,13 @@ def all_texts(project: Project) -> Iterator[Text]:
         yield from texts_of_notice(notice)
 
 
+def overlay_texts(project: Project) -> Iterator[Text]:
+    """The texts the roster's units write in their overlays."""
+    for unit in project.roster:
+        for ops in unit.overlays.values():
+            yield from (op.text for op in ops if op.text is not None)
+
+
 def _prose(raw: str) -> str:
     """raw with placeholders blanked out (same length), so offsets stay true; so is a block
     scalar's header line (`>-  # 注释`), whose comment is not text."""
@@ -134,8 +141,8 @@ def fmt_changes(text: Text) -> list[tuple[int, str, str]]:
 def punctuation_fixes(project: Project) -> list[Fix]:
     """What `qingdan fmt` changes in the project's texts (fmt_changes)."""
     return [Fix(text.location.path, text.offset + index, old, new)
-            for text in all_texts(project) if text.raw and text.offset >= 0
-            for index, old, new in fmt_changes(text)]
+            for text in [*all_texts(project), *overlay_texts(project)]
+            if text.raw and text.offset >= 0 for index, old, new in fmt_changes(text)]
 
 
 def lint_sources(project: Project, index: Index) -> list[Diagnostic]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic
 from ..model import Project, Text, WordingRule
-from .text import Fix, _prose, all_texts
+from .text import Fix, _prose, all_texts, overlay_texts
 
 VARIANTS = "《第一批异形词整理表》（教育部、国家语委 2001 年发布）推荐词形"
 DICTIONARY = "《现代汉语词典》（第7版）"
@@ -158,7 +158,7 @@ def wording_fixes(project: Project) -> list[Fix]:
     pairs: list[tuple[str, str | None, re.Pattern[str] | None]] = [
         (r.wrong, r.right, None) for r in project.wording.rules if r.right]
     pairs += [(u.wrong, u.right, _PATTERNS[u.wrong]) for u in USAGES if u.fix]
-    for text in _texts(project):
+    for text in [*_texts(project), *overlay_texts(project)]:
         if not text.raw or text.offset < 0:
             continue
         for wrong, right, pattern in pairs:
