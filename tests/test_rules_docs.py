@@ -327,3 +327,22 @@ def test_a_units_overlay_is_checked_and_fixed(tmp_path: Path):
     assert run_cli("fmt", str(folder)).exit_code == 0
     assert "检测数据，和其他质量" in roster.read_text("utf-8")
     assert codes(folder) == [] and "W901" not in messages(folder)
+
+
+def test_the_results_notice_is_checked_too(tmp_path: Path):
+    """A results notice (kind: results, read by score) gets W931, W932 and W934 as well."""
+    from qingdan.load.results import results_sources
+    from qingdan.scoring.source import check_source
+
+    folder = tmp_path / "ex"
+    shutil.copytree(REPO / "checklists" / "example-2025", folder)
+    source = folder / "考核结果通报.yaml"
+    text = source.read_text("utf-8")
+    assert [d.code for r in results_sources(folder) for d in check_source(r, [])
+            if d.code in OURS] == []
+    text = text.replace("signature: 中共清河县粮食局委员会", "signature: 中共清河县委组织部")
+    text = text.replace("date: 待定", "date: 2025-12-31\nprint_date: 2025-12-01")
+    source.write_text(text.replace("局属各单位", "局属其它单位"), "utf-8")
+    (found,) = results_sources(folder)
+    assert sorted(d.code for d in check_source(found, []) if d.code in OURS) == [
+        "W931", "W932", "W934"]
