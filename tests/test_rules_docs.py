@@ -346,3 +346,12 @@ def test_the_results_notice_is_checked_too(tmp_path: Path):
     (found,) = results_sources(folder)
     assert sorted(d.code for d in check_source(found, []) if d.code in OURS) == [
         "W931", "W932", "W934"]
+
+
+def test_fmt_fixes_the_results_notice(tmp_path: Path):
+    folder = tmp_path / "ex"
+    shutil.copytree(REPO / "checklists" / "example-2025", folder)
+    source = folder / "考核结果通报.yaml"
+    source.write_text(source.read_text("utf-8").replace("局属各单位", "局属其它单位"), "utf-8")
+    assert run_cli("fmt", str(folder)).exit_code == 0
+    assert "局属其他单位" in source.read_text("utf-8")

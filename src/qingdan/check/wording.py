@@ -9,7 +9,7 @@ is left alone; so is a form inside the very word that replaces it (简称 in its
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic
@@ -151,14 +151,20 @@ def check_wording(project: Project) -> list[Diagnostic]:
 
 
 def wording_fixes(project: Project) -> list[Fix]:
-    """What `qingdan fmt` replaces: W931's unambiguous entries and W935's forms that have a
-    replacement; where two overlap, the first (the project's own) wins."""
+    """What `qingdan fmt` replaces: W935's forms that have a replacement and W931's
+    unambiguous entries; where two overlap, the first (the project's own) wins."""
+    own = [(r.wrong, r.right) for r in project.wording.rules if r.right]
+    return replacements([*_texts(project), *overlay_texts(project)], own)
+
+
+def replacements(texts: Iterable[Text],
+                 own: Sequence[tuple[str, str | None]] = ()) -> list[Fix]:
+    """The fixes for the given texts: the pairs own (wrong, right) first, then W931's."""
+    pairs: list[tuple[str, str | None, re.Pattern[str] | None]] = [(w, r, None) for w, r in own]
+    pairs += [(u.wrong, u.right, _PATTERNS[u.wrong]) for u in USAGES if u.fix]
     fixes: list[Fix] = []
     taken: dict[str, list[tuple[int, int]]] = {}
-    pairs: list[tuple[str, str | None, re.Pattern[str] | None]] = [
-        (r.wrong, r.right, None) for r in project.wording.rules if r.right]
-    pairs += [(u.wrong, u.right, _PATTERNS[u.wrong]) for u in USAGES if u.fix]
-    for text in [*_texts(project), *overlay_texts(project)]:
+    for text in texts:
         if not text.raw or text.offset < 0:
             continue
         for wrong, right, pattern in pairs:

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from ..check.text import Fix, fmt_changes, punctuation_fixes
-from ..check.wording import wording_fixes
+from ..check.wording import replacements, wording_fixes
 from ..diagnostics import Failed
 from ..load.project import load_project, source_files
 from ..load.source import load_text, read_text
@@ -118,6 +118,8 @@ def _results_fixes(root: Path, texts: dict[Path, str]) -> list[Fix]:
     """The same fixes in results notices (kind: results), which build does not read."""
     from ..load.results import results_sources, source_texts
 
-    return [Fix(text.location.path, text.offset + index, old, new)
-            for results in results_sources(root, texts) for text in source_texts(results)
-            if text.raw and text.offset >= 0 for index, old, new in fmt_changes(text)]
+    written = [text for results in results_sources(root, texts)
+               for text in source_texts(results)]
+    return [Fix(text.location.path, text.offset + index, old, new) for text in written
+            if text.raw and text.offset >= 0
+            for index, old, new in fmt_changes(text)] + replacements(written)
