@@ -355,3 +355,11 @@ def test_fmt_fixes_the_results_notice(tmp_path: Path):
     source.write_text(source.read_text("utf-8").replace("局属各单位", "局属其它单位"), "utf-8")
     assert run_cli("fmt", str(folder)).exit_code == 0
     assert "局属其他单位" in source.read_text("utf-8")
+
+
+def test_w936_a_title_in_lines_is_one_title():
+    title = ("关于印发《意识形态工作责任清单》", "《考核办法》的通知")
+    assert check_issued(notice_body("现将文件印发给你们。", title), ATTACHED) == []
+    title = ("关于印发《考核办法》", "《意识形态工作责任清单》的通知")
+    (found,) = check_issued(notice_body("现将文件印发给你们。", title), ATTACHED)
+    assert found.message == "所列文件的顺序与附件顺序不同"

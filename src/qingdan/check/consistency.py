@@ -124,25 +124,30 @@ def check_issued(notice: Notice, attached: list[str]) -> list[Diagnostic]:
             else body.location,
             hint="附件说明由 qingdan 按 attachments 生成，删去正文中手写的附件说明；所附文件："
             + "、".join(f"{n}.《{t}》" for n, t in enumerate(attached, 1))))
-    for text in (*notice.title, *([] if body.broken else [body])):
-        if text.broken:
-            continue
-        for part in _issuing_parts(text):
-            named = [m for m in QUOTED.finditer(part) if m.group(1) in attached]
+    unique = list(dict.fromkeys(attached))
+    texts: list[tuple[str, list[Text], bool]] = []
+    if notice.title and not any(t.broken for t in notice.title):
+        # a title written in lines is one title
+        texts.append(("".join(t.value for t in notice.title), list(notice.title), True))
+    if not body.broken:
+        texts.append((body.value, [body], False))
+    for value, parts, title in texts:
+        for part in _issuing_parts(value):
+            named = [m for m in QUOTED.finditer(part) if m.group(1) in unique]
             titles = list(dict.fromkeys(m.group(1) for m in named))
             if not titles:
                 continue
-            place = text.locate(f"《{titles[0]}》")
-            if len(titles) < len(attached) and not MORE.match(part[named[-1].end():]):
-                left = [t for t in attached if t not in titles]
-                title = text in notice.title
+            place = next((t.locate(f"《{titles[0]}》") for t in parts
+                          if f"《{titles[0]}》" in t.raw), parts[0].location)
+            if len(titles) < len(unique) and not MORE.match(part[named[-1].end():]):
+                left = [t for t in unique if t not in titles]
                 found.append(Diagnostic(
                     "W936", f"{'标题' if title else '正文'}列出 {len(titles)} "
-                    f"份印发的文件，附件有 {len(attached)} 份", place,
+                    f"份印发的文件，附件有 {len(unique)} 份", place,
                     hint="没有列出：" + "、".join(f"《{t}》" for t in left) + "；"
                     + ("省略 title 时由 qingdan 按附件生成标题" if title
                        else "正文可写 {{ attachments }}，列出全部附件")))
-            elif titles != [t for t in attached if t in titles]:
+            elif titles != [t for t in unique if t in titles]:
                 found.append(Diagnostic(
                     "W936", "所列文件的顺序与附件顺序不同", place,
                     hint="附件顺序：" + "、".join(f"{n}.《{t}》"
@@ -150,11 +155,11 @@ def check_issued(notice: Notice, attached: list[str]) -> list[Diagnostic]:
     return found
 
 
-def _issuing_parts(text: Text) -> list[str]:
+def _issuing_parts(text: str) -> list[str]:
     """The sentences of a text that issue documents (现将《甲》印发给你们, 关于印发《甲》的
     通知): where the documents named should be all of those attached. A later sentence
     that names one of them (《甲》印发后……) is not one."""
-    sentences = re.split(r"(?<=[。；！？\n])", text.value)
+    sentences = re.split(r"(?<=[。；！？\n])", text)
     return [s for s in sentences
             if re.search(r"现将|现印发|关于(?:印发|转发)|(?:印发|转发)给|随文(?:印发|下发)", s)]
 
