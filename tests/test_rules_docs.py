@@ -71,8 +71,8 @@ def messages(folder: Path) -> str:
 
 @pytest.mark.parametrize("folder", [
     EXAMPLE, REPO / "checklists" / "example-2025",
-    *sorted(p for p in (REPO / "tests" / "fixtures").iterdir()
-            if (p / "qingdan.yaml").is_file())], ids=lambda p: p.name)
+    *sorted(p.parent for p in (REPO / "tests" / "fixtures").rglob("qingdan.yaml"))],
+    ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_the_bundled_projects_give_none_of_these_codes(folder: Path):
     assert codes(folder) == []
 
