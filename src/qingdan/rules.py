@@ -126,6 +126,14 @@ RULES: dict[str, Rule] = {
     "W916": Rule(f"{FORMAT} 7.3.5", MUST),
     "W917": Rule(f"{PUNCTUATION} 4.13", NORMAL),
     "W918": Rule(PUNCTUATION, NORMAL),
+    # Wording and consistency across a document's elements (issue 28). W931's entries each
+    # name their own source in the hint (《第一批异形词整理表》, 《现代汉语词典》, practice).
+    "W931": Rule(f"{REVIEW}（文字用法规范）", NORMAL),
+    "W932": Rule(f"{ELEMENTS}（四）（十一）", NORMAL),
+    "W933": Rule(f"{REVIEW}（引文准确）", NORMAL),
+    "W934": Rule(f"{ELEMENTS}（十二）（十七）", MUST),
+    "W935": Rule(PRACTICE, NORMAL),
+    "W936": Rule(f"{ELEMENTS}（十）", NORMAL),
     # The printed page (proof): GB/T 9704-2012 clauses 5 and 7.
     "E951": Rule(QINGDAN, MUST),
     "E952": Rule(QINGDAN, MUST),

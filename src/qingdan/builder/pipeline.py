@@ -18,6 +18,7 @@ from ..check import check_project, check_resolved
 from ..check.coverage import assessed_items, unassessed_additions
 from ..check.docnumber import NumberUse, notice_numbers
 from ..check.text import lint_texts
+from ..check.wording import check_glossary, check_usage
 from ..diagnostics import Diagnostic, Failed, Location, Severity, errors
 from ..load.project import load_project
 from ..model import Notice, Project, RosterUnit
@@ -103,8 +104,10 @@ def resolve_unit(prepared: Prepared, unit: RosterUnit | None,
     result.found, result.deviations = sources.found, sources.deviations
     if unit is not None and unit.overlays:
         result.found += unassessed_additions(prepared.assessed, unit, result.deviations)
-        result.found += lint_texts(
-            [op.text for ops in unit.overlays.values() for op in ops if op.text])
+        written = [op.text for ops in unit.overlays.values() for op in ops if op.text]
+        # W931 and W935 here, with the unit: check_wording sees the shared texts only
+        result.found += (lint_texts(written) + check_usage(written)
+                         + check_glossary(prepared.project, written))
     if errors(result.found):
         return None
     resolved, problems = resolve_all(sources.project, sources.index)

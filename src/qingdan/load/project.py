@@ -15,9 +15,11 @@ from ..model import (
     Notice,
     Printing,
     Project,
+    Repeal,
     ResponsibilityList,
     RosterUnit,
     Unit,
+    Wording,
 )
 from ..paths import CONFIG_NAME, display_path
 from . import schema
@@ -32,6 +34,7 @@ from .builders import (
     document,
 )
 from .formats import OLDEST_FORMAT, format_written, project_format
+from .glossary import build_repealed, build_wording
 from .salvage import Unread, cut_texts, salvage
 from .source import Source, load_file, load_text
 
@@ -71,6 +74,8 @@ class Config:
     unread: str = ""  # what of the file is not in the config (it failed to parse, or parts
     # failed the schema): a document key registered there is unknown, not missing
     printing: Printing = field(default_factory=Printing)
+    wording: Wording = field(default_factory=Wording)
+    repealed: tuple[Repeal, ...] = ()
 
 
 def edition_year(given: int | None, notices: Iterable[Notice]) -> int | None:
@@ -166,7 +171,8 @@ def load_project(path: Path, texts: dict[Path, str] | None = None,
                       roster=tuple(first.values()), lost=frozenset(lost),
                       year=edition_year(config.year, notices), format=config.format,
                       unread="\n".join(unread.texts), unread_ids=frozenset(unread.ids),
-                      unreadable=unread.unreadable, printing=config.printing)
+                      unreadable=unread.unreadable, printing=config.printing,
+                      wording=config.wording, repealed=config.repealed)
     return project, problems
 
 
@@ -221,6 +227,7 @@ def _load_config(root: Path, problems: list[Diagnostic],
                   settings={c: v for c, v in settings.items() if c in CODES},
                   unit_broken="unit" in data and unit is None,
                   format=project_format(source, reader, problems),
+                  wording=build_wording(reader), repealed=build_repealed(reader),
                   unread="\n".join(cut_texts(source, checked)))
 
 

@@ -24,10 +24,11 @@ from .documents import (
     Veto,
     known_body,
 )
-from .project import Overlay, Printing, Project, RosterUnit
+from .project import Overlay, Printing, Project, Repeal, RosterUnit, Wording, WordingRule
 from .text import Text, evolve, line_starts
 
 __all__ = ["KNOWN_BODIES", "ROLE_NAMES", "STANDARD_ROLES", "Band", "CitedDocument",
            "Component", "Item", "Measures", "Node", "Notice", "Overlay", "Printing",
-           "Project", "ResponsibilityList", "Role", "RosterUnit", "Scoring", "Section", "Stage",
-           "Text", "Unit", "Veto", "evolve", "known_body", "line_starts"]
+           "Project", "Repeal", "ResponsibilityList", "Role", "RosterUnit", "Scoring",
+           "Section", "Stage", "Text", "Unit", "Veto", "Wording", "WordingRule", "evolve",
+           "known_body", "line_starts"]

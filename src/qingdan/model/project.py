@@ -49,6 +49,39 @@ class Printing:
 
 
 @dataclass(frozen=True)
+class WordingRule:
+    """One form a project does not use (qingdan.yaml's wording): the form, what to write
+    instead (None: only flagged), and where the rule is written."""
+
+    wrong: str
+    right: str | None
+    location: Location
+
+
+@dataclass(frozen=True)
+class Wording:
+    """A project's glossary (qingdan.yaml's wording): `required` forms with the variants
+    they replace, and `forbidden` forms with their replacement; both become rules."""
+
+    rules: tuple[WordingRule, ...] = ()
+    required: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Repeal:
+    """A document no longer in force (qingdan's registry or qingdan.yaml's repealed): its
+    title, the edition (year) or number that tells it from a later one of the same title,
+    the date from which it is no longer in force, and what replaces it."""
+
+    title: str
+    date: str  # YYYY-MM-DD: the first day it is no longer in force
+    replacement: str | None = None
+    edition: str | None = None  # the year of the repealed edition ("2016")
+    number: str | None = None  # its 发文字号 or standard number ("GB/T 9704-1999")
+    location: Location | None = None  # where a project registered it; None: built in
+
+
+@dataclass(frozen=True)
 class Project:
     """A project folder: its unit, its template and the documents it holds."""
 
@@ -74,6 +107,8 @@ class Project:
     # none); None when qingdan.yaml could not be read to say.
     format: int | None = 1
     printing: Printing = Printing()
+    wording: Wording = Wording()
+    repealed: tuple[Repeal, ...] = ()
 
     def issuable(self) -> list[ResponsibilityList | Measures]:
         """The documents a notice can attach: lists and measures."""

@@ -1,11 +1,12 @@
 """qingdan fmt: fix what is safe to fix mechanically, in place, only when asked.
 
 Only what is safe to fix mechanically is changed: half-width punctuation inside Chinese
-text (W901), full-width digits (W911), ellipses written otherwise than …… (W912) and the
-顿号 between titles or quotations (W913), character for character at the offsets the
-loader recorded, so comments, quoting, indentation and key order stay
-exactly as the clerk wrote them. The file itself stays the same file: a symbolic link's
-target is fixed (the link stays), and its mode, owner and hard links are kept.
+text (W901), full-width digits (W911), ellipses written otherwise than …… (W912), the
+顿号 between titles or quotations (W913), and the wording W931 and W935 name with a
+certain replacement, at the offsets the loader recorded, so comments, quoting,
+indentation and key order stay exactly as the clerk wrote them. The file itself stays the
+same file: a symbolic link's target is fixed (the link stays), and its mode, owner and
+hard links are kept.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from ..check.text import Fix, punctuation_fixes, text_fixes
+from ..check.wording import replacements, wording_fixes
 from ..diagnostics import Failed
 from ..load.project import load_project, source_files
 from ..load.source import load_text, read_text
@@ -49,9 +51,12 @@ def apply_fixes(text: str, fixes: list[Fix]) -> str:
     """text with each fix applied (offsets refer to the original text)."""
     out = list(text)
     for fix in fixes:
-        if out[fix.offset] != fix.old:
-            raise ValueError(f"offset {fix.offset} holds {out[fix.offset]!r}, not {fix.old!r}")
+        held = text[fix.offset:fix.offset + len(fix.old)]
+        if held != fix.old:
+            raise ValueError(f"offset {fix.offset} holds {held!r}, not {fix.old!r}")
         out[fix.offset] = fix.new
+        for k in range(fix.offset + 1, fix.offset + len(fix.old)):
+            out[k] = ""
     return "".join(out)
 
 
@@ -83,7 +88,8 @@ def format_project(path: Path, write: bool) -> list[tuple[str, int]]:
     for _ in range(MAX_ROUNDS):
         project, _ = load_project(path, texts)
         grouped: dict[str, list[Fix]] = defaultdict(list)
-        for fix in punctuation_fixes(project) + _results_fixes(root, texts):
+        for fix in (punctuation_fixes(project) + wording_fixes(project)
+                    + _results_fixes(root, texts)):
             if only in (None, fix.path):
                 grouped[fix.path].append(fix)
         if not grouped:
@@ -109,10 +115,10 @@ def format_project(path: Path, write: bool) -> list[tuple[str, int]]:
     return [(display, count) for _, display, _, count in staged]
 
 
-
 def _results_fixes(root: Path, texts: dict[Path, str]) -> list[Fix]:
     """The same fixes in results notices (kind: results), which build does not read."""
     from ..load.results import results_sources, source_texts
 
-    return [fix for results in results_sources(root, texts) for text in source_texts(results)
-            for fix in text_fixes(text)]
+    written = [text for results in results_sources(root, texts)
+               for text in source_texts(results)]
+    return [fix for text in written for fix in text_fixes(text)] + replacements(written)

@@ -14,9 +14,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from ..check.consistency import check_print_date, check_signature
 from ..check.docnumber import check_date, check_number
 from ..check.drafts import check_notice
 from ..check.text import lint_texts
+from ..check.wording import check_usage
 from ..diagnostics import Diagnostic, Failed, did_you_mean
 from ..load.results import ResultsSource, source_texts
 from ..model import Measures, Notice, Text
@@ -32,7 +34,10 @@ def check_source(results: ResultsSource, assessments: list[Measures]) -> list[Di
     found = check_date(notice.date) + check_date(notice.print_date) + check_notice(notice)
     if notice.number is not None and "{" not in notice.number.value:
         found += check_number(notice.number, notice.date, pending=True)
-    found += lint_texts(source_texts(results))
+    found += lint_texts(source_texts(results)) + check_usage(source_texts(results))
+    found += check_print_date(notice)
+    if "{" not in notice.mark.value + notice.signature.value:  # else checked once rendered
+        found += check_signature(notice)
     names = [m.name for m in assessments]
     if results.assessment is not None and results.assessment.value not in names:
         found.append(Diagnostic(
