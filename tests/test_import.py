@@ -109,10 +109,9 @@ def test_sample_001_reports_its_own_arithmetic_and_nothing_else(tmp_path: Path):
     errors = sorted(c for level, c in codes if level == "error")
     assert errors == ["E702", "E703", "E704", "E704", "E704"]
     # Its own faults only: typos, 其它 (W931: 公文 write 其他), 顿号 between quotations
-    # (“优秀”、“良好”), brackets half full-width and half not (桓司发（2007)3号,
-    # (2013年11月）) and 2500-3000字.
-    assert {c for level, c in codes if level == "warning"} <= {
-        "W902", "W913", "W914", "W917", "W931"}
+    # (“优秀”、“良好”) and 2500-3000字. Its half-width bracket pairs (桓司发(2007)3号)
+    # are made full-width together, never one half (W914).
+    assert {c for level, c in codes if level == "warning"} == {"W902", "W913", "W917", "W931"}
     assert "110%" in result.stderr
     assert "公式中“述职评议”的权重为 10%，而 components 中为 20%" in result.stderr
     assert "89.5 分不属于任何等次" in result.stderr

@@ -93,22 +93,30 @@ def test_the_formula_scan_finds_what_the_backtracking_pattern_found():
 
 
 def test_half_width_marks_in_one_pass_as_many_rounds_of_fmt_leave_them():
-    from qingdan.check.text import HALF_TO_FULL, HALF_WIDTH
+    from qingdan.check.text import HALF_TO_FULL, HALF_WIDTH, bracket_pairs
     from qingdan.importer.clean import full_width
 
     def rounds(text: str) -> tuple[str, int]:
+        """Round after round as fmt runs them: the marks W901 finds and the other half of
+        each bracket pair among them."""
         total = 0
         while True:
-            text, count = HALF_WIDTH.subn(lambda m: HALF_TO_FULL[m.group(0)], text)
-            total += count
-            if not count:
+            found = {m.start() for m in HALF_WIDTH.finditer(text)}
+            partner = bracket_pairs(text)
+            found |= {partner[i] for i in found if i in partner}
+            if not found:
                 return text, total
+            text = "".join(HALF_TO_FULL[c] if i in found else c for i, c in enumerate(text))
+            total += len(found)
 
     rng = random.Random(9)
     for _ in range(20_000):
         text = "".join(rng.choice(",;:?!().甲a1 ，") for _ in range(rng.randint(0, 14)))
         assert full_width(text) == rounds(text), text
     assert full_width("甲" + "," * 10_000) == ("甲" + "，" * 10_000, 10_000)
+    # A pair goes together, though its closing half touches no Chinese (sample 001).
+    assert full_width("得分=(“优秀”票数×100+“较差”票数×40)÷有效票数")[0] == \
+        "得分=（“优秀”票数×100+“较差”票数×40）÷有效票数"
 
 
 class Counted(str):
@@ -371,8 +379,10 @@ def test_formula_like_names_are_imported_as_the_text_they_are(tmp_path: Path):
     assert docs["qingdan"]["unit"]["name"] == name
     notice = docs["关于印发《责任清单》的通知"]
     assert notice["signature"] == name
-    listed = docs["@SUM(A1）责任清单"]  # the ) before Chinese full-width, as `qingdan fmt` does
-    assert listed["title"] == "@SUM(A1）责任清单"
+    # The ) before Chinese full-width, and with it its ( (a pair goes together), as
+    # `qingdan fmt` does.
+    listed = docs["@SUM（A1）责任清单"]
+    assert listed["title"] == "@SUM（A1）责任清单"
     assert [i["text"] for i in listed["roles"]["committee"]["items"]] == [
         "=cmd|' /C calc'!A0", "+1+1"]
     assert run_cli("check", str(out)).exit_code in (0, 1)  # a diagnostic at most

@@ -76,6 +76,20 @@ def test_a_titles_lines_are_matched_as_one_text() -> None:
     assert [d.code for d in lint_texts(lines) if d.code == "W914"] == ["W914", "W914"]
 
 
+def test_w901_and_fmt_take_a_bracket_pair_together() -> None:
+    """The other half of a pair is changed with the half that touches Chinese, so fmt
+    never leaves "（…×40)" unpaired (W914)."""
+    from qingdan.check.text import fmt_changes
+
+    raw = "得分=(“优秀”票数×100+“较差”票数×40)÷有效票数"
+    value = list(raw)
+    for index, old, new in fmt_changes(text(raw)):
+        assert value[index] == old
+        value[index] = new
+    assert "".join(value) == "得分=（“优秀”票数×100+“较差”票数×40）÷有效票数"
+    assert not [d for d in lint_texts([text("".join(value))]) if d.code == "W914"]
+
+
 def test_fmt_changes() -> None:
     changed = marks.mark_changes(text("研究２次，《甲》、《乙》...丙。。。丁…"))
     value = list("研究２次，《甲》、《乙》...丙。。。丁…")

@@ -18,6 +18,7 @@ HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(":
 # A half-width mark touching Chinese text; a full stop only between two Chinese characters,
 # so 1. and 2.5 stay.
 HALF_WIDTH = re.compile(rf"(?<={CJK})[,;:?!()]|[,;:?!()](?={CJK})|(?<={CJK})\.(?={CJK})")
+PARENS = re.compile(r"[()]")
 MARKERS = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
 
 # Slips that recur in officialese (sample 002 has 按受 and 一到致). Each is only flagged.
@@ -103,10 +104,29 @@ def overlay_texts(project: Project) -> Iterator[Text]:
             yield from (op.text for op in ops if op.text is not None)
 
 
+def bracket_pairs(written: str) -> dict[int, int]:
+    """Each half-width bracket's partner, both ways: a pair is made full-width together,
+    or "(“优秀”票数×100+…×40)" would become "（“优秀”票数×100+…×40)", unpaired (W914)."""
+    partner: dict[int, int] = {}
+    opened: list[int] = []
+    for m in PARENS.finditer(written):
+        if m.group(0) == "(":
+            opened.append(m.start())
+        elif opened:
+            start = opened.pop()
+            partner[start], partner[m.start()] = m.start(), start
+    return partner
+
+
 def half_width(text: Text) -> list[tuple[int, str, str]]:
-    """(offset in raw, mark, full-width mark) for each half-width mark in Chinese text."""
-    return [(m.start(), m.group(0), HALF_TO_FULL[m.group(0)])
-            for m in HALF_WIDTH.finditer(prose(text.raw))]
+    """(offset in raw, mark, full-width mark) for each half-width mark in Chinese text, and
+    the other half of a bracket pair such a mark begins or ends."""
+    written = prose(text.raw)
+    found = {m.start() for m in HALF_WIDTH.finditer(written)}
+    if "(" in written or ")" in written:
+        partner = bracket_pairs(written)
+        found |= {partner[i] for i in found if i in partner}
+    return [(i, written[i], HALF_TO_FULL[written[i]]) for i in sorted(found)]
 
 
 def fmt_changes(text: Text) -> list[tuple[int, str, str]]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from ..check.text import CJK, HALF_TO_FULL, HALF_WIDTH, TYPO, TYPOS
+from ..check.text import CJK, HALF_TO_FULL, HALF_WIDTH, TYPO, TYPOS, bracket_pairs
 from .labels import parse_label
 from .notice import NUMBER_LINE
 from .paras import Para
@@ -78,6 +78,8 @@ def full_width(text: str) -> tuple[str, int]:
     if not todo:
         return text, 0
     chars = list(text)
+    # A bracket pair goes full-width together (its other half may touch no Chinese).
+    partner = bracket_pairs(text) if "(" in text or ")" in text else {}
     count = 0
     while todo:
         i = todo.pop()
@@ -86,10 +88,13 @@ def full_width(text: str) -> tuple[str, int]:
             continue
         before = i > 0 and CJK_CHAR.match(chars[i - 1]) is not None
         after = i + 1 < len(chars) and CJK_CHAR.match(chars[i + 1]) is not None
-        if before and after or (before or after) and mark != ".":
+        paired = i in partner and chars[partner[i]] not in HALF_TO_FULL  # its half is done
+        if before and after or (before or after) and mark != "." or paired:
             chars[i] = HALF_TO_FULL[mark]
             count += 1
             todo += [j for j in (i - 1, i + 1) if 0 <= j < len(chars)]
+            if i in partner:
+                todo.append(partner[i])
     return "".join(chars), count
 
 
