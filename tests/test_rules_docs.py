@@ -5,6 +5,7 @@ none of these codes."""
 
 from __future__ import annotations
 
+import datetime
 import re
 import shutil
 from pathlib import Path
@@ -160,6 +161,18 @@ def test_fmt_replaces_glossary_forms_with_a_replacement(tmp_path: Path):
     assert run_cli("fmt", str(folder)).output.count("已改正") == 0  # nothing more to do
 
 
+def test_fmt_never_replaces_a_form_that_may_end_a_longer_name(tmp_path: Path):
+    """清河县委宣传部 is a part of the full name, 市粮食局 another level's organ: fmt
+    replaced inside them (清河中共清河县委宣传部, 市清河县粮食局; review)."""
+    text = "报中共清河县委宣传部和清河县委宣传部备案，及时向市粮食局、省粮食局报告，县粮食局牵头。"
+    folder = project(tmp_path, text, WORDING)
+    output = messages(folder)
+    assert codes(folder) == ["W935", "W935"]  # 清河县委宣传部 and 县粮食局, not 市/省粮食局
+    assert output.count("qingdan fmt 不替换") == 2
+    assert run_cli("fmt", str(folder)).exit_code == 0
+    assert text in (folder / "清单.yaml").read_text("utf-8")  # unchanged
+
+
 def test_wording_schema_errors_are_reported(tmp_path: Path):
     folder = project(tmp_path, config="wording:\n  forbidden: 两学一做\n")
     output = messages(folder)
@@ -173,6 +186,17 @@ def test_w932_another_organ_signs(tmp_path: Path):
     folder = project(tmp_path, notice={"mark": "中共清河县委组织部文件",
                                        "signature": "中共清河县委宣传部"})
     assert codes(folder) == ["W932"]
+
+
+@pytest.mark.parametrize("signature, warned", [
+    ("中共清河县粮食局委员会 清河县粮食局", False),   # joint, printed on one line
+    ("中共清河县粮食局委员会\n清河县粮食局", False),
+    ("中共清河县粮食局委员会办公室", True),           # the committee's office
+    ("中共清河县委", True)])
+def test_w932_joint_signatures_and_near_misses(tmp_path: Path, signature: str, warned: bool):
+    folder = project(tmp_path, notice={"mark": "中共清河县粮食局委员会文件",
+                                       "signature": signature})
+    assert ("W932" in codes(folder)) is warned
 
 
 @pytest.mark.parametrize("signature", ["中共清河县粮食局委员会　二〇二四年三月十五日",
@@ -192,7 +216,9 @@ def test_w932_a_date_typed_into_the_signature_is_no_second_organ(tmp_path: Path,
     ("中共清河县委组织部 清河县人力资源和社会保障局文件",
      "中共清河县委组织部 清河县人力资源和社会保障局"),
     ("清河县人民政府文件", "清河县政府"),
-    ("本溪高新区党政综合办公室", "本溪高新区党政综合办公室")])
+    ("本溪高新区党政综合办公室", "本溪高新区党政综合办公室"),
+    ("中共清河县粮食局机关支部委员会文件", "清河县粮食局机关党支部"),
+    ("清河县粮食局党委文件", "中共清河县粮食局委员会")])
 def test_w932_same_organ(mark: str, signature: str):
     assert all(any(same_organ(m, s) for s in signature.split()) for m in mark_organs(mark)) \
         or same_organ("".join(mark_organs(mark)), signature.replace(" ", ""))
@@ -201,7 +227,12 @@ def test_w932_same_organ(mark: str, signature: str):
 @pytest.mark.parametrize("mark, signature", [
     ("中共清河县委组织部文件", "中共清河县委宣传部"),
     ("中共清河县委组织部文件", "中共清河县委"),        # the 县委 is not its department
-    ("清河县粮食局文件", "中共清河县粮食局委员会")])
+    ("清河县粮食局文件", "中共清河县粮食局委员会"),
+    # A shorter name whose characters occur in the longer one is another organ (review).
+    ("中共清河县粮食局委员会文件", "中共清河县委员会"),
+    ("中共清河县粮食局委员会文件", "中共清河县委"),
+    ("中共清河县粮食局委员会文件", "中共清河县粮食局机关支部委员会"),
+    ("中共清河县粮食局机关支部委员会文件", "中共清河县粮食局委员会")])
 def test_w932_other_organ(mark: str, signature: str):
     assert not any(same_organ(m, signature) for m in mark_organs(mark))
 
@@ -222,6 +253,18 @@ def test_w933_not_before_the_date_nor_the_current_edition(tmp_path: Path):
     text = "按《中国共产党问责条例》（2016年）和《中国共产党纪律处分条例》执行。"
     assert codes(project(tmp_path, text, notice={"date": "2018-03-15"})) == []
     assert codes(project(tmp_path, "按《中国共产党问责条例》执行。")) == []
+
+
+@pytest.mark.parametrize("config, day", [("year: 2024\n", "2024-01-01"), ("", None)])
+def test_w933_a_document_no_notice_issues_is_dated_by_the_year_or_today(
+        tmp_path: Path, config: str, day: str | None):
+    """A list no notice attaches was skipped (review): it is dated by the project's year,
+    or by today when the project names none."""
+    folder = project(tmp_path, "按《中国共产党机关公文处理条例》执行。", config)
+    (folder / "通知.yaml").unlink()
+    output = messages(folder)
+    assert codes(folder) == ["W933"]
+    assert f"按 {day or datetime.date.today().isoformat()} 核对" in output
 
 
 def test_w933_registered_documents_and_the_projects_own_registry(tmp_path: Path):

@@ -159,21 +159,26 @@ def check_citations(project: Project) -> list[Diagnostic]:
     days = _document_days(project)
     registered = {d.key: d for d in project.documents if d.key}
 
+    # A document no notice issues is dated by the project's year, or else by today: it
+    # is being written now.
+    undated = f"{project.year}-01-01" if project.year else datetime.date.today().isoformat()
+
     def report(repeal: Repeal, where: Location, day: str, shown: str = "") -> None:
         if day < repeal.date:
             return
         shown = shown or _shown(repeal)
         instead = f"，现行的是{repeal.replacement}" if repeal.replacement else ""
+        when = (f"本文件的成文日期是 {day}" if day != undated or dated_here
+                else f"本文件没有印发通知给出的成文日期，按 {day} 核对")
         found.setdefault((where.path, where.line, where.column), Diagnostic(
             "W933", f"{shown}已于 {repeal.date} 起不再施行{instead}", where,
-            hint=f"本文件的成文日期是 {day}；请改为引用现行文件"
+            hint=f"{when}；请改为引用现行文件"
             + ("（已废止文件见 qingdan.yaml 的 repealed）" if repeal.location else "")))
 
     for key, texts, basis in _documents(project):
         dated = days.get(key)
-        if not dated:
-            continue
-        day = max(dated)
+        dated_here = bool(dated)
+        day = max(dated) if dated else undated
         for text in texts:
             for repeal, offset, shown in cited_in(text, registry):
                 report(repeal, text.at(offset), day, shown)

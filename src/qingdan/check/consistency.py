@@ -17,27 +17,27 @@ _NUMERAL = "0-9０-９〇○零一二三四五六七八九十"
 DATE_IN_LINE = re.compile(rf"[{_NUMERAL}]{{2,4}}年[{_NUMERAL}]{{1,2}}月(?:[{_NUMERAL}]{{1,3}}日)?")
 
 
+PARTY_BODY = re.compile(r"党(委|组|工委|总支|支部)$")
+
+
 def _organ(name: str) -> str:
-    """A name as compared: 中国共产党 as 中共, 委员会 as 委, no spaces."""
-    return SPACES.sub("", name).replace("中国共产党", "中共").replace("委员会", "委")
-
-
-def _subsequence(short: str, long: str) -> bool:
-    chars = iter(long)
-    return all(c in chars for c in short)
+    """A name as compared, in one spelling: 中国共产党 as 中共, 委员会 as 委, 人民政府 as
+    政府, 办公室 as 办, ……党委 as 中共……委, 支部委员会 as 支部; no spaces."""
+    name = SPACES.sub("", name).replace("中国共产党", "中共").replace("委员会", "委")
+    name = name.replace("人民政府", "政府").replace("办公室", "办")
+    body = PARTY_BODY.search(name)
+    if body:
+        name = ("" if name.startswith("中共") else "中共") + name[:body.start()] + body.group(1)
+    return name.replace("总支部委", "总支").replace("支部委", "支部")
 
 
 def same_organ(a: str, b: str) -> bool:
-    """Whether two names may name one organ: equal, or one the other's abbreviation (its
-    characters in order, ending alike: 中共清河县委 for 中国共产党清河县委员会, but not
-    中共清河县委 for 中共清河县委组织部)."""
+    """Whether two names name one organ: the same in one spelling (中共清河县委 for
+    中国共产党清河县委员会, 清河县政府 for 清河县人民政府, 清河县粮食局党委 for 中共清河县
+    粮食局委员会). A shorter name whose characters merely occur in the longer one is
+    another organ: 中共清河县委 is not 中共清河县粮食局委员会."""
     a, b = _organ(a), _organ(b)
-    if not a or not b:
-        return True
-    if a == b:
-        return True
-    short, long = sorted((a, b), key=len)
-    return short[-1] == long[-1] and _subsequence(short, long)
+    return not a or not b or a == b
 
 
 def mark_organs(mark: str) -> list[str]:
@@ -48,22 +48,30 @@ def mark_organs(mark: str) -> list[str]:
     return [part for part in SPACES.split(name) if part]
 
 
+def _joint(signature: str, organs: list[str]) -> bool:
+    """Whether a signature printed on one line (the organs run together) begins with the
+    mark's first organ and names each of its organs: a joint notice, whose mark may name
+    the leading organ alone. What follows the leading organ must be an organ's name, not
+    a word (中共清河县粮食局委员会办公室 is the committee's office, another organ)."""
+    joined, lead = _organ(signature), _organ(organs[0])
+    return (joined.startswith(lead) and len(joined) - len(lead) >= 4
+            and all(_organ(organ) in joined for organ in organs))
+
+
 def check_signature(notice: Notice) -> list[Diagnostic]:
-    """W932: the signature names the organ (or, joint, one of the organs) of the mark. A
-    joint notice's mark may name the leading organ alone (条例第九条（四）), so each organ
-    of the mark must be among the signature's, not the reverse."""
+    """W932: the signature names the organ (or, joint, the organs) of the mark. A joint
+    notice's mark may name the leading organ alone (条例第九条（四）), so each organ of
+    the mark must be among the signature's, not the reverse."""
     mark, signature = notice.mark, notice.signature
     if mark.broken or signature.broken or not mark.value.strip():
         return []
-    signers = [part for part in SPACES.split(DATE_IN_LINE.sub(" ", signature.value).strip())
-               if part]
+    signed = DATE_IN_LINE.sub(" ", signature.value).strip()
+    signers = [part for part in SPACES.split(signed) if part]
     organs = mark_organs(mark.value)
-    if not signers:
-        return []
-    if same_organ("".join(organs), "".join(signers)):
+    if not signers or not organs or same_organ("".join(organs), "".join(signers)):
         return []
     missing = [m for m in organs if not any(same_organ(m, s) for s in signers)]
-    if not missing:
+    if not missing or _joint(signed, organs):
         return []
     return [Diagnostic(
         "W932", f"发文机关署名“{SPACES.sub(' ', signature.value.strip())}”与发文机关标志"
@@ -165,7 +173,16 @@ def _issuing_parts(text: str) -> list[str]:
     """The sentences of a text that issue documents (现将《甲》印发给你们, 关于印发《甲》的
     通知): where the documents named should be all of those attached. A later sentence
     that names one of them (《甲》印发后……) is not one."""
-    sentences = re.split(r"(?<=[。；！？\n])", text)
+    sentences, start, depth = [], 0, 0
+    for i, char in enumerate(text):  # a 。 inside 《…》 is the title's own, no sentence end
+        if char == "《":
+            depth += 1
+        elif char == "》":
+            depth = max(0, depth - 1)
+        elif char in "。；！？\n" and (depth == 0 or char == "\n"):
+            sentences.append(text[start:i + 1])
+            start, depth = i + 1, 0
+    sentences.append(text[start:])
     return [s for s in sentences
             if re.search(r"现将|现印发|关于(?:印发|转发)|(?:印发|转发)给|随文(?:印发|下发)", s)]
 

@@ -101,6 +101,31 @@ def occurrences(text: Text, wrong: str, right: str | None,
         yield start
 
 
+# Where a glossary form stands: after a character of these it is another level's organ
+# (市粮食局, 省粮食局 are not 清河县粮食局), after one of JOINERS a word of its own.
+DIVISIONS = "省市县区乡镇村州盟旗"
+JOINERS = "向和与及同由经对在为给报请将把被是的从至到按据以于跟共或并暨"
+FIX, REPORT, SKIP = "fix", "report", "skip"
+
+
+def standing(text: Text, start: int, wrong: str, right: str | None) -> str:
+    """How a glossary form found at start stands: FIX where it is a word of its own (at
+    the start, after a mark or a joining word: 我局向县委宣传部报告), REPORT where it may
+    be the end of a longer name (清河县委宣传部 is a part of 中共清河县委宣传部; 召开县委
+    宣传部会议) and replacing it could garble the text, SKIP after a division (市粮食局)."""
+    before = _prose(text.raw)[start - 1] if start else ""
+    if before == "\x00":  # a placeholder: what it prints may end a name ({{ unit.name }}局)
+        return REPORT
+    if not "\u4e00" <= before <= "\u9fff":
+        return FIX
+    lead = right[:right.find(wrong)] if right and wrong in right else ""
+    if lead.endswith(before):
+        return REPORT
+    if before in DIVISIONS:
+        return SKIP
+    return FIX if before in JOINERS else REPORT
+
+
 def _texts(project: Project) -> Iterator[Text]:
     """The texts a project writes: not the titles of documents it cites (another office's
     words, quoted as they are)."""
@@ -132,10 +157,14 @@ def check_glossary(project: Project, texts: Iterable[Text]) -> list[Diagnostic]:
     for text in texts:
         for rule in rules:
             for start in occurrences(text, rule.wrong, rule.right):
+                stands = standing(text, start, rule.wrong, rule.right)
+                if stands == SKIP:
+                    continue
+                how = ("" if not rule.right else "；运行 qingdan fmt 可自动替换" if stands == FIX
+                       else "；这里可能是更长名称的一部分，qingdan fmt 不替换，请按上下文修改")
                 found.append(Diagnostic(
                     "W935", _glossary_message(rule), text.at(start),
-                    hint=f"见 qingdan.yaml 的 wording（{rule.location.line} 行）"
-                    + ("；运行 qingdan fmt 可自动替换" if rule.right else "")))
+                    hint=f"见 qingdan.yaml 的 wording（{rule.location.line} 行）{how}"))
     return found
 
 
@@ -171,6 +200,8 @@ def replacements(texts: Iterable[Text],
         for wrong, right, pattern in pairs:
             assert right is not None
             for start in occurrences(text, wrong, right, pattern):
+                if pattern is None and standing(text, start, wrong, right) != FIX:
+                    continue  # a glossary form that may be part of a longer name
                 at = text.offset + start
                 span = (at, at + len(wrong))
                 spans = taken.setdefault(text.location.path, [])

@@ -56,8 +56,9 @@ def work_names(project: Project, notice: Notice) -> dict[str, object]:
 
 
 def issued_titles(notice: Notice, titles: dict[str, str]) -> str:
-    """《甲》, 《甲》和《乙》, 《甲》、《乙》和《丙》: the documents a notice issues."""
+    """《甲》, 《甲》和《乙》, 《甲》《乙》和《丙》: the documents a notice issues (titles in
+    书名号 in a series take no 顿号, GB/T 15834-2011 4.5.3.5; W913)."""
     names = [f"《{titles[a.value]}》" for a in notice.attachments if a.value in titles]
     if len(names) <= 1:
         return "".join(names)
-    return "、".join(names[:-1]) + "和" + names[-1]
+    return "".join(names[:-1]) + "和" + names[-1]
