@@ -240,6 +240,30 @@ def test_w932_other_organ(mark: str, signature: str):
 # --- W933 ---------------------------------------------------------------------------------
 
 
+def test_generated_titles_take_no_serial_comma_between_titles():
+    """《甲》《乙》和《丙》: what qingdan writes itself keeps GB/T 15834-2011 4.5.3.5 (W913)."""
+    from types import SimpleNamespace
+
+    from qingdan.resolve.context import issued_titles
+
+    titles = {"a": "甲", "b": "乙", "c": "丙"}
+    notice = SimpleNamespace(attachments=[SimpleNamespace(value=k) for k in "abc"])
+    assert issued_titles(notice, titles) == "《甲》《乙》和《丙》"  # type: ignore[arg-type]
+    notice.attachments = notice.attachments[:2]
+    assert issued_titles(notice, titles) == "《甲》和《乙》"  # type: ignore[arg-type]
+
+
+def test_a_title_ending_in_a_full_stop_inside_the_brackets_ends_no_sentence(tmp_path: Path):
+    """关于印发《…。》的通知: the 。 is the title's (W918), the issuing sentence goes on to
+    the last 《》; no W936 beside it (review)."""
+    folder = project(tmp_path)
+    source = folder / "清单.yaml"
+    source.write_text(source.read_text("utf-8").replace(
+        "title: 意识形态工作责任清单", "title: 意识形态工作责任清单。"), "utf-8")
+    output = run_cli("check", str(folder)).output
+    assert "W918" in output and "W936" not in output
+
+
 def test_w933_a_repealed_document_cited_after_its_date(tmp_path: Path):
     folder = project(tmp_path, "按《中国共产党机关公文处理条例》和《中国共产党问责条例》"
                                "（2016年）执行，格式按GB/T 9704—1999。")

@@ -40,6 +40,7 @@ def codes(value: str) -> list[str]:
     ("按《办法规定执行", "W914"),
     ("自19年3月起执行", "W915"),
     ("24年度考核结果", "W915"),
+    ("至24年底全部完成", "W915"),
     ("2023-2024年度", "W917"),
     ("得分80~89分的为良好", "W917"),
     ("每次研讨3-5个专题", "W917"),
@@ -88,6 +89,11 @@ def test_w901_and_fmt_take_a_bracket_pair_together() -> None:
         value[index] = new
     assert "".join(value) == "得分=（“优秀”票数×100+“较差”票数×40）÷有效票数"
     assert not [d for d in lint_texts([text("".join(value))]) if d.code == "W914"]
+
+
+def test_a_mixed_pair_is_named_as_it_is() -> None:
+    found = [d for d in lint_texts([text("学习《章程》、“三会一课”")]) if d.code == "W913"]
+    assert [d.message for d in found] == ["并列的书名号和引号之间用了顿号：》、“"]
 
 
 def test_fmt_changes() -> None:

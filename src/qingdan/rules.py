@@ -43,10 +43,10 @@ OFD = "GB/T 33190-2016"
 
 # The 条例's clauses used below: 第九条 lists the elements of a document and what each
 # holds; 第十条 puts the layout under GB/T 9704; 第二十条 is what an office checks before
-# signing off (人名、地名、时间、数字、段落顺序、引文等是否准确；文字、数字、计量单位和标点
-# 符号等用法是否规范).
+# signing off, its item (四): 文种是否正确，格式是否规范；人名、地名、时间、数字、段落顺序、
+# 引文等是否准确；文字、数字、计量单位和标点符号等用法是否规范.
 ELEMENTS = f"{REGULATION}第九条"
-REVIEW = f"{REGULATION}第二十条"
+REVIEW = f"{REGULATION}第二十条（四）"
 
 
 def _tool(*codes: str) -> dict[str, Rule]:
@@ -74,10 +74,10 @@ RULES: dict[str, Rule] = {
     "E462": Rule(OFD, MUST),
     # The notice: 版头, 主体, 版记 (GB/T 9704-2012 clause 7).
     "E601": Rule(f"{FORMAT} 7.2.5", MUST),
-    "E602": Rule(f"{FORMAT} 7.2.5", MUST),
+    "E602": Rule(PRACTICE, MUST),  # 7.2.5 sets the year's form, not that it is the date's
     "E603": Rule(f"{REVIEW}（时间准确）", MUST),
     "E604": Rule(f"{ELEMENTS}（五）", MUST),
-    "E621": Rule(f"{FORMAT} 7.3.4", MUST),
+    "E621": Rule(f"{REVIEW}（引文准确）", MUST),
     "E631": Rule(f"{FORMAT} 7.3.5.5", MUST),
     "W631": Rule(f"{FORMAT} 7.3.5.5", MUST),
     "E641": Rule(f"{ELEMENTS}（十二）", MUST),
@@ -123,7 +123,7 @@ RULES: dict[str, Rule] = {
     "W913": Rule(f"{PUNCTUATION} 4.5.3.5", NORMAL),
     "W914": Rule(f"{PUNCTUATION} 4.8、4.9、4.15", MUST),
     "W915": Rule(NUMBERS, NORMAL),
-    "W916": Rule(f"{FORMAT} 7.3.5", MUST),
+    "W916": Rule(f"{FORMAT} 7.3.5.4", MUST),
     "W917": Rule(f"{PUNCTUATION} 4.13", NORMAL),
     "W918": Rule(PUNCTUATION, NORMAL),
     # Wording and consistency across a document's elements (issue 28). W931's entries each
@@ -137,8 +137,9 @@ RULES: dict[str, Rule] = {
     # The printed page (proof): GB/T 9704-2012 clauses 5 and 7.
     "E951": Rule(QINGDAN, MUST),
     "E952": Rule(QINGDAN, MUST),
-    "E953": Rule(f"{FORMAT} 5.2.3", MUST),
-    "E954": Rule(f"{FORMAT} 5.2.3", MUST),
+    # 5.2.3: 一般每面排 22 行，每行排 28 个字……特定情况可以作适当调整.
+    "E953": Rule(f"{FORMAT} 5.2.3", NORMAL),
+    "E954": Rule(f"{FORMAT} 5.2.3", NORMAL),
     "E955": Rule(f"{FORMAT} 5.2.1", MUST),
     "E956": Rule(f"{FORMAT} 7.3.5.5", MUST),
     "E957": Rule(f"{FORMAT} 7.4", MUST),

@@ -26,7 +26,7 @@ NUMBER_CHARS = set("0123456789０１２３４５６７８９.．+-eE_")
 ELLIPSIS = re.compile(r"(?<![.．])[.．]{3,}|(?<!。)。{3,}|(?<!…)…+")
 SERIAL_COMMA = re.compile(r"(?<=[》”’])、(?=[《“‘])")
 # A year of two digits: 19年3月, 24年度 (not 2019年, 5年, 10年来, 近10年).
-SHORT_YEAR = re.compile(r"(?<![\d０-９.．\-—～~/])(\d{2})年(?=\d{1,2}月|度)")
+SHORT_YEAR = re.compile(r"(?<![\d０-９.．\-—～~/])(\d{2})年(?=\d{1,2}月|度|底|初|末)")
 NOT_A_YEAR = ("近", "连续", "前", "后", "每", "多", "第", "过去", "最近", "未来", "满", "达")
 # 2023-2024年, 80~89分: two numbers joined by a hyphen or a tilde (not 2019-04-22, not
 # 0531-1234567, not GB/T 9704-2012, not 表2-1).
@@ -100,7 +100,8 @@ def serial_commas(text: Text) -> list[Diagnostic]:
     found = []
     for m in SERIAL_COMMA.finditer(raw):
         pair = raw[m.start() - 1:m.end() + 1]
-        kind = "书名号" if pair[0] == "》" else "引号"
+        kind = ("书名号" if pair[0] == "》" and pair[2] == "《" else
+                "引号" if pair[0] != "》" and pair[2] != "《" else "书名号和引号")
         found.append(Diagnostic("W913", f"并列的{kind}之间用了顿号：{pair}", text.at(m.start()),
                                 hint=f"并列的{kind}之间通常不用顿号，写成 {pair[0]}{pair[2]}；"
                                      "运行 qingdan fmt 可自动改正"))
@@ -245,9 +246,10 @@ def chinese_dates(notice: Notice) -> list[Diagnostic]:
     """W916 for a date of issue in Chinese numerals (二〇二四年三月十五日) written in a
     notice's signature or printing line, or as a paragraph of its own in its body."""
     found = []
-    for text in (notice.signature, notice.printer):
+    for text, field in ((notice.signature, "date"), (notice.printer, "print_date")):
         if text is not None and text.raw:
-            found += [_chinese_date(text, m) for m in ZH_DATE.finditer(prose(text.raw))]
+            found += [_chinese_date(text, m, field=field)
+                      for m in ZH_DATE.finditer(prose(text.raw))]
     if notice.body is not None and notice.body.raw:
         start = 0
         for line in prose(notice.body.raw).split("\n"):
@@ -270,17 +272,21 @@ def resolved_dates(project: Project) -> list[Diagnostic]:
             for m in ZH_DATE.finditer(text.value) if m.group(0) not in text.raw]
 
 
-def _chinese_date(text: Text, m: re.Match[str], offset: int = -1) -> Diagnostic:
+def _chinese_date(text: Text, m: re.Match[str], offset: int = -1,
+                  field: str = "date") -> Diagnostic:
     return Diagnostic("W916", f"日期“{m.group(0)}”用了汉字数字",
-                      text.at(m.start() if offset < 0 else offset), hint=_date_hint(m))
+                      text.at(m.start() if offset < 0 else offset), hint=_date_hint(m, field))
 
 
-def _date_hint(m: re.Match[str]) -> str:
+def _date_hint(m: re.Match[str], field: str = "date") -> str:
     year = "".join(str(YEAR_DIGITS[c]) for c in m.group(1))
     month, day = SMALL.get(m.group(2)), SMALL.get(m.group(3) or "")
     if month is None or (m.group(3) and day is None):
         shown = "如“2024年3月15日”"
     else:
         shown = f"写成“{int(year)}年{month}月" + (f"{day}日”" if day else "”")
+    if field == "print_date":
+        return (f"印发日期用阿拉伯数字，{shown}；印发日期写在 print_date 中"
+                "（如 print_date: 2024-03-15），qingdan 按标准写出")
     return (f"成文日期用阿拉伯数字，{shown}；成文日期写在 date 中（如 date: 2024-03-15），"
             "qingdan 按标准写出")

@@ -49,5 +49,8 @@ def check_titles(resolved: Project) -> list[Diagnostic]:
                     "E621", f"《{name}》与所附文件的标题不符",
                     text.locate(name) if name in text.raw else text.location,
                     hint=other or did_you_mean(name, attached)
-                    or "附件标题：" + "、".join(f"《{t}》" for t in sorted(attached))))
+                    or ("附件标题：" + "、".join(f"《{t}》" for t in sorted(attached)) + "；"
+                        if attached else "")
+                    + "引用的是其他文件时，在 qingdan.yaml 的 documents 中登记，文中写 "
+                    "{{ cite('简称') }}"))
     return found

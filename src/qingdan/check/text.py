@@ -19,6 +19,7 @@ HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(":
 # so 1. and 2.5 stay.
 HALF_WIDTH = re.compile(rf"(?<={CJK})[,;:?!()]|[,;:?!()](?={CJK})|(?<={CJK})\.(?={CJK})")
 PARENS = re.compile(r"[()]")
+FULL_DIGITS = "０１２３４５６７８９"
 MARKERS = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
 
 # Slips that recur in officialese (sample 002 has 按受 and 一到致). Each is only flagged.
@@ -158,8 +159,12 @@ def text_fixes(text: Text) -> list[Fix]:
     path, base = text.location.path, text.offset
     fixes = [Fix(path, base + i, old, new, counted=bool(new)) for i, old, new in fmt_changes(text)]
     taken = {f.offset for f in fixes}
-    fixes += [Fix(path, base + i, old, new, counted=bool(new) or old in "、…")
-              for i, old, new in mark_changes(text) if base + i not in taken]
+    marks = [(i, old, new) for i, old, new in mark_changes(text) if base + i not in taken]
+    digits = {i for i, old, _ in marks if old in FULL_DIGITS}
+    # A run of full-width digits (２０２４) is one fault, as W911 reports it.
+    fixes += [Fix(path, base + i, old, new,
+                  counted=(bool(new) or old in "、…") and not (i in digits and i - 1 in digits))
+              for i, old, new in marks]
     return fixes
 
 

@@ -13,10 +13,12 @@ from .common import main
 
 
 def rows() -> list[dict[str, str]]:
-    """Every code in the order of the code table: code, level, strength, basis, meaning."""
-    return [{"code": code, "level": "警告" if code.startswith("W") else "错误",
+    """Every code by its number (E431 before E461, W911 after E904): code, severity (as
+    `check --format json` spells it), strength, basis, meaning."""
+    return [{"code": code, "severity": "warning" if code.startswith("W") else "error",
              "strength": RULES[code].strength.value, "basis": RULES[code].basis,
-             "meaning": meaning} for code, meaning in CODES.items()]
+             "meaning": meaning}
+            for code, meaning in sorted(CODES.items(), key=lambda item: (item[0][1:], item[0]))]
 
 
 def markdown_table() -> str:
@@ -41,6 +43,7 @@ def rules(fmt: str) -> None:
     else:
         for r in rows():  # strengths padded to three characters with ideographic spaces
             strength = r["strength"].ljust(3, "\u3000")
-            click.echo(f"{r['code']}  {r['level']}  {strength}  {r['meaning']}\n"
+            level = "警告" if r["severity"] == "warning" else "错误"
+            click.echo(f"{r['code']}  {level}  {strength}  {r['meaning']}\n"
                        f"      依据：{r['basis']}")
     sys.exit(EXIT_OK)
