@@ -96,6 +96,24 @@ def test_a_mixed_pair_is_named_as_it_is() -> None:
     assert [d.message for d in found] == ["并列的书名号和引号之间用了顿号：》、“"]
 
 
+@pytest.mark.parametrize(("raw", "fixed"), [
+    ("紧急!!!!!!!", "紧急！！！！！！！"),                  # a chain, in one run
+    ("同比增长０.５个百分点，１,２００万元，１２:３０", "同比增长0.5个百分点，1,200万元，12:30"),
+    ("０x１F", "０x１F"), ("１.５", "１.５"), ("２０２４", "２０２４"),  # would read as numbers
+    ("&blk |-  # 注释:惟一,(甲)\n  正文", "&blk |-  # 注释:惟一,(甲)\n  正文"),  # a header
+])
+def test_fmt_keeps_numbers_and_headers_and_ends_chains(raw: str, fixed: str) -> None:
+    """Probe: a decimal point between full-width digits became 。, ０x１F became 31, a
+    block header after an anchor was rewritten, and fmt needed a second run for !!!!!!!."""
+    from qingdan.check.text import text_fixes
+
+    value = list(raw)
+    for fix in text_fixes(text(raw)):  # offsets in the file: the text starts at 100
+        assert value[fix.offset - 100] == fix.old
+        value[fix.offset - 100] = fix.new
+    assert "".join(value) == fixed
+
+
 def test_fmt_changes() -> None:
     changed = marks.mark_changes(text("研究２次，《甲》、《乙》...丙。。。丁…"))
     value = list("研究２次，《甲》、《乙》...丙。。。丁…")

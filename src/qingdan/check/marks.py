@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from ..diagnostics import Diagnostic
+from ..load.yamlread import reads_as_text
 from ..model import Measures, Notice, Project, ResponsibilityList, Text
 from ..words.numbering import chinese
 from .prose import CJK, prose
@@ -21,13 +22,12 @@ from .prose import CJK, prose
 Change = tuple[int, str, str]
 
 FULL_DIGITS = re.compile(r"(?<![０-９])[０-９]+")
-NUMBER_CHARS = set("0123456789０１２３４５６７８９.．+-eE_")
 # Three or more dots or full stops, or a run of …: a run is entered only at its start.
 ELLIPSIS = re.compile(r"(?<![.．])[.．]{3,}|(?<!。)。{3,}|(?<!…)…+")
 SERIAL_COMMA = re.compile(r"(?<=[》”’])、(?=[《“‘])")
 # A year of two digits: 19年3月, 24年度 (not 2019年, 5年, 10年来, 近10年).
 RANGE_MARKS = re.compile(r"[-~－–]")
-SHORT_YEAR = re.compile(r"(?<![\d０-９.．\-—～~/])(\d{2})年(?=\d{1,2}月|度|底|初|末)")
+SHORT_YEAR = re.compile(r"(?<![\d０-９.．\-—～~/])(\d{2})年(?=\d{1,2}月|度|底|末)")
 NOT_A_YEAR = ("近", "连续", "前", "后", "每", "多", "第", "过去", "最近", "未来", "满", "达")
 # 2023-2024年, 80~89分: two numbers joined by a hyphen or a tilde (not 2019-04-22, not
 # 0531-1234567, not GB/T 9704-2012, not 表2-1).
@@ -109,13 +109,24 @@ def serial_commas(text: Text) -> list[Diagnostic]:
     return found
 
 
+def _plain_number(raw: str, changes: list[Change]) -> bool:
+    """Whether a plain scalar would read as something else than text once its digits are
+    made half-width (２０２４ as 2024, ０x１F as 31, １e５ as 100000.0)."""
+    if raw.startswith(("'", '"', "|", ">")) or len(raw) > 64:
+        return False
+    value = list(raw)
+    for index, _, new in changes:
+        value[index] = new
+    return not reads_as_text("".join(value))
+
+
 def mark_changes(text: Text) -> list[Change]:
     """What `qingdan fmt` changes for W911, W912 and W913 in a text."""
     raw = prose(text.raw)
     changes: list[Change] = [(m.start() + k, c, _ascii(c))
                              for m in FULL_DIGITS.finditer(raw)
                              for k, c in enumerate(m.group(0))]
-    if not raw.startswith(("'", '"', "|", ">")) and set(raw.strip()) <= NUMBER_CHARS:
+    if changes and _plain_number(raw, changes):
         changes = []  # a plain ２０２４ made 2024 would read as a number, not text
     changes += [c for _, _, group in _ellipses(text.raw) for c in group]
     changes += [(m.start(), "、", "") for m in SERIAL_COMMA.finditer(raw)]

@@ -19,6 +19,7 @@ HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(":
 # so 1. and 2.5 stay.
 HALF_WIDTH = re.compile(rf"(?<={CJK})[,;:?!()]|[,;:?!()](?={CJK})|(?<={CJK})\.(?={CJK})")
 PARENS = re.compile(r"[()]")
+CJK_CHAR = re.compile(CJK)
 FULL_DIGITS = "０１２３４５６７８９"
 MARKERS = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
 
@@ -119,15 +120,39 @@ def bracket_pairs(written: str) -> dict[int, int]:
     return partner
 
 
+def full_width_marks(written: str) -> list[int]:
+    """The half-width marks to make full-width, in one pass as many rounds of HALF_WIDTH
+    would leave them: a mark made full-width is Chinese text for its neighbours (`甲,,,,`
+    takes four rounds, one a mark; here each changed mark puts only its two neighbours
+    back on the list to look at), and the other half of a bracket pair goes with it."""
+    todo = [m.start() for m in HALF_WIDTH.finditer(written)]
+    if not todo:
+        return []
+    chars = list(written)
+    partner = bracket_pairs(written) if "(" in written or ")" in written else {}
+    changed: list[int] = []
+    while todo:
+        i = todo.pop()
+        mark = chars[i]
+        if mark not in HALF_TO_FULL:
+            continue
+        before = i > 0 and CJK_CHAR.match(chars[i - 1]) is not None
+        after = i + 1 < len(chars) and CJK_CHAR.match(chars[i + 1]) is not None
+        paired = i in partner and chars[partner[i]] not in HALF_TO_FULL  # its half is done
+        if before and after or (before or after) and mark != "." or paired:
+            chars[i] = HALF_TO_FULL[mark]
+            changed.append(i)
+            todo += [j for j in (i - 1, i + 1) if 0 <= j < len(chars)]
+            if i in partner:
+                todo.append(partner[i])
+    return sorted(changed)
+
+
 def half_width(text: Text) -> list[tuple[int, str, str]]:
-    """(offset in raw, mark, full-width mark) for each half-width mark in Chinese text, and
-    the other half of a bracket pair such a mark begins or ends."""
+    """(offset in raw, mark, full-width mark) for each half-width mark in Chinese text, as
+    full_width_marks finds them (fmt needs one run for `紧急!!!!!!!`)."""
     written = prose(text.raw)
-    found = {m.start() for m in HALF_WIDTH.finditer(written)}
-    if "(" in written or ")" in written:
-        partner = bracket_pairs(written)
-        found |= {partner[i] for i in found if i in partner}
-    return [(i, written[i], HALF_TO_FULL[written[i]]) for i in sorted(found)]
+    return [(i, written[i], HALF_TO_FULL[written[i]]) for i in full_width_marks(written)]
 
 
 def fmt_changes(text: Text) -> list[tuple[int, str, str]]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from ..check.text import CJK, HALF_TO_FULL, HALF_WIDTH, TYPO, TYPOS, bracket_pairs
+from ..check.text import HALF_TO_FULL, TYPO, TYPOS, full_width_marks
 from .labels import parse_label
 from .notice import NUMBER_LINE
 from .paras import Para
@@ -48,7 +48,6 @@ PIECE = re.compile(r"^(?P<title>.{2,60}?)\s*篇\s*(?P<n>[0-9一二三四五六�
 PLAIN_STYLES = ("", "Normal", "正文", "Body Text", "Plain Text")
 SENTENCE_END = "。；！？：…”’）》」』"
 LABEL_ONLY = re.compile(r"^[一二三四五六七八九十]+$")
-CJK_CHAR = re.compile(CJK)
 STANDALONE_ENDS = ("办公室", "委员会", "党委", "党组", "党工委", "政府", "管委会", "文件")
 TITLE_ENDS = ("清单", "办法", "细则", "意见", "方案", "通知", "规定", "决定", "通报")
 HEAD = 12  # paragraphs at a file's head where a page repeats its title
@@ -68,34 +67,15 @@ def normalise(text: str, report: Report) -> str:
 
 
 def full_width(text: str) -> tuple[str, int]:
-    """text with its half-width marks made full-width where HALF_WIDTH finds them, again
-    and again until none is left, and how many were changed; in one pass over the marks.
-
-    A mark made full-width is Chinese text for its neighbours, so `甲,,,,` takes four
-    rounds of HALF_WIDTH (one per mark: quadratic in a line of commas). Here each changed
-    mark puts only its two neighbours back on the list to look at."""
-    todo = [m.start() for m in HALF_WIDTH.finditer(text)]
-    if not todo:
+    """text with its half-width marks made full-width as `qingdan fmt` makes them
+    (check.text.full_width_marks: in one pass, a bracket pair together), and how many."""
+    changed = full_width_marks(text)
+    if not changed:
         return text, 0
     chars = list(text)
-    # A bracket pair goes full-width together (its other half may touch no Chinese).
-    partner = bracket_pairs(text) if "(" in text or ")" in text else {}
-    count = 0
-    while todo:
-        i = todo.pop()
-        mark = chars[i]
-        if mark not in HALF_TO_FULL:
-            continue
-        before = i > 0 and CJK_CHAR.match(chars[i - 1]) is not None
-        after = i + 1 < len(chars) and CJK_CHAR.match(chars[i + 1]) is not None
-        paired = i in partner and chars[partner[i]] not in HALF_TO_FULL  # its half is done
-        if before and after or (before or after) and mark != "." or paired:
-            chars[i] = HALF_TO_FULL[mark]
-            count += 1
-            todo += [j for j in (i - 1, i + 1) if 0 <= j < len(chars)]
-            if i in partner:
-                todo.append(partner[i])
-    return "".join(chars), count
+    for i in changed:
+        chars[i] = HALF_TO_FULL[chars[i]]
+    return "".join(chars), len(changed)
 
 
 def furniture(text: str) -> str | None:

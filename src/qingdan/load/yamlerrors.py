@@ -14,7 +14,8 @@ from typing import Any
 
 import yaml
 
-CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’《》]")
+CJK = re.compile(  # as check/prose.CJK: full-width digits and letters are no Chinese text
+    r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uffef“”‘’《》]")
 
 # (pattern on "context | problem", Chinese message). Groups named c are the offending
 # character, shown in quotes.

@@ -91,6 +91,11 @@ class NotClean(Exception):
     """The document needs the careful reader (or has an error for it to report)."""
 
 
+def reads_as_text(plain: str) -> bool:
+    """Whether a plain scalar reads as a string, by the rules the loader uses."""
+    return _plain_tag(plain.strip()) == STR_TAG
+
+
 def _plain_tag(value: str) -> str:
     """The tag of a plain scalar, as PyYAML's resolver gives it (Resolver.resolve)."""
     for tag, regexp in _RESOLVERS.get(value[:1] if value else "", []) + _WILDCARD:
