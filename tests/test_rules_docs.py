@@ -173,6 +173,39 @@ def test_fmt_never_replaces_a_form_that_may_end_a_longer_name(tmp_path: Path):
     assert text in (folder / "清单.yaml").read_text("utf-8")  # unchanged
 
 
+def test_fmt_sees_the_character_before_a_line_fold(tmp_path: Path):
+    """中共清河⏎县委宣传部 prints 中共清河县委宣传部: no replacement inside it (probe)."""
+    text = ">-\n          各单位要及时向中共清河\n          县委宣传部报告。"
+    config = "wording:\n  forbidden:\n    县委宣传部: 中共清河县委宣传部\n"
+    folder = project(tmp_path, text, config)
+    assert "qingdan fmt 可自动替换" not in messages(folder)
+    before = (folder / "清单.yaml").read_text("utf-8")
+    assert run_cli("fmt", str(folder)).exit_code == 0
+    assert (folder / "清单.yaml").read_text("utf-8") == before
+
+
+@pytest.mark.parametrize("config", [
+    'wording:\n  forbidden:\n    简甲: "全甲 #注"\n',      # would start a comment
+    'wording:\n  forbidden:\n    简甲: "全甲,附注"\n',      # would end a flow scalar
+    'wording:\n  forbidden:\n    简甲: "全甲: 称"\n',       # would make a key
+    "wording:\n  forbidden:\n    简甲: 全乙\n    全乙: 简甲\n",  # would flip every run
+    "wording:\n  forbidden:\n    唯一: 惟一\n",            # against W931's 惟一 -> 唯一
+])
+def test_fmt_writes_no_replacement_that_would_change_the_data_or_flip(tmp_path: Path,
+                                                                        config: str):
+    folder = project(tmp_path, "向简甲报告，全乙是唯一的，惟一。", config)
+    before = (folder / "清单.yaml").read_text("utf-8")
+    assert run_cli("fmt", str(folder)).exit_code == 0
+    after = (folder / "清单.yaml").read_text("utf-8")
+    assert "#" not in after and "附注" not in after and "全甲:" not in after
+    assert run_cli("fmt", str(folder)).exit_code == 0  # settled: a second run changes nothing
+    assert (folder / "清单.yaml").read_text("utf-8") == after
+    if "全乙" in config:
+        assert "向简甲报告，全乙是" in after
+    if "唯一: 惟一" in config:
+        assert after == before
+
+
 def test_wording_schema_errors_are_reported(tmp_path: Path):
     folder = project(tmp_path, config="wording:\n  forbidden: 两学一做\n")
     output = messages(folder)

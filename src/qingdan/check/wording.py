@@ -113,7 +113,14 @@ def standing(text: Text, start: int, wrong: str, right: str | None) -> str:
     the start, after a mark or a joining word: 我局向县委宣传部报告), REPORT where it may
     be the end of a longer name (清河县委宣传部 is a part of 中共清河县委宣传部; 召开县委
     宣传部会议) and replacing it could garble the text, SKIP after a division (市粮食局)."""
-    before = _prose(text.raw)[start - 1] if start else ""
+    written = _prose(text.raw)
+    at = start - 1
+    while at >= 0 and written[at] in " \t\r\n":
+        at -= 1
+    # A line break in Chinese text folds away (中共清河⏎  县委宣传部 prints 中共清河县委宣传部):
+    # the character that stands before the form is the one before the break.
+    folded = "\n" in written[at + 1:start]
+    before = written[at] if at >= 0 and (folded or at == start - 1) else ""
     if before == "\x00":  # a placeholder: what it prints may end a name ({{ unit.name }}局)
         return REPORT
     if not "\u4e00" <= before <= "\u9fff":
@@ -154,13 +161,18 @@ def check_glossary(project: Project, texts: Iterable[Text]) -> list[Diagnostic]:
     if not rules:
         return []
     found = []
+    forbidden = forbidden_forms(project)
     for text in texts:
         for rule in rules:
+            auto = automatic(rule.wrong, rule.right, forbidden)
             for start in occurrences(text, rule.wrong, rule.right):
                 stands = standing(text, start, rule.wrong, rule.right)
                 if stands == SKIP:
                     continue
-                how = ("" if not rule.right else "；运行 qingdan fmt 可自动替换" if stands == FIX
+                how = ("" if not rule.right else
+                       "；替换写法含有 YAML 的特殊字符或本身是禁用的写法，qingdan fmt 不替换，"
+                       "请手工修改" if not auto else
+                       "；运行 qingdan fmt 可自动替换" if stands == FIX
                        else "；这里可能是更长名称的一部分，qingdan fmt 不替换，请按上下文修改")
                 found.append(Diagnostic(
                     "W935", _glossary_message(rule), text.at(start),
@@ -174,6 +186,37 @@ def _glossary_message(rule: WordingRule) -> str:
     return f"本项目不用“{rule.wrong}”"
 
 
+# A replacement fmt writes into a source as it is: one of these characters could end a plain
+# scalar, start a comment or an escape, or a placeholder, so it is only reported.
+UNSAFE = frozenset("#:,'\"\\{}[]&*!|>%@`\n\r\t")
+
+
+def automatic(wrong: str, right: str | None,
+              forbidden: Sequence[tuple[str, str | None]]) -> bool:
+    """Whether fmt may put right for wrong: safe to write in any YAML scalar, and not
+    holding a form another rule would flag in it (惟一 -> 唯一 against a project's
+    唯一 -> 惟一 would flip on every run; 粮食局 inside 清河县粮食局 is no such form when
+    its own rule writes 清河县粮食局)."""
+    if not right or UNSAFE & set(right):
+        return False
+    return not any(other != wrong and other in right
+                   and not (instead and other in instead and instead in right)
+                   for other, instead in forbidden)
+
+
+def forbidden_forms(project: Project) -> list[tuple[str, str | None]]:
+    """Every form the project's glossary or W931's table rules out, with its replacement."""
+    return ([(r.wrong, r.right) for r in project.wording.rules]
+            + [(u.wrong, u.right) for u in USAGES])
+
+
+def own_pairs(project: Project) -> list[tuple[str, str | None]]:
+    """The glossary's (form, replacement) pairs fmt may apply."""
+    forbidden = forbidden_forms(project)
+    return [(r.wrong, r.right) for r in project.wording.rules
+            if automatic(r.wrong, r.right, forbidden)]
+
+
 def check_wording(project: Project) -> list[Diagnostic]:
     """W931 and W935 over every text the project writes."""
     texts = list(_texts(project))
@@ -183,17 +226,19 @@ def check_wording(project: Project) -> list[Diagnostic]:
 def wording_fixes(project: Project) -> list[Fix]:
     """What `qingdan fmt` replaces: W935's forms that have a replacement and W931's
     unambiguous entries; where two overlap, the first (the project's own) wins."""
-    own = [(r.wrong, r.right) for r in project.wording.rules if r.right]
-    return replacements([*_texts(project), *overlay_texts(project)], own)
+    return replacements([*_texts(project), *overlay_texts(project)], own_pairs(project),
+                        [r.wrong for r in project.wording.rules])
 
 
-def replacements(texts: Iterable[Text],
-                 own: Sequence[tuple[str, str | None]] = ()) -> list[Fix]:
-    """The fixes for the given texts: the pairs own (wrong, right) first, then W931's."""
+def replacements(texts: Iterable[Text], own: Sequence[tuple[str, str | None]] = (),
+                 ruled_out: Sequence[str] = ()) -> list[Fix]:
+    """The fixes for the given texts: the pairs own (wrong, right) first, then W931's
+    (but one whose replacement the project rules out: ruled_out)."""
     pairs: list[tuple[str, str | None, re.Pattern[str] | None]] = [(w, r, None) for w, r in own]
-    pairs += [(u.wrong, u.right, _PATTERNS[u.wrong]) for u in USAGES if u.fix]
+    pairs += [(u.wrong, u.right, _PATTERNS[u.wrong]) for u in USAGES
+              if u.fix and not any(form in u.right for form in ruled_out)]
     fixes: list[Fix] = []
-    taken: dict[str, list[tuple[int, int]]] = {}
+    taken: dict[str, set[int]] = {}  # the file offsets already replaced
     for text in texts:
         if not text.raw or text.offset < 0:
             continue
@@ -203,10 +248,9 @@ def replacements(texts: Iterable[Text],
                 if pattern is None and standing(text, start, wrong, right) != FIX:
                     continue  # a glossary form that may be part of a longer name
                 at = text.offset + start
-                span = (at, at + len(wrong))
-                spans = taken.setdefault(text.location.path, [])
-                if any(s < span[1] and span[0] < e for s, e in spans):
+                used = taken.setdefault(text.location.path, set())
+                if any(k in used for k in range(at, at + len(wrong))):
                     continue
-                spans.append(span)
+                used.update(range(at, at + len(wrong)))
                 fixes.append(Fix(text.location.path, at, wrong, right))
     return fixes

@@ -17,11 +17,12 @@ from pathlib import Path
 import yaml
 
 from ..check.text import Fix, punctuation_fixes, text_fixes
-from ..check.wording import replacements, wording_fixes
+from ..check.wording import own_pairs, replacements, wording_fixes
 from ..diagnostics import Failed
 from ..load.project import load_project, source_files
 from ..load.source import load_text, read_text
 from ..load.yamlerrors import colon_to_fix
+from ..model import Project
 from ..paths import CONFIG_NAME, display_path
 from ..write.staging import Staging
 
@@ -89,7 +90,7 @@ def format_project(path: Path, write: bool) -> list[tuple[str, int]]:
         project, _ = load_project(path, texts)
         grouped: dict[str, list[Fix]] = defaultdict(list)
         for fix in (punctuation_fixes(project) + wording_fixes(project)
-                    + _results_fixes(root, texts)):
+                    + _results_fixes(root, texts, project)):
             if only in (None, fix.path):
                 grouped[fix.path].append(fix)
         if not grouped:
@@ -115,10 +116,12 @@ def format_project(path: Path, write: bool) -> list[tuple[str, int]]:
     return [(display, count) for _, display, _, count in staged]
 
 
-def _results_fixes(root: Path, texts: dict[Path, str]) -> list[Fix]:
-    """The same fixes in results notices (kind: results), which build does not read."""
+def _results_fixes(root: Path, texts: dict[Path, str], project: Project) -> list[Fix]:
+    """The same fixes in results notices (kind: results), which build does not read: the
+    project's glossary too."""
     from ..load.results import results_sources, source_texts
 
     written = [text for results in results_sources(root, texts)
                for text in source_texts(results)]
-    return [fix for text in written for fix in text_fixes(text)] + replacements(written)
+    return [fix for text in written for fix in text_fixes(text)] + replacements(
+        written, own_pairs(project), [r.wrong for r in project.wording.rules])
