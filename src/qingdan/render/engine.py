@@ -170,6 +170,10 @@ class CompiledTemplate:
             source = _unescaped(source)
             try:
                 template = env.from_string(source)
+            except RecursionError:  # a run of "{" or nested blocks past Jinja's parser
+                raise Failed([Diagnostic(
+                    "E501", "Word 模板语法错误：标记嵌套过深", self.where,
+                    hint="检查模板中 {{ }} 和 {%p %} 标记是否配对")]) from None
             except TemplateSyntaxError as exc:
                 near, message = _located(env, source, exc)
                 raise Failed([Diagnostic(

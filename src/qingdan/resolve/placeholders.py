@@ -59,6 +59,10 @@ def render_text(text: Text, context: dict[str, Any]) -> str:
     except (SecurityError, OverflowError) as exc:
         raise Failed([Diagnostic("E304", f"占位符使用了不允许的操作：{exc}", text.locate("{"),
                                  hint="占位符只用来填入 unit.name 等变量")]) from None
+    except RecursionError:  # a run of "{" past Jinja's parser
+        raise Failed([Diagnostic("E303", "占位符无法求值：花括号嵌套过深", text.locate("{"),
+                                 hint="占位符写成 {{ unit.name }}，两侧各两个花括号；"
+                                      "文字中的花括号写成 {{ '{' }}")]) from None
     except Exception as exc:  # noqa: BLE001 - any failure of user text is the user's to fix
         raise Failed([Diagnostic("E303", f"占位符无法求值：{exc}", text.locate("{"),
                                  hint="占位符只用来填入 unit.name 等变量")]) from None
@@ -91,7 +95,7 @@ def _undefined(source: str, context: dict[str, Any]) -> tuple[str | None, list[s
     """The first dotted name in a template that the context lacks, and what exists there."""
     try:
         tree = ENV.parse(source)
-    except TemplateSyntaxError:
+    except (TemplateSyntaxError, RecursionError):
         return None, []
     for node in tree.find_all((nodes.Getattr, nodes.Name)):
         path = dotted(node)

@@ -25,7 +25,7 @@ def pieces(env: GuardedEnvironment, source: str) -> Pieces | None:
     operators, statements, a syntax error), which Jinja itself renders."""
     try:
         tree = env.parse(source)
-    except TemplateSyntaxError:
+    except (TemplateSyntaxError, RecursionError):  # 80 "{" in a row exhaust Jinja's parser
         return None
     found: list[str | tuple[str, ...]] = []
     for output in tree.body:
