@@ -61,6 +61,8 @@ def test_each_rule_finds_its_fault(value: str, code: str) -> None:
     "2023—2024年、80～89分、版本1.2.3...4",
     "{{ cite('x') }}、{{ cite('y') }}",  # placeholders are not text
     "参阅People’s Daily的评论",  # an apostrophe
+    "扎根基层30年初心不改，地址和平路12-3号，联系电话8123-4567转2",  # probe
+    "各党支部1）每月开展一次；2）每季度分析一次。",  # labels run into the text
 ])
 def test_clean_text_gives_none(value: str) -> None:
     assert codes(value) == []

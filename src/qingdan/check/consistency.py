@@ -17,6 +17,10 @@ _NUMERAL = "0-9０-９〇○零一二三四五六七八九十"
 DATE_IN_LINE = re.compile(rf"[{_NUMERAL}]{{2,4}}年[{_NUMERAL}]{{1,2}}月(?:[{_NUMERAL}]{{1,3}}日)?")
 
 
+# Standard short names of bodies (after 委员会 is written 委): 中共清河县纪委 for 中共清河县
+# 纪律检查委员会, 清河县发改委, 清河县人社局, 清河县人大常委会.
+ABBREVIATIONS = (("纪律检查委", "纪委"), ("发展和改革委", "发改委"), ("人力资源和社会保障", "人社"),
+                 ("人民代表大会常务委", "人大常委"), ("常委会", "常委"))
 PARTY_BODY = re.compile(r"党(委|组|工委|总支|支部)$")
 
 
@@ -25,6 +29,8 @@ def _organ(name: str) -> str:
     政府, 办公室 as 办, ……党委 as 中共……委, 支部委员会 as 支部; no spaces."""
     name = SPACES.sub("", name).replace("中国共产党", "中共").replace("委员会", "委")
     name = name.replace("人民政府", "政府").replace("办公室", "办")
+    for full, short in ABBREVIATIONS:
+        name = name.replace(full, short)
     body = PARTY_BODY.search(name)
     if body:
         name = ("" if name.startswith("中共") else "中共") + name[:body.start()] + body.group(1)

@@ -27,6 +27,10 @@ ELLIPSIS = re.compile(r"(?<![.．])[.．]{3,}|(?<!。)。{3,}|(?<!…)…+")
 SERIAL_COMMA = re.compile(r"(?<=[》”’])、(?=[《“‘])")
 # A year of two digits: 19年3月, 24年度 (not 2019年, 5年, 10年来, 近10年).
 RANGE_MARKS = re.compile(r"[-~－–]")
+LABEL_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                        "一二三四五六七八九十")
+# Numbers joined by a hyphen that are no range: a house number (和平路12-3号), a telephone.
+NOT_A_RANGE = ("路", "街", "巷", "弄", "楼", "栋", "室", "电话", "传真", "手机", "热线", "座机")
 SHORT_YEAR = re.compile(r"(?<![\d０-９.．\-—～~/])(\d{2})年(?=\d{1,2}月|度|底|末)")
 NOT_A_YEAR = ("近", "连续", "前", "后", "每", "多", "第", "过去", "最近", "未来", "满", "达")
 # 2023-2024年, 80~89分: two numbers joined by a hyphen or a tilde (not 2019-04-22, not
@@ -155,6 +159,8 @@ def unpaired(texts: Sequence[Text]) -> list[Diagnostic]:
                 stack = open_at[CLOSERS[char]]
                 if stack:
                     stack.pop()
+                elif char == "）" and _inline_label(raw, index):
+                    continue  # 各党支部1）每月……；2）每季度……: a label run into the text
                 else:
                     opener = CLOSERS[char]
                     found.append(Diagnostic(
@@ -168,6 +174,14 @@ def unpaired(texts: Sequence[Text]) -> list[Diagnostic]:
                                     text.at(index), hint=f"在应结束处补上{NAMES[close]} {close}，"
                                                          f"或删去多余的{NAMES[mark]}"))
     return found
+
+
+def _inline_label(raw: str, index: int) -> bool:
+    """Whether the ） at index ends a label of one or two characters (1）, a）, 十）)."""
+    start = index
+    while start > 0 and index - start < 3 and raw[start - 1] in LABEL_CHARS:
+        start -= 1
+    return 1 <= index - start <= 2 and (start == 0 or raw[start - 1] not in LABEL_CHARS)
 
 
 def _apostrophe(raw: str, index: int) -> bool:
@@ -201,7 +215,8 @@ def ranges(text: Text) -> list[Diagnostic]:
         if (not (re.match(r"[\u4e00-\u9fff%％℃]", after))
                 or (len(first) > 1 and first.startswith("0"))
                 or raw[max(0, m.start() - 3):m.start()].rstrip(" ").endswith(NUMBERED)
-                or re.search(r"[A-Za-z/]\s?$", raw[max(0, m.start() - 2):m.start()])):
+                or re.search(r"[A-Za-z/]\s?$", raw[max(0, m.start() - 2):m.start()])
+                or raw[max(0, m.start() - 6):m.start()].rstrip("：: \t").endswith(NOT_A_RANGE)):
             continue
         if after in "年月日时":
             better = f"“{first}—{second}{after}”（起止用一字线）或“{first}～{second}{after}”"

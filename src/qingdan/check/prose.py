@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from ..resolve.substitution import blank_templates
@@ -12,14 +11,22 @@ from ..resolve.substitution import blank_templates
 CJK = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uffef“”‘’《》—…]"
 
 
-BLOCK_HEADER = re.compile(r"(?:[&!]\S*[ \t]+)*[|>]")
+def _block_header(raw: str) -> bool:
+    """Whether raw is a block scalar: | or >, maybe after an anchor or a tag (&a |-)."""
+    at = 0
+    while at < len(raw) and raw[at] in "&!":
+        while at < len(raw) and raw[at] not in " \t\n":
+            at += 1
+        while at < len(raw) and raw[at] in " \t":
+            at += 1
+    return at < len(raw) and raw[at] in "|>"
 
 
 @lru_cache(maxsize=16384)  # every lint reads the same texts: blank each once
 def prose(raw: str) -> str:
     """raw with placeholders blanked out (same length), so offsets stay true; so is a block
     scalar's header line (`>-  # 注释`), whose comment is not text."""
-    if BLOCK_HEADER.match(raw):  # also after an anchor or a tag: &a |-, !!str >
+    if _block_header(raw):  # also after an anchor or a tag: &a |-, !!str >
         header = raw.find("\n") if "\n" in raw else len(raw)
         raw = "\x00" * header + raw[header:]
     return blank_templates(raw)
