@@ -118,6 +118,19 @@ def test_fmt_fixes_a_half_width_colon_that_breaks_the_yaml(tmp_path):
     assert run_cli("check", str(root)).exit_code == 0
 
 
+def test_fmt_leaves_a_key_indented_too_far(tmp_path):
+    """A key one space too deep ('       主送: …') also breaks on its ': '; writing '：' would
+    join it silently to the value above (probe): check says to look at the indentation,
+    fmt changes nothing."""
+    config = CONFIG + "vars:\n  发文字号: 清粮党发〔2024〕3号\n   主送: 局属各党支部\n"
+    root = project(tmp_path)
+    (root / "qingdan.yaml").write_text(config, "utf-8")
+    broken = run_cli("check", str(root))
+    assert broken.exit_code == 1 and "检查它的缩进" in broken.stderr
+    assert run_cli("fmt", str(root)).exit_code == 1
+    assert (root / "qingdan.yaml").read_text("utf-8") == config
+
+
 def test_any_organ_type_is_accepted_and_known_ones_get_headings(tmp_path):
     for body, heading in (("区委", "一、局区委主体责任清单"), ("机关党委", "一、局机关党委主体责任清单")):
         root = tmp_path / body

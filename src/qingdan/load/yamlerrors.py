@@ -100,11 +100,24 @@ def hint(exc: yaml.YAMLError, text: str) -> str:
     if "mapping values are not allowed" in problem and mark is not None:
         before = line[:mark.column].rstrip()
         after = line[mark.column + 1:].lstrip()
+        if _key_position(line, mark.column):
+            return ("这一行像是一个键：检查它的缩进是否与上一行的键对齐；如果是文字，"
+                    "把半角冒号“:”改为全角“：”，或给整段文字加引号")
         if (before and CJK.match(before[-1])) or (after and CJK.match(after[0])):
             return ("中文文字中的半角冒号“:”应为全角“：”（运行 qingdan fmt 可自动改正），"
                     "或给整段文字加引号")
         return "值中含有“: ”时要给整段文字加引号"
     return "检查该行及上一行的缩进、冒号和引号是否配对"
+
+
+def _key_position(line: str, column: int) -> bool:
+    """Whether the ":" at column is where a mapping key of the line ends (the first
+    ": " of the line, after nothing but indentation, a "- " and a word): a key indented
+    wrongly, which writing "：" would silently join to the value above."""
+    head = line[:column].strip()
+    if head.startswith("- "):
+        head = head[2:].strip()
+    return bool(head) and ":" not in head and not any(c in head for c in " \t，。；、,")
 
 
 def colon_to_fix(exc: yaml.YAMLError, text: str) -> int | None:
@@ -116,6 +129,9 @@ def colon_to_fix(exc: yaml.YAMLError, text: str) -> int | None:
     index = mark.index
     if index >= len(text) or text[index] != ":":
         return None
+    start = text.rfind("\n", 0, index) + 1
+    if _key_position(text[start:text.find("\n", index) % (len(text) + 1)], index - start):
+        return None  # 主送: … indented one space too far is a key, not text: not for fmt
     before = text[:index].rstrip(" ")
     after = text[index + 1:].lstrip(" ")
     if (before and CJK.match(before[-1])) or (after and CJK.match(after[0])):
