@@ -116,6 +116,16 @@ def test_fmt_keeps_numbers_and_headers_and_ends_chains(raw: str, fixed: str) -> 
     assert "".join(value) == fixed
 
 
+def test_hundreds_of_unpaired_marks_are_counted_after_ten() -> None:
+    """A pasted text of 200,000 “ printed 200,001 warnings (probe): ten, then a count."""
+    from qingdan.diagnostics import render_text
+
+    found = [d for d in lint_texts([text("“" * 25)]) if d.code == "W914"]
+    assert len(found) == 25
+    printed = render_text(found)
+    assert printed.count("没有与之配对") == 10 and "还有 15 处不配对的标点" in printed
+
+
 def test_fmt_changes() -> None:
     changed = marks.mark_changes(text("研究２次，《甲》、《乙》...丙。。。丁…"))
     value = list("研究２次，《甲》、《乙》...丙。。。丁…")
