@@ -118,6 +118,22 @@ def test_fmt_fixes_a_half_width_colon_that_breaks_the_yaml(tmp_path):
     assert run_cli("check", str(root)).exit_code == 0
 
 
+def test_fmt_keeps_a_comment_after_the_colon_it_fixes(tmp_path):
+    """'加强要求: # 注释': the colon goes full-width, the comment stays a comment."""
+    source = SOURCE.replace("text: \"双引号中的文字,也要改。\"", "text: 加强要求: # 注释")
+    root = project(tmp_path, source=source)
+    assert run_cli("fmt", str(root)).exit_code == 0
+    assert "text: 加强要求： # 注释" in (root / "清单.yaml").read_text("utf-8")
+
+
+def test_fmt_on_nesting_past_the_parser_is_a_diagnostic(tmp_path):
+    source = SOURCE.replace("text: \"双引号中的文字,也要改。\"",
+                            "text: " + "[" * 500 + "]" * 500)
+    root = project(tmp_path, source=source)
+    result = run_cli("fmt", str(root))
+    assert result.exit_code == 1 and "E106" in result.stderr
+
+
 def test_fmt_leaves_a_key_indented_too_far(tmp_path):
     """A key one space too deep ('       主送: …') also breaks on its ': '; writing '：' would
     join it silently to the value above (probe): check says to look at the indentation,

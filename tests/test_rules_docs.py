@@ -184,6 +184,34 @@ def test_fmt_sees_the_character_before_a_line_fold(tmp_path: Path):
     assert (folder / "清单.yaml").read_text("utf-8") == before
 
 
+@pytest.mark.parametrize("text", [
+    '"各单位要及时向中共清河\\\n          县委宣传部报告。"',   # an escaped line break
+    "各单位要及时向中共清河　\n          县委宣传部报告。",     # a full-width space, a fold
+    "各单位要及时向中共清㵲县委宣传部报告。",                 # an Extension A character
+])
+def test_fmt_sees_the_character_before_every_kind_of_break(tmp_path: Path, text: str):
+    """Re-probe: 中共清河 backslash ⏎ 县委宣传部 in double quotes took the full name twice."""
+    config = "wording:\n  forbidden:\n    县委宣传部: 中共清河县委宣传部\n"
+    folder = project(tmp_path, text, config)
+    before = (folder / "清单.yaml").read_text("utf-8")
+    assert run_cli("fmt", str(folder)).exit_code == 0
+    assert (folder / "清单.yaml").read_text("utf-8") == before
+
+
+@pytest.mark.parametrize("config, text", [
+    ('wording:\n  forbidden:\n    零点五: "0.5"\n', "零点五"),       # would read as a number
+    ('wording:\n  forbidden:\n    无: "null"\n', "无"),
+    ('wording:\n  forbidden:\n    县宣: "县委宣传部 "\n', "县宣#负责。"),  # a trailing space
+    ('wording:\n  forbidden:\n    县宣: "- 县委"\n', "向县宣报告。"),
+])
+def test_fmt_writes_no_replacement_that_reads_otherwise(tmp_path: Path, config: str,
+                                                         text: str):
+    folder = project(tmp_path, text, config)
+    before = (folder / "清单.yaml").read_text("utf-8")
+    assert run_cli("fmt", str(folder)).exit_code == 0
+    assert (folder / "清单.yaml").read_text("utf-8") == before
+
+
 @pytest.mark.parametrize("config", [
     'wording:\n  forbidden:\n    简甲: "全甲 #注"\n',      # would start a comment
     'wording:\n  forbidden:\n    简甲: "全甲,附注"\n',      # would end a flow scalar

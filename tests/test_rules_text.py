@@ -103,6 +103,7 @@ def test_a_mixed_pair_is_named_as_it_is() -> None:
     ("同比增长０.５个百分点，１,２００万元，１２:３０", "同比增长0.5个百分点，1,200万元，12:30"),
     ("０x１F", "０x１F"), ("１.５", "１.５"), ("２０２４", "２０２４"),  # would read as numbers
     ("&blk |-  # 注释:惟一,(甲)\n  正文", "&blk |-  # 注释:惟一,(甲)\n  正文"),  # a header
+    ("&a  # 注释:惟一,(甲)\n  正文", "&a  # 注释:惟一,(甲)\n  正文"),  # an anchor's comment
 ])
 def test_fmt_keeps_numbers_and_headers_and_ends_chains(raw: str, fixed: str) -> None:
     """Probe: a decimal point between full-width digits became 。, ０x１F became 31, a

@@ -19,7 +19,8 @@ DATE_IN_LINE = re.compile(rf"[{_NUMERAL}]{{2,4}}年[{_NUMERAL}]{{1,2}}月(?:[{_N
 
 # Standard short names of bodies (after 委员会 is written 委): 中共清河县纪委 for 中共清河县
 # 纪律检查委员会, 清河县发改委, 清河县人社局, 清河县人大常委会.
-ABBREVIATIONS = (("纪律检查委", "纪委"), ("发展和改革委", "发改委"), ("人力资源和社会保障", "人社"),
+ABBREVIATIONS = (("纪律检查委", "纪委"), ("监察委", "监委"), ("发展和改革委", "发改委"),
+                 ("人力资源和社会保障", "人社"),
                  ("人民代表大会常务委", "人大常委"), ("常委会", "常委"))
 PARTY_BODY = re.compile(r"党(委|组|工委|总支|支部)$")
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic
+from ..load.yamlread import reads_as_text
 from ..model import Project, Text, WordingRule
 from .prose import prose as _prose
 from .text import Fix, all_texts, overlay_texts
@@ -115,15 +116,17 @@ def standing(text: Text, start: int, wrong: str, right: str | None) -> str:
     宣传部会议) and replacing it could garble the text, SKIP after a division (市粮食局)."""
     written = _prose(text.raw)
     at = start - 1
-    while at >= 0 and written[at] in " \t\r\n":
+    while at >= 0 and (written[at] in " \t\r\n\u3000"
+                       or written[at] == "\\" and written[at + 1:at + 2] in ("\n", "\r")):
         at -= 1
-    # A line break in Chinese text folds away (中共清河⏎  县委宣传部 prints 中共清河县委宣传部):
-    # the character that stands before the form is the one before the break.
-    folded = "\n" in written[at + 1:start]
+    # A line break in Chinese text folds away (中共清河⏎  县委宣传部 prints 中共清河县委宣传部;
+    # so does an escaped one in double quotes, "中共清河\⏎  县委宣传部"): the character that
+    # stands before the form is the one before the break.
+    folded = "\n" in written[at + 1:start] or "\u3000" in written[at + 1:start]
     before = written[at] if at >= 0 and (folded or at == start - 1) else ""
     if before == "\x00":  # a placeholder: what it prints may end a name ({{ unit.name }}局)
         return REPORT
-    if not "\u4e00" <= before <= "\u9fff":
+    if not before.isalpha():  # any letter may end a name (清㵲, an Extension A character)
         return FIX
     lead = right[:right.find(wrong)] if right and wrong in right else ""
     if lead.endswith(before):
@@ -188,7 +191,7 @@ def _glossary_message(rule: WordingRule) -> str:
 
 # A replacement fmt writes into a source as it is: one of these characters could end a plain
 # scalar, start a comment or an escape, or a placeholder, so it is only reported.
-UNSAFE = frozenset("#:,'\"\\{}[]&*!|>%@`\n\r\t")
+UNSAFE = frozenset("#:,'\"\\{}[]&*!|>%@`\n\r\t\u2028\u2029\x85")
 
 
 def automatic(wrong: str, right: str | None,
@@ -197,7 +200,7 @@ def automatic(wrong: str, right: str | None,
     holding a form another rule would flag in it (惟一 -> 唯一 against a project's
     唯一 -> 惟一 would flip on every run; 粮食局 inside 清河县粮食局 is no such form when
     its own rule writes 清河县粮食局)."""
-    if not right or UNSAFE & set(right):
+    if not right or UNSAFE & set(right) or right != right.strip() or right[0] in "-?":
         return False
     return not any(other != wrong and other in right
                    and not (instead and other in instead and instead in right)
@@ -242,6 +245,11 @@ def replacements(texts: Iterable[Text], own: Sequence[tuple[str, str | None]] = 
     for text in texts:
         if not text.raw or text.offset < 0:
             continue
+        if text.raw.strip() in {wrong for wrong, _, _ in pairs} and not text.raw.startswith(
+                ("'", '"', "|", ">")):
+            right = next(r for w, r, _ in pairs if w == text.raw.strip())
+            if not reads_as_text(right or ""):
+                continue  # a plain value 零点五 made 0.5 would read as a number
         for wrong, right, pattern in pairs:
             assert right is not None
             for start in occurrences(text, wrong, right, pattern):

@@ -38,13 +38,19 @@ def fix_colons(text: str, path: Path, display: str) -> tuple[str, int]:
         try:
             yaml.compose(text, Loader=yaml.SafeLoader)
             return text, count
+        except RecursionError:  # nesting past the parser: the loader reports it (E106)
+            load_text(text, path, display)
+            return text, count
         except yaml.YAMLError as exc:
             offset = colon_to_fix(exc, text)
             if offset is None or count >= MAX_COLONS:
                 load_text(text, path, display)  # raises the located diagnostic
                 return text, count
         rest = text[offset + 1:]
-        text = text[:offset] + "：" + rest[len(rest) - len(rest.lstrip(" ")):]
+        kept = rest.lstrip(" ")
+        if kept.startswith("#"):  # "要求: # 注释": the space keeps the comment a comment
+            kept = " " + kept
+        text = text[:offset] + "：" + kept
         count += 1
 
 
