@@ -40,7 +40,8 @@ def build_wording(reader: Reader) -> Wording:
                 if reader.ok(("wording", "forbidden", i)):
                     rules.append(WordingRule(str(wrong), None,
                                              reader.source.at(("wording", "forbidden", i))))
-    return Wording(rules=tuple(r for r in rules if r.wrong and r.wrong != r.right),
+    # A form of spaces names no wording (it would match indentation): left out.
+    return Wording(rules=tuple(r for r in rules if r.wrong.strip() and r.wrong != r.right),
                    required=tuple(names))
 
 

@@ -59,8 +59,8 @@ def render_text(text: Text, context: dict[str, Any]) -> str:
     except (SecurityError, OverflowError) as exc:
         raise Failed([Diagnostic("E304", f"占位符使用了不允许的操作：{exc}", text.locate("{"),
                                  hint="占位符只用来填入 unit.name 等变量")]) from None
-    except RecursionError:  # a run of "{" past Jinja's parser
-        raise Failed([Diagnostic("E303", "占位符无法求值：花括号嵌套过深", text.locate("{"),
+    except (RecursionError, SyntaxError):  # a run of "{", "(" or blocks past Jinja or Python
+        raise Failed([Diagnostic("E303", "占位符无法求值：括号或标记嵌套过深", text.locate("{"),
                                  hint="占位符写成 {{ unit.name }}，两侧各两个花括号；"
                                       "文字中的花括号写成 {{ '{' }}")]) from None
     except Exception as exc:  # noqa: BLE001 - any failure of user text is the user's to fix
