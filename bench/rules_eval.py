@@ -196,6 +196,15 @@ def figures(scope: list[str], detected: dict[str, Any], clean: dict[str, Any],
     return "\n".join(lines) + "\n"
 
 
+def show_judged(documents: dict[str, Any]) -> None:
+    """Each false positive and each missed error of the judged documents, a line each."""
+    for name, judged in documents.items():
+        for hit in judged["false"]:
+            print(f"  FP {name}: {hit['code']} {hit['message']}")
+        for gone in judged["missed"]:
+            print(f"  missed {name}: {gone['code']} {gone['text']}")
+
+
 def main_() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--proof", action="store_true",
@@ -240,22 +249,14 @@ def main_() -> int:
     print(f"rules without a case folder (each has its own test): {', '.join(untested) or '-'}")
     print(f"clean documents: {len(clean)}; false positives: {fps}; "
           f"known true hits (a draft's blanks, a transcription's errors): {known}")
-    for name, judged in clean.items():
-        for hit_ in judged["false"]:
-            print(f"  FP {name}: {hit_['code']} {hit_['message']}")
-        for gone in judged["missed"]:
-            print(f"  missed {name}: {gone['code']} {gone['text']}")
+    show_judged(clean)
     if real:
         true = sum(len(r["true"]) for r in real.values())
         false = sum(len(r["false"]) for r in real.values())
         missed = sum(len(r["missed"]) for r in real.values())
         print(f"real samples: {len(real)}; confirmed errors found {true}, missed {missed}; "
               f"false positives {false}")
-        for name, r in real.items():
-            for hit_ in r["false"]:
-                print(f"  FP {name}: {hit_['code']} {hit_['message']}")
-            for gone in r["missed"]:
-                print(f"  missed {name}: {gone['code']} {gone['text']}")
+        show_judged(real)
     if options.json:
         options.json.write_text(json.dumps(
             {"scope": scope, "detection": detected, "clean": clean, "samples": real},

@@ -189,13 +189,11 @@ def check_citations(project: Project) -> list[Diagnostic]:
     # is being written now.
     undated = f"{project.year}-01-01" if project.year else datetime.date.today().isoformat()
 
-    def report(repeal: Repeal, where: Location, day: str, shown: str = "") -> None:
+    def report(repeal: Repeal, where: Location, day: str, when: str, shown: str = "") -> None:
         if day < repeal.date:
             return
         shown = shown or _shown(repeal)
         instead = f"，现行的是{repeal.replacement}" if repeal.replacement else ""
-        when = (f"本文件的成文日期是 {day}" if day != undated or dated_here
-                else f"本文件没有印发通知给出的成文日期，按 {day} 核对")
         found.setdefault((where.path, where.line, where.column), Diagnostic(
             "W933", f"{shown}已于 {repeal.date} 起不再施行{instead}", where,
             hint=f"{when}；请改为引用现行文件"
@@ -203,18 +201,19 @@ def check_citations(project: Project) -> list[Diagnostic]:
 
     for key, texts, basis in _documents(project):
         dated = days.get(key)
-        dated_here = bool(dated)
         day = max(dated) if dated else undated
+        when = (f"本文件的成文日期是 {day}" if dated
+                else f"本文件没有印发通知给出的成文日期，按 {day} 核对")
         for text in texts:
             for repeal, offset, shown in _cited(text, compiled):
-                report(repeal, text.at(offset), day, shown)
+                report(repeal, text.at(offset), day, when, shown)
             for cite in re.finditer(r"cite\(\s*['\"]([^'\"]+)['\"]", text.raw or ""):
                 doc = registered.get(cite.group(1))
                 named = _registered(doc, registry) if doc is not None else None
                 if named is not None:
-                    report(named, text.at(cite.start()), day)
+                    report(named, text.at(cite.start()), day, when)
         for doc in basis:
             named = _registered(doc, registry)
             if named is not None:
-                report(named, doc.title.location, day)
+                report(named, doc.title.location, day, when)
     return list(found.values())
