@@ -20,7 +20,6 @@ HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(":
 HALF_WIDTH = re.compile(rf"(?<={CJK})[,;:?!()]|[,;:?!()](?={CJK})|(?<={CJK})\.(?={CJK})")
 PARENS = re.compile(r"[()]")
 CJK_CHAR = re.compile(CJK)
-FULL_DIGITS = "０１２３４５６７８９"
 MARKERS = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
 
 # Slips that recur in officialese (sample 002 has 按受 and 一到致). Each is only flagged.
@@ -185,7 +184,7 @@ def text_fixes(text: Text) -> list[Fix]:
     fixes = [Fix(path, base + i, old, new, counted=bool(new)) for i, old, new in fmt_changes(text)]
     taken = {f.offset for f in fixes}
     marks = [(i, old, new) for i, old, new in mark_changes(text) if base + i not in taken]
-    digits = {i for i, old, _ in marks if old in FULL_DIGITS}
+    digits = {i for i, old, _ in marks if "０" <= old <= "９"}  # W911 changes digit by digit
     # A run of full-width digits (２０２４) is one fault, as W911 reports it.
     fixes += [Fix(path, base + i, old, new,
                   counted=(bool(new) or old in "、…") and not (i in digits and i - 1 in digits))
